@@ -1,0 +1,3 @@
+from summitwatch.cli import main
+
+main()
