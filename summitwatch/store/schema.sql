@@ -1,0 +1,162 @@
+-- summitwatch store, schema version 1.
+-- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
+-- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
+
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT
+);
+
+-- One ingest run (a `summitwatch ingest` call).
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  inputs TEXT NOT NULL,            -- JSON list of PATH arguments
+  summary TEXT                     -- JSON: counts by outcome
+);
+
+-- Every leaf record ever seen and stored (a file, archive member, feed item, WARC response).
+-- Raw bytes are kept (zstd-compressed) so `reparse` needs no original files.
+CREATE TABLE IF NOT EXISTS sources (
+  source TEXT PRIMARY KEY,         -- path relative to the PATH argument (+ #fragment)
+  input TEXT NOT NULL,             -- the PATH argument it came from
+  raw_hash TEXT NOT NULL,          -- sha256 of the raw bytes
+  raw BLOB NOT NULL,               -- zstd-compressed raw bytes
+  size INTEGER NOT NULL,
+  hint TEXT,
+  meta TEXT,                       -- JSON object from the container (WARC URI, feed fields)
+  format TEXT,
+  article_id TEXT,                 -- NULL when quarantined
+  parser_version TEXT,
+  first_seen_run INTEGER,
+  last_seen_run INTEGER
+);
+CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
+CREATE INDEX IF NOT EXISTS sources_hash ON sources(raw_hash);
+
+-- Leaf records that could not become articles, with a reason a person can read.
+CREATE TABLE IF NOT EXISTS quarantine (
+  source TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  detail TEXT,
+  run INTEGER
+);
+CREATE INDEX IF NOT EXISTS quarantine_reason ON quarantine(reason);
+
+-- Distinct canonical articles. A byte-identical copy at another path is one article, two sources.
+CREATE TABLE IF NOT EXISTS articles (
+  id TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL,
+  source TEXT NOT NULL,            -- first source that yielded it
+  format TEXT,
+  outlet TEXT,
+  outlet_en TEXT,
+  url TEXT,
+  original_url TEXT,
+  archived_url TEXT,
+  archived_at TEXT,
+  site_article_no TEXT,
+  title TEXT,
+  author TEXT,
+  published TEXT,                  -- ISO 8601 with offset
+  published_day TEXT,              -- YYYY-MM-DD in the outlet's frame (for filters/indexes)
+  published_alt TEXT,
+  category TEXT,
+  tags TEXT,                       -- JSON list
+  language TEXT,
+  script TEXT,
+  blocks TEXT NOT NULL,            -- JSON list of {kind, text}
+  figures TEXT,                    -- JSON list of {src, caption, archived_src}
+  links TEXT,                      -- JSON list of {text, url, archived_url}
+  flags TEXT,                      -- JSON list
+  duplicate_of TEXT,               -- id of the group's representative (near-duplicate), NULL if none
+  updated_run INTEGER
+);
+CREATE INDEX IF NOT EXISTS articles_outlet_day ON articles(outlet, published_day);
+CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
+CREATE INDEX IF NOT EXISTS articles_siteno ON articles(site_article_no);
+CREATE INDEX IF NOT EXISTS articles_dup ON articles(duplicate_of);
+
+-- Extraction output per article (replaced whole when an article is re-extracted).
+CREATE TABLE IF NOT EXISTS extractions (
+  article_id TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL,      -- article content it was computed from
+  knowledge_hash TEXT NOT NULL,    -- data files it was computed with
+  extractor_version TEXT NOT NULL,
+  topics TEXT                      -- JSON list of topic ids
+);
+
+CREATE TABLE IF NOT EXISTS engagements (
+  article_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  us TEXT NOT NULL,                -- JSON list of canonical names
+  cn TEXT NOT NULL,
+  modality TEXT NOT NULL,
+  date TEXT,
+  date_end TEXT,
+  date_approx TEXT,
+  date_precision TEXT,
+  location TEXT,
+  occasion TEXT,
+  status TEXT NOT NULL,
+  focus INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  evidence_start INTEGER,
+  evidence_end INTEGER,
+  topics TEXT,                     -- JSON list
+  PRIMARY KEY (article_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS quotes (
+  article_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  speaker TEXT NOT NULL,
+  side TEXT NOT NULL,
+  text TEXT NOT NULL,
+  reported INTEGER NOT NULL,
+  start INTEGER,
+  "end" INTEGER,
+  PRIMARY KEY (article_id, seq)
+);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
+
+CREATE TABLE IF NOT EXISTS mentions (
+  article_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  "end" INTEGER NOT NULL,
+  side TEXT,
+  office TEXT,
+  PRIMARY KEY (article_id, seq)
+);
+CREATE INDEX IF NOT EXISTS mentions_key ON mentions(kind, key);
+
+-- The merged timeline (rebuilt from engagements; ids are stable, derived from content).
+CREATE TABLE IF NOT EXISTS timeline (
+  id TEXT PRIMARY KEY,
+  us TEXT NOT NULL,
+  cn TEXT NOT NULL,
+  modality TEXT NOT NULL,
+  status TEXT NOT NULL,
+  date TEXT,
+  date_end TEXT,
+  date_approx TEXT,
+  date_precision TEXT,
+  location TEXT,
+  occasion TEXT,
+  data TEXT                        -- JSON: provenance, alternatives, history, coverage, topics, quotes, outlets
+);
+CREATE INDEX IF NOT EXISTS timeline_date ON timeline(date);
+
+-- Which per-article records a timeline entry merges.
+CREATE TABLE IF NOT EXISTS timeline_members (
+  timeline_id TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (article_id, seq)
+);
+CREATE INDEX IF NOT EXISTS timeline_members_tl ON timeline_members(timeline_id);
