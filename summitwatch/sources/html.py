@@ -1,10 +1,24 @@
 """Plain HTML article pages: headline, main text, figures, links and page metadata.
 
-Why this module exists: a saved news page is mostly navigation, related links, comments and
-scripts around a few paragraphs. Maintained extractors (trafilatura) find the main text well but
-leak boilerplate and often pick the wrong headline, so this reader combines trafilatura's main text
-with page metadata (``og:title``, ``<h1>``, ``<title>`` without the site suffix, JSON-LD) and
-precision filters whose vocabularies sit in ``summitwatch/data/html_extraction.yaml``.
+Why this module exists: a saved news page is mostly navigation, related links, comment areas and
+scripts around a few paragraphs. Maintained extractors find the main text but each fails in its own
+way on Chinese news sites: trafilatura keeps the text well but leaks comment areas, "hot news" lists
+and editor/copyright lines and often takes a related story's title as the headline; readability-lxml
+is cleaner but misses text and headlines more often. This reader combines them with page signals:
+
+1. **Parse like a browser.** The page is parsed with lexbor (HTML5 rules, via selectolax), scripts
+   and styles dropped and pathological nesting flattened, then handed to lxml. libxml2's own HTML
+   parser silently truncates some real pages (a self-closed ``<script/>``, nesting beyond 256
+   levels) and loses their article text.
+2. **Headline by agreement.** Every short heading-like element of the page is a candidate; the one
+   the ``<title>``/``og:title``/JSON-LD headline agree with most (longest common run, site name
+   excluded) wins. When the title tag names only a section, the heading nearest above the article
+   text wins.
+3. **Main text by two extractors and precision filters.** trafilatura's and readability's outputs
+   are turned into blocks, each cleaned by the same general filters (text before the headline,
+   link-dense lines, furniture lines, and everything from the first "end of article" marker such as
+   责任编辑 or 网友评论仅供… on); trafilatura's result is used unless readability found much more
+   text. The vocabularies live in ``summitwatch/data/html_extraction.yaml``.
 
 The function is pure (string in, record out) and never raises on bad input: empty or garbage HTML
 gives an empty :class:`HtmlDoc`.
@@ -12,16 +26,25 @@ gives an empty :class:`HtmlDoc`.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
-import trafilatura
+import yaml
 from lxml import etree
 from lxml import html as lxml_html
 
 from summitwatch.model import Block, Figure, Link
 
-__all__ = ["HtmlDoc", "extract_html"]
+__all__ = ["HtmlDoc", "extract_html", "normalise_space"]
+
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "html_extraction.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,37 +52,260 @@ class HtmlDoc:
     """What a plain HTML page yields: the headline, clean blocks and the page's own metadata."""
 
     title: str
-    blocks: tuple[Block, ...]
+    blocks: tuple[Block, ...]  # kinds: heading | paragraph | caption (the headline is not a block)
     figures: tuple[Figure, ...]
-    links: tuple[Link, ...]
-    published: str | None
+    links: tuple[Link, ...]  # links inside the kept main text
+    published: str | None  # ISO 8601, with the page's offset when it gives one
     author: str | None
     site_name: str | None
-    url: str | None
+    url: str | None  # canonical / og:url, else the url given
     language: str | None
 
 
 EMPTY_DOC = HtmlDoc("", (), (), (), None, None, None, None, None)
 
+# ---------------------------------------------------------------------------------------------
+# text helpers
+
 _WS = re.compile(r"\s+")
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+_CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u3000]*\n\s*(?=[{_CJK}])")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 
 
 def normalise_space(text: str) -> str:
     """Collapse whitespace; drop source-code line breaks between CJK characters (they are not spaces)."""
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    text = text.translate(_INVISIBLE).replace("\u00a0", " ")
     text = _CJK_GAP.sub("", text)
     return _WS.sub(" ", text).strip()
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlDoc:
-    """Extract the article of one HTML page; never raises (empty doc for empty/garbage input)."""
-    if not html or not html.strip():
-        return EMPTY_DOC
+def _key(text: str) -> str:
+    """Whitespace-free form used to compare headlines and to match boilerplate patterns."""
+    return _WS.sub("", text.translate(_INVISIBLE).replace("\u3000", " "))
+
+
+def _cjk_share(text: str) -> float:
+    if not text:
+        return 0.0
+    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") / len(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# vocabularies
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRules:
+    """The compiled contents of ``data/html_extraction.yaml``."""
+
+    drop_tags: tuple[str, ...]
+    title_separators: tuple[str, ...]
+    headline_labels: tuple[str, ...]
+    drop: tuple[re.Pattern[str], ...]
+    cut_from: tuple[re.Pattern[str], ...]
+    caption: tuple[re.Pattern[str], ...]
+    dateline: tuple[re.Pattern[str], ...]
+    max_boilerplate_chars: int = 200
+    min_text_before_cut: int = 60
+    link_density: float = 0.5
+    link_dense_max_chars: int = 200
+    dateline_window: int = 400
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules(path: Path = DATA_FILE) -> HtmlRules:
+    """Read the vocabulary file once per process."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def patterns(name: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, re.IGNORECASE) for p in data.get(name) or ())
+
+    return HtmlRules(
+        drop_tags=tuple(data["drop_tags"]),
+        title_separators=tuple(data["title_separators"]),
+        headline_labels=tuple(data["headline_labels"]),
+        drop=patterns("drop"),
+        cut_from=patterns("cut_from"),
+        caption=patterns("caption_patterns"),
+        dateline=patterns("dateline_patterns"),
+        max_boilerplate_chars=int(data.get("max_boilerplate_chars", 200)),
+        min_text_before_cut=int(data.get("min_text_before_cut", 60)),
+        link_density=float(data.get("link_density", 0.5)),
+        link_dense_max_chars=int(data.get("link_dense_max_chars", 200)),
+        dateline_window=int(data.get("dateline_window", 400)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing
+
+_MAX_DEPTH = 120  # deeper nesting is flattened: lxml stops at 256 levels, Python recursion at ~1000
+_FLATTENABLE = frozenset(
+    "div span section article font center b i u em strong small big main aside header footer nav".split()
+)
+
+
+def clean_html(html: str, rules: HtmlRules | None = None) -> str | None:
+    """Parse with lexbor (HTML5 rules), drop script-like tags, flatten deep nesting, serialise.
+
+    None when the input holds no element with text at all.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    rules = rules or load_rules()
     try:
-        result = trafilatura.bare_extraction(
-            html,
+        parser = LexborHTMLParser(html)
+    except (ValueError, TypeError, RuntimeError):
+        return None
+    root = parser.root
+    if root is None:
+        return None
+    for node in parser.css(",".join(rules.drop_tags)):
+        node.decompose()
+    _flatten_deep(root)
+    out = parser.html
+    return out if out and out.strip() else None
+
+
+def _flatten_deep(root: Any) -> None:
+    """Unwrap container elements nested deeper than ``_MAX_DEPTH`` (iteratively: no recursion)."""
+    depth: dict[int, int] = {}
+    deep: list[Any] = []
+    for node in root.traverse():
+        parent = node.parent
+        d = depth.get(parent.mem_id, 0) + 1 if parent is not None else 0
+        depth[node.mem_id] = d
+        if d > _MAX_DEPTH and node.tag in _FLATTENABLE:
+            deep.append(node)
+    for node in reversed(deep):
+        node.unwrap()
+
+
+def parse_tree(html: str) -> lxml_html.HtmlElement | None:
+    """Parse (already cleaned) HTML with lxml; None when nothing usable comes out."""
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        tree = lxml_html.document_fromstring(html, parser=parser)
+    except (ValueError, etree.LxmlError):
+        return None
+    return tree
+
+
+# ---------------------------------------------------------------------------------------------
+# page text as blocks (one walker for both trafilatura's XML and readability's HTML)
+
+_BLOCK_TAGS = frozenset(
+    """p div section article li h1 h2 h3 h4 h5 h6 blockquote pre td th tr dd dt dl figcaption figure
+    ul ol table caption header footer main aside nav form center address
+    head item quote cell row list""".split()
+)
+_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6 head".split())
+_BREAK_TAGS = frozenset(("br", "lb", "hr"))
+_LINK_ATTR = {"a": "href", "ref": "target"}
+_IMG_TAGS = frozenset(("img", "graphic"))
+_IMG_ATTRS = ("src", "data-src", "data-original", "data-actualsrc", "data-lazy-src")
+
+
+@dataclass(slots=True)
+class _Item:
+    """A block of text (or a figure) with what the filters need to know about it."""
+
+    kind: str  # paragraph | heading | caption | figure
+    text: str
+    link_chars: int = 0
+    links: list[Link] = field(default_factory=list)
+    src: str = ""  # figures only
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def _blocks_of(root: etree._Element, base_url: str | None) -> list[_Item]:
+    """Blocks of an element tree in reading order: text split at block elements and line breaks."""
+    items: list[_Item] = []
+    buf: list[str] = []
+    links: list[Link] = []
+    link_chars = 0
+    kinds: list[str] = ["paragraph"]
+
+    def flush() -> None:
+        nonlocal buf, links, link_chars
+        text = normalise_space("".join(buf))
+        if text:
+            items.append(_Item(kinds[-1], text, min(link_chars, len(text)), links))
+        buf, links, link_chars = [], [], 0
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag and _hidden(el):
+                walker.skip_subtree()
+                # the "end" event still comes for a skipped element; its tail is read there
+                continue
+            if tag in _BLOCK_TAGS:
+                flush()
+                kinds.append(
+                    "heading" if tag in _HEADING_TAGS else "caption" if tag == "figcaption" else kinds[-1]
+                )
+            elif tag in _BREAK_TAGS:
+                flush()
+            elif tag in _IMG_TAGS:
+                src = next((el.get(a) for a in _IMG_ATTRS if el.get(a)), "")
+                if src and not src.startswith("data:"):
+                    flush()
+                    cap = normalise_space(el.get("alt") or el.get("title") or "")
+                    items.append(_Item("figure", cap, src=_absolute(src, base_url)))
+            elif tag in _LINK_ATTR:
+                text = normalise_space("".join(el.itertext()))
+                href = el.get(_LINK_ATTR[tag]) or ""
+                link_chars += len(text)
+                if text and href and not href.startswith(("javascript:", "#")):
+                    links.append(Link(text=text, url=_absolute(href, base_url)))
+            if tag and el.text:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS and not _hidden(el):
+                flush()
+                kinds.pop()
+            if el is not root and el.tail:
+                buf.append(el.tail)
+    flush()
+    return items
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def _hidden(el: etree._Element) -> bool:
+    """Elements the page itself hides (``display:none``, ``hidden``) are not article text."""
+    style = el.get("style")
+    return bool((style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None)
+
+
+def _absolute(url: str, base: str | None) -> str:
+    url = url.strip()
+    if url.startswith("//"):
+        return "https:" + url
+    return urljoin(base, url) if base else url
+
+
+# ---------------------------------------------------------------------------------------------
+# the two extractors
+
+
+def _trafilatura_items(html: str, url: str | None) -> tuple[list[_Item], Any]:
+    """trafilatura's main text as blocks, plus its metadata record (fallbacks for date/author)."""
+    import trafilatura
+
+    tree = parse_tree(html)
+    if tree is None:
+        return [], None
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -67,79 +313,398 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
             include_images=True,
             include_tables=True,
         )
-    except (ValueError, etree.LxmlError, RecursionError):
-        result = None
-    if result is None:
+    except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError):
+        return [], None
+    body = getattr(doc, "body", None) if doc is not None else None
+    return (_blocks_of(body, url) if body is not None else []), doc
+
+
+def _readability_items(html: str, url: str | None) -> list[_Item]:
+    """readability-lxml's main text as blocks ([] when it is not installed or gives up)."""
+    try:
+        from readability import Document
+    except ImportError:  # pragma: no cover - optional extractor
+        return []
+    try:
+        summary = Document(html, url=url).summary(html_partial=True)
+        frag = lxml_html.fragment_fromstring(summary, create_parent="div")
+    except Exception:  # noqa: BLE001 - readability raises bare Exception subclasses on odd pages
+        return []
+    return _blocks_of(frag, url)
+
+
+# ---------------------------------------------------------------------------------------------
+# filters
+
+
+def _matches(patterns: Iterable[re.Pattern[str]], key: str) -> bool:
+    return any(p.search(key) for p in patterns)
+
+
+_JUNK = re.compile(r"^[\W\d_a-zA-Z]{0,3}$|^[\d\W_]+$")
+
+
+def clean_items(items: list[_Item], headline: str, rules: HtmlRules) -> list[_Item]:
+    """Apply the precision filters to one extractor's blocks (order matters, see module doc)."""
+    head_key = _key(headline)
+    # 1. text before the headline is breadcrumbs, dates and navigation
+    if head_key:
+        for i, it in enumerate(items[: max(1, len(items) * 2 // 3)]):
+            k = _key(it.text)
+            if k == head_key or (head_key in k and len(k) <= len(head_key) + 12):
+                items = items[i + 1 :]
+                break
+    kept: list[_Item] = []
+    text_chars = 0
+    for it in items:
+        if it.kind == "figure":
+            kept.append(it)
+            continue
+        k = _key(it.text)
+        short = len(k) <= rules.max_boilerplate_chars
+        if short and text_chars >= rules.min_text_before_cut and _matches(rules.cut_from, k):
+            break
+        if k == head_key or _JUNK.match(k):
+            continue
+        if short and _matches(rules.drop, k):
+            continue
+        if len(k) <= rules.link_dense_max_chars and it.link_share >= rules.link_density:
+            continue
+        if it.kind == "paragraph" and len(k) <= 80 and _matches(rules.caption, k):
+            it.kind = "caption"
+        kept.append(it)
+        if it.kind == "paragraph":
+            text_chars += len(k)
+    # drop consecutive duplicates (sites repeat a lead or a caption) and trailing figures
+    out: list[_Item] = []
+    for it in kept:
+        if out and it.kind != "figure" and out[-1].kind == it.kind and out[-1].text == it.text:
+            continue
+        out.append(it)
+    return out
+
+
+def _text_len(items: list[_Item]) -> int:
+    return sum(len(it.text) for it in items if it.kind in ("paragraph", "heading"))
+
+
+# ---------------------------------------------------------------------------------------------
+# metadata
+
+
+def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    """``<meta>`` values by lower-cased property/name/itemprop (first one wins)."""
+    out: dict[str, str] = {}
+    for m in tree.iter("meta"):
+        name = (m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv") or "").lower()
+        content = m.get("content")
+        if name and content and content.strip() and name not in out:
+            out[name] = content.strip()
+    return out
+
+
+def _json_ld(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    """Objects of the page's JSON-LD blocks (scripts were dropped, so read them from the raw tree)."""
+    found: list[dict[str, Any]] = []
+    for s in tree.iter("script"):
+        if (s.get("type") or "").lower() != "application/ld+json" or not s.text:
+            continue
+        try:
+            data = json.loads(s.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur, list):
+                stack.extend(cur)
+            elif isinstance(cur, dict):
+                found.append(cur)
+                if "@graph" in cur:
+                    stack.append(cur["@graph"])
+    return found
+
+
+def _ld_value(objs: list[dict[str, Any]], *names: str) -> str | None:
+    for obj in objs:
+        for name in names:
+            v = obj.get(name)
+            if isinstance(v, dict):
+                v = v.get("name")
+            if isinstance(v, list) and v:
+                v = v[0].get("name") if isinstance(v[0], dict) else v[0]
+            if isinstance(v, str) and v.strip():
+                return normalise_space(v)
+    return None
+
+
+_ISO = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[T\s-]*(\d{1,2})[:：](\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def _iso(value: str) -> str | None:
+    """An ISO 8601 string from a date/time as pages write it; the offset is kept only when given."""
+    m = _ISO.search(value)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, tz = m.groups()
+    if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+        return None
+    date = f"{y}-{int(mo):02d}-{int(d):02d}"
+    if h is None:
+        return date
+    if int(h) > 23 or int(mi) > 59:
+        return date
+    out = f"{date}T{int(h):02d}:{mi}:{s or '00'}"
+    if tz:
+        out += "+00:00" if tz == "Z" else (tz if ":" in tz else f"{tz[:3]}:{tz[3:]}")
+    return out
+
+
+_DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publication_date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+    "firstpublishedtime",
+    "weibo:article:create_at",
+)
+
+
+def _published(
+    tree: lxml_html.HtmlElement, meta: dict[str, str], ld: list[dict[str, Any]], page_text: str,
+    headline: str, rules: HtmlRules, fallback: str | None,
+) -> str | None:
+    """Publication time: meta tags, JSON-LD, ``<time>``, the dateline under the headline, trafilatura."""
+    for name in _DATE_META:
+        if name in meta and (v := _iso(meta[name])):
+            return v
+    if (v := _ld_value(ld, "datePublished", "dateCreated")) and (iso := _iso(v)):
+        return iso
+    for t in tree.iter("time"):
+        if (v := t.get("datetime")) and (iso := _iso(v)):
+            return iso
+    start = page_text.find(headline) if headline else -1
+    if start >= 0:
+        window = page_text[start + len(headline) : start + len(headline) + rules.dateline_window]
+        for pat in rules.dateline:
+            if (m := pat.search(window)) and (iso := _iso(m.group(0))):
+                return iso
+    return _iso(fallback) if fallback else None
+
+
+def _language(tree: lxml_html.HtmlElement, meta: dict[str, str], text: str) -> str | None:
+    lang = tree.get("lang") or tree.get("xml:lang") or meta.get("content-language") or meta.get("og:locale")
+    if lang:
+        lang = lang.strip().replace("_", "-")
+        primary = lang.split("-")[0].lower()
+        if primary in ("zh", "en", "ja", "ko", "fr", "de", "es", "ru") and (primary != "en" or _cjk_share(text) < 0.2):
+            return primary
+    if not text:
+        return None
+    return "zh" if _cjk_share(text) >= 0.2 else "en" if re.search(r"[A-Za-z]{3}", text) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# headline
+
+
+def _title_segments(title: str, rules: HtmlRules) -> list[str]:
+    parts = [title]
+    for sep in rules.title_separators:
+        parts = [p for part in parts for p in part.split(sep)]
+    return [normalise_space(p) for p in parts if normalise_space(p)]
+
+
+def _strip_labels(text: str, rules: HtmlRules) -> str:
+    for label in rules.headline_labels:
+        if text.startswith(label) and len(text) > len(label) + 4:
+            return text[len(label) :].lstrip(" |｜:：丨")
+    return text
+
+
+def _common_run(a: str, b: str) -> int:
+    if not a or not b:
+        return 0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
+_TITLEISH = re.compile(r"title|headline|biaoti|tit\b|hd\b", re.IGNORECASE)
+_SKIP_TAGS = frozenset("html head body title meta link script style ul ol table tbody tr select option".split())
+
+
+def _headline_candidates(tree: lxml_html.HtmlElement) -> Iterator[tuple[int, str, bool]]:
+    """(document position, text, heading-like) of every element that could hold the headline."""
+    body = tree.find("body")
+    if body is None:
+        return
+    for pos, el in enumerate(body.iter()):
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or len(el) > 6:
+            continue
+        text = normalise_space(el.text_content())
+        if not 4 <= len(text) <= 160:
+            continue
+        headingish = el.tag in _HEADING_TAGS or bool(_TITLEISH.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        yield pos, text, headingish
+
+
+def choose_headline(
+    tree: lxml_html.HtmlElement, meta: dict[str, str], ld: list[dict[str, Any]], rules: HtmlRules,
+    body_start: str = "",
+) -> str:
+    """The headline the page's title metadata and its visible headings agree on."""
+    title_tag = normalise_space(tree.findtext(".//title") or "")
+    segments = _title_segments(title_tag, rules)
+    site_keys = {_key(segments[-1])} if len(segments) > 1 else set()
+    if meta.get("og:site_name"):
+        site_keys.add(_key(meta["og:site_name"]))
+    refs = [
+        _key(r)
+        for r in (title_tag, meta.get("og:title"), meta.get("twitter:title"), meta.get("title"),
+                  _ld_value(ld, "headline", "name"))
+        if r
+    ]
+    candidates = list(_headline_candidates(tree))
+    best: tuple[int, int, int] | None = None
+    best_text = ""
+    for pos, text, headingish in candidates:
+        text = _strip_labels(text, rules)
+        k = _key(text)
+        if len(k) < 4 or k in site_keys or any(k in s for s in site_keys):
+            continue
+        run = max((_common_run(k, r) for r in refs), default=0)
+        if run >= 5 and run >= 0.8 * len(k):
+            score = (run, int(headingish), -pos)
+            if best is None or score > best:
+                best, best_text = score, text
+    # a heading that agrees with only part of a long title, while another candidate agrees fully,
+    # loses above; when nothing agrees (the title tag names a section), take the heading nearest
+    # above the article text
+    if best is not None and (best[0] >= 8 or not body_start):
+        return best_text
+    if body_start:
+        near = _heading_above(tree, candidates, body_start, site_keys, rules)
+        if near:
+            return near
+    if best is not None:
+        return best_text
+    for fallback in (meta.get("og:title"), _ld_value(ld, "headline"), segments[0] if segments else ""):
+        if fallback:
+            return _strip_labels(normalise_space(fallback), rules)
+    return ""
+
+
+def _heading_above(
+    tree: lxml_html.HtmlElement, candidates: list[tuple[int, str, bool]], body_start: str,
+    site_keys: set[str], rules: HtmlRules,
+) -> str:
+    """The heading-like element closest before the first words of the article text."""
+    body = tree.find("body")
+    if body is None:
+        return ""
+    target = _key(body_start)[:12]
+    start_pos = None
+    for pos, el in enumerate(body.iter()):
+        if isinstance(el.tag, str) and el.text and target and target in _key(el.text):
+            start_pos = pos
+            break
+    if start_pos is None:
+        return ""
+    above = [
+        (pos, text) for pos, text, headingish in candidates
+        if headingish and pos < start_pos and _key(text) not in site_keys and len(_key(text)) >= 6
+        and target not in _key(text)
+    ]
+    return _strip_labels(above[-1][1], rules) if above else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# assembly
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlDoc:
+    """Extract the article of one HTML page; never raises (empty doc for empty/garbage input)."""
+    if not isinstance(html, str) or not html.strip():
         return EMPTY_DOC
-    blocks: list[Block] = []
-    figures: list[Figure] = []
-    links: list[Link] = []
-    body = getattr(result, "body", None)
-    if body is not None:
-        _read_body(body, blocks, figures, links)
+    rules = load_rules()
+    raw_tree = parse_tree(html)  # for JSON-LD (scripts are dropped from the cleaned page)
+    cleaned = clean_html(html, rules)
+    tree = parse_tree(cleaned) if cleaned else None
+    if tree is None:
+        return EMPTY_DOC
+    meta = _meta(tree)
+    ld = _json_ld(raw_tree) if raw_tree is not None else []
+
+    traf_items, traf_doc = _trafilatura_items(cleaned, url)
+    read_items = _readability_items(cleaned, url)
+    first_text = next((it.text for it in traf_items + read_items if it.kind == "paragraph" and len(it.text) >= 20), "")
+    headline = choose_headline(tree, meta, ld, rules, first_text)
+
+    traf_clean = clean_items(traf_items, headline, rules)
+    read_clean = clean_items(read_items, headline, rules)
+    t_len, r_len = _text_len(traf_clean), _text_len(read_clean)
+    items = read_clean if r_len >= 100 and t_len < 0.5 * r_len else traf_clean
+
+    blocks, figures, links = _assemble(items)
+    body = tree.find("body")
+    page_text = normalise_space(" ".join(body.itertext())) if body is not None else ""
+    text = "\n\n".join(b.text for b in blocks)
+    canonical = next((ln.get("href") for ln in tree.iter("link") if (ln.get("rel") or "").lower() == "canonical"), None)
+    page_url = canonical or meta.get("og:url") or url
+    site = meta.get("og:site_name") or _ld_value(ld, "publisher") or _site_from_title(tree, rules)
     return HtmlDoc(
-        title=normalise_space(result.title or ""),
+        title=headline,
         blocks=tuple(blocks),
         figures=tuple(figures),
         links=tuple(links),
-        published=result.date or None,
-        author=result.author or None,
-        site_name=result.sitename or None,
-        url=result.url or url,
-        language=result.language or None,
+        published=_published(tree, meta, ld, page_text, headline, rules, getattr(traf_doc, "date", None)),
+        author=_author(meta, ld),
+        site_name=normalise_space(site) if site else None,
+        url=_absolute(page_url, url) if page_url else None,
+        language=_language(tree, meta, text or page_text),
     )
 
 
-def _read_body(body: etree._Element, blocks: list[Block], figures: list[Figure], links: list[Link]) -> None:
-    """Turn trafilatura's XML body into blocks (paragraphs split at line breaks), figures, links."""
-    for el in body.iter("p", "head", "item", "quote", "cell", "graphic", "ref"):
-        tag = el.tag
-        if tag == "graphic":
-            src = el.get("src") or ""
-            if src:
-                figures.append(Figure(src=src, caption=normalise_space(el.get("alt") or el.get("title") or "")))
+def _assemble(items: list[_Item]) -> tuple[list[Block], list[Figure], list[Link]]:
+    """Records from the kept items; a caption right after a figure without alt text becomes its caption."""
+    blocks: list[Block] = []
+    figures: list[Figure] = []
+    links: list[Link] = []
+    seen_src: set[str] = set()
+    for i, it in enumerate(items):
+        if it.kind == "figure":
+            if it.src in seen_src:
+                continue
+            seen_src.add(it.src)
+            caption = it.text
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if not caption and nxt is not None and nxt.kind == "caption":
+                caption = nxt.text
+            figures.append(Figure(src=it.src, caption=caption))
             continue
-        if tag == "ref":
-            target = el.get("target") or ""
-            text = normalise_space("".join(el.itertext()))
-            if target and text:
-                links.append(Link(text=text, url=target))
-            continue
-        if tag in ("p", "quote", "item", "cell") and _has_block_ancestor(el):
-            continue
-        kind = "heading" if tag == "head" else "paragraph"
-        for piece in _split_at_breaks(el):
-            text = normalise_space(piece)
-            if text:
-                blocks.append(Block(kind=kind, text=text))
+        blocks.append(Block(kind=it.kind, text=it.text))  # type: ignore[arg-type]
+        links.extend(it.links)
+    return blocks, figures, links
 
 
-def _has_block_ancestor(el: etree._Element) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent.tag in ("p", "quote", "item", "cell", "head"):
-            return True
-        parent = parent.getparent()
-    return False
+def _site_from_title(tree: lxml_html.HtmlElement, rules: HtmlRules) -> str | None:
+    segments = _title_segments(normalise_space(tree.findtext(".//title") or ""), rules)
+    return segments[-1] if len(segments) > 1 else None
 
 
-def _split_at_breaks(el: etree._Element) -> list[str]:
-    """Text of a block element, split into pieces at ``<lb/>`` (a ``<br>`` in the page)."""
-    pieces: list[str] = [el.text or ""]
-    for child in el.iter():
-        if child is el:
-            continue
-        if child.tag == "lb":
-            pieces.append("")
-        elif child.tag != "graphic":
-            pieces[-1] += child.text or ""
-        pieces[-1] += child.tail or ""
-    return pieces
-
-
-def parse_tree(html: str) -> lxml_html.HtmlElement | None:
-    """Parse HTML leniently with lxml; None when nothing usable comes out."""
-    try:
-        return lxml_html.document_fromstring(html)
-    except (ValueError, etree.LxmlError):
-        return None
+def _author(meta: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
+    for name in ("author", "article:author", "og:article:author", "dc.creator", "byl"):
+        v = meta.get(name)
+        if v and not v.startswith("http") and len(v) <= 60:
+            return normalise_space(v)
+    return _ld_value(ld, "author")

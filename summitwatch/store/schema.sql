@@ -1,4 +1,4 @@
--- summitwatch store, schema version 1.
+-- summitwatch store, schema version 2 (db.py migrates older files: see MIGRATIONS there).
 -- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
 -- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
 
@@ -40,7 +40,15 @@ CREATE TABLE IF NOT EXISTS quarantine (
   source TEXT PRIMARY KEY,
   reason TEXT NOT NULL,
   detail TEXT,
-  run INTEGER
+  run INTEGER,
+  -- v2: so a re-run skips an unchanged quarantined record and `reparse` can retry it
+  input TEXT,                      -- the PATH argument it came from
+  raw_hash TEXT,                   -- sha256 of the raw bytes (NULL when never read: unsafe path, too large)
+  raw BLOB,                        -- zstd-compressed raw bytes (NULL when never read)
+  size INTEGER,
+  hint TEXT,
+  meta TEXT,
+  parser_version TEXT
 );
 CREATE INDEX IF NOT EXISTS quarantine_reason ON quarantine(reason);
 
@@ -71,12 +79,14 @@ CREATE TABLE IF NOT EXISTS articles (
   links TEXT,                      -- JSON list of {text, url, archived_url}
   flags TEXT,                      -- JSON list
   duplicate_of TEXT,               -- id of the group's representative (near-duplicate), NULL if none
-  updated_run INTEGER
+  updated_run INTEGER,
+  title_key TEXT                   -- v2: normalised title (near-duplicate candidate bucket)
 );
 CREATE INDEX IF NOT EXISTS articles_outlet_day ON articles(outlet, published_day);
 CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
 CREATE INDEX IF NOT EXISTS articles_siteno ON articles(site_article_no);
 CREATE INDEX IF NOT EXISTS articles_dup ON articles(duplicate_of);
+CREATE INDEX IF NOT EXISTS articles_title_key ON articles(title_key);
 
 -- Extraction output per article (replaced whole when an article is re-extracted).
 CREATE TABLE IF NOT EXISTS extractions (

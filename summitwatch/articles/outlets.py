@@ -1,0 +1,134 @@
+"""Recognise an article's outlet (by URL domain, then by in-text markers) per ``data/outlets.yaml``.
+
+Why data: a new outlet, mirror domain or dateline is an edit of the YAML file, not of code. The
+outlet also fixes how a bare date is read (midnight in its time zone), how its article URLs are made
+canonical (one id for every capture of one article) and where its datelines and bylines sit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from summitwatch.articles import load_data_file
+
+__all__ = [
+    "Outlet",
+    "outlets",
+    "outlet_by_url",
+    "outlet_by_text",
+    "outlet_by_name",
+    "canonical_article_url",
+    "default_timezone",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    id: str
+    name: str
+    name_en: str
+    timezone: str
+    domains: tuple[str, ...]
+    markers: tuple[str, ...]
+    article_urls: tuple[tuple[re.Pattern[str], str, int | None], ...]
+    dateline: re.Pattern[str] | None
+    bylines: tuple[re.Pattern[str], ...]
+
+
+@cache
+def outlets() -> tuple[Outlet, ...]:
+    """All outlets of the data file, in file order."""
+    data = load_data_file("outlets.yaml")
+    out = []
+    for o in data["outlets"]:
+        out.append(
+            Outlet(
+                id=o["id"],
+                name=o["name"],
+                name_en=o["name_en"],
+                timezone=o.get("timezone") or data.get("default_timezone", "UTC"),
+                domains=tuple(d.lower() for d in o.get("domains") or ()),
+                markers=tuple(o.get("markers") or ()),
+                article_urls=tuple(
+                    (re.compile(a["pattern"], re.I), a["canonical"], a.get("number"))
+                    for a in o.get("article_urls") or ()
+                ),
+                dateline=re.compile(o["dateline"]) if o.get("dateline") else None,
+                bylines=tuple(re.compile(b) for b in o.get("byline") or ()),
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def default_timezone() -> str:
+    return load_data_file("outlets.yaml").get("default_timezone", "UTC")
+
+
+@cache
+def _domain_index() -> tuple[tuple[str, str | None, Outlet], ...]:
+    rows = []
+    for o in outlets():
+        for d in o.domains:
+            host, _, path = d.partition("/")
+            rows.append((host, "/" + path if path else None, o))
+    # longest host first so that a path-qualified domain wins over a bare one
+    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[1] is None)))
+
+
+def outlet_by_url(url: str | None) -> Outlet | None:
+    """The outlet whose domain (or a subdomain of it) serves ``url``."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if not host:
+        return None
+    for dom, path, o in _domain_index():
+        if (host == dom or host.endswith("." + dom)) and (path is None or parts.path.startswith(path)):
+            return o
+    return None
+
+
+def outlet_by_text(text: str, window: int = 400) -> Outlet | None:
+    """The outlet named by a marker near the start (datelines) or the end (sign-offs) of the text."""
+    head = text[:window]
+    tail = text[-window:]
+    for o in outlets():
+        for m in o.markers:
+            if m in head or m in tail:
+                return o
+    return None
+
+
+def outlet_by_name(name: str | None) -> Outlet | None:
+    """The outlet whose Chinese or English name (or id) is ``name`` (feed channel titles, site names)."""
+    if not name:
+        return None
+    key = name.strip().lower()
+    for o in outlets():
+        if key in (o.id, o.name.lower(), o.name_en.lower()) or o.name in name or o.name_en.lower() in key:
+            return o
+    return None
+
+
+def canonical_article_url(url: str | None, outlet: Outlet | None = None) -> tuple[str | None, str | None]:
+    """Return ``(canonical_url, site_article_no)`` for an outlet's article URL, or ``(None, None)``."""
+    if not url:
+        return None, None
+    candidates = (outlet,) if outlet is not None else outlets()
+    for o in candidates:
+        for pattern, template, number in o.article_urls:
+            m = pattern.match(url)
+            if m is not None:
+                canon = template
+                for i, g in enumerate(m.groups(), start=1):
+                    canon = canon.replace(f"{{{i}}}", g or "")
+                return canon, (m.group(number) if number else None)
+    return None, None

@@ -1,0 +1,28 @@
+"""``summitwatch serve``: the web UI and HTTP API over one database (loopback by default)."""
+
+from __future__ import annotations
+
+import click
+
+from summitwatch.cli.app import DB_OPTION, main
+
+
+@main.command("serve")
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind. The default serves this machine only; 0.0.0.0 exposes it to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve_cmd(db_path: str, host: str, port: int) -> None:
+    """Serve the timeline, engagement, person, article, search and corpus pages plus /api (OpenAPI at /openapi.json)."""
+    import uvicorn
+
+    from summitwatch.api import create_app
+    from summitwatch.store.db import StoreError, connect
+
+    try:
+        connect(db_path, create=False).close()  # fail early, with a clear message, on a missing file
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"summitwatch serving {db_path} at http://{shown}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")

@@ -1,0 +1,149 @@
+"""Engagements, quotes and topics of one article (pure: article + knowledge in, Extraction out).
+
+A cheap prefilter comes first: one gazetteer pass; only articles naming officials (or offices) of
+both sides and using a meeting word go on to sentence-level detection. Repeated mentions of one
+engagement inside an article merge into one record (same sides, modality and compatible date).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from summitwatch.engagements.detect import Candidate, Detector
+from summitwatch.engagements.quotes import find_quotes
+from summitwatch.engagements.sentences import split_sentences
+from summitwatch.engagements.topics import article_topics, engagement_topics
+from summitwatch.mentions import Span, normalise, resolve_span, scan
+from summitwatch.mentions.cues import load_cues
+from summitwatch.model import Article, Engagement, Extraction, Mention
+
+EXTRACTOR_VERSION = "eng-0.1"
+
+__all__ = ["EXTRACTOR_VERSION", "extract_article", "prefilter"]
+
+
+def _mentions(text: str, spans: list[Span], kn: Any, date: str | None) -> tuple[Mention, ...]:
+    out = []
+    for s in spans:
+        if s.kind == "summit":
+            continue
+        surface = text[s.start:s.end]
+        if s.kind == "office":
+            out.append(Mention("office", resolve_span(kn, s, date), surface, s.start, s.end, s.side, s.key))  # type: ignore[arg-type]
+        else:
+            out.append(Mention(s.kind, s.key, surface, s.start, s.end, s.side))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def prefilter(norm: str, spans: list[Span]) -> bool:
+    """Both sides named (by name, office or a collective word) and some meeting word present."""
+    cues = load_cues()
+    sides = {s.side for s in spans if s.kind in ("person", "office")}
+    both = "US" in sides and "PRC" in sides
+    if not both and not any(w in norm for w in cues["collective"]):
+        return False
+    return any(w in norm for lst in cues["modality"].values() for w in lst) or any(
+        s.kind == "person" and s.end - s.start == 1 for s in spans)
+
+
+def extract_article(article: Article, kn: Any) -> Extraction:
+    """Mentions, engagements (spec fields), quotes and topics of one article."""
+    text = article.text
+    norm = normalise(text)
+    spans = scan(text, kn, norm)
+    pub = article.published_date
+    mentions = _mentions(text, spans, kn, pub)
+    topics = article_topics(mentions)
+    if not prefilter(norm, spans):
+        return Extraction(article.id, mentions, (), (), topics, EXTRACTOR_VERSION)
+    sentences = split_sentences(article)
+    lead = _lead_blocks(article)
+    det = Detector(kn, text, norm, spans, pub)
+    cands = det.candidates(sentences, lead)
+    merged = merge_candidates(cands)
+    engagements = tuple(_engagement(c, mentions) for c in merged)
+    quotes = tuple(find_quotes(text, norm, sentences, spans, kn, pub))
+    return Extraction(article.id, mentions, engagements, quotes, topics, EXTRACTOR_VERSION)
+
+
+def _lead_blocks(article: Article) -> set[int]:
+    """The title, and the first paragraph of the body (the news lead)."""
+    out: set[int] = set()
+    n_par = 0
+    for i, b in enumerate(article.blocks):
+        if b.kind == "title":
+            out.add(i)
+        elif b.kind == "paragraph":
+            n_par += 1
+            if n_par <= 2:
+                out.add(i)
+    return out
+
+
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    if a.modality != b.modality and not (a.weak or b.weak):
+        return False
+    if not (set(a.us) & set(b.us) and set(a.cn) & set(b.cn)):
+        return False
+    if a.location and b.location and a.location != b.location:
+        return False
+    if a.date and b.date:
+        from datetime import date as _d
+
+        da, db = _d.fromisoformat(a.date), _d.fromisoformat(b.date)
+        ea = _d.fromisoformat(a.date_end) if a.date_end else da
+        eb = _d.fromisoformat(b.date_end) if b.date_end else db
+        return (db - ea).days <= 1 and (da - eb).days <= 1
+    if a.approx and b.approx:
+        return a.approx[:len(b.approx)] == b.approx[:len(a.approx)]
+    da = a.date or a.approx
+    db = b.date or b.approx
+    if da and db:
+        return da[:len(db)] == db[:len(da)] if (a.approx or b.approx) else True
+    # a dated record and an undated background mention are kept apart
+    if (a.date and b.background) or (b.date and a.background):
+        return False
+    return True
+
+
+def merge_candidates(cands: list[Candidate]) -> list[Candidate]:
+    """One record per engagement: repeated mentions with the same sides, modality and date merge."""
+    out: list[Candidate] = []
+    for c in cands:
+        for m in out:
+            if _compatible(m, c):
+                if m.modality != c.modality and m.weak:
+                    m.modality, m.weak = c.modality, c.weak
+                m.us = m.us + [n for n in c.us if n not in m.us]
+                m.cn = m.cn + [n for n in c.cn if n not in m.cn]
+                if not m.date and c.date:
+                    m.date, m.date_end, m.precision, m.approx = c.date, c.date_end, "day", None
+                elif m.date and c.date and c.date_end and not m.date_end and c.date_end > m.date:
+                    m.date_end = c.date_end
+                if not m.approx and not m.date and c.approx:
+                    m.approx, m.precision = c.approx, c.precision
+                m.location = m.location or c.location
+                m.occasion = m.occasion or c.occasion
+                m.focus = m.focus or c.focus
+                if m.status != c.status and "held" in (m.status, c.status) and not (m.date and m.date > (c.date or "")):
+                    m.status = "held" if c.status == "held" and not c.date or c.status == "held" else m.status
+                m.extra_sentences.append(c.sentence)
+                if len(m.extra_sentences) >= 2 and not m.background:
+                    m.focus = True  # the article keeps coming back to it
+                break
+        else:
+            out.append(c)
+    return out
+
+
+def _engagement(c: Candidate, mentions: tuple[Mention, ...]) -> Engagement:
+    s = c.sentence
+    return Engagement(
+        us=tuple(c.us), cn=tuple(c.cn), modality=c.modality, status=c.status, focus=c.focus,  # type: ignore[arg-type]
+        evidence=s.text, date=c.date, date_end=c.date_end,
+        date_approx=c.approx if not c.date else None,
+        date_precision=c.precision,  # type: ignore[arg-type]
+        location=c.location, occasion=c.occasion,
+        topics=engagement_topics(mentions, s.start, s.end),
+        evidence_start=s.start, evidence_end=s.end,
+    )

@@ -1,0 +1,341 @@
+"""Engagement candidates: sentences with a meeting word and named officials of both sides.
+
+For each meeting word the participants are read from its clause, widened clause by clause to the
+left (then right) until both sides are named; 「雙方」「兩人」 refer back to the previous
+candidate's principals, 「中美元首」 names both heads of state in office. Out of scope and dropped:
+unknown or third-country people, former officials, and encounters below ministerial level on both
+sides. Wishes, proposals, speculation and handshakes are not engagements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from summitwatch.engagements.dates import DateHit, find_dates
+from summitwatch.engagements.fields import find_cues, has_cue, location_of, modality_of, status_of, summit_of
+from summitwatch.engagements.sentences import Sentence, clause_bounds
+from summitwatch.mentions import Span, resolve_span
+from summitwatch.mentions.cues import load_cues
+from summitwatch.mentions.officials import in_office, rank_on
+
+_MINISTERIAL = {"leader", "ministerial"}
+
+
+@dataclass
+class Candidate:
+    us: list[str]
+    cn: list[str]
+    modality: str
+    status: str
+    focus: bool
+    sentence: Sentence
+    date: str | None = None
+    date_end: str | None = None
+    approx: str | None = None
+    precision: str | None = None
+    location: str | None = None
+    occasion: str | None = None
+    background: bool = False
+    order: int = 0
+    weak: bool = False  # in_person read from a generic meeting word only
+    unnamed: bool = False  # sides filled from the article's principals (「中美高層會談結束」)
+    extra_sentences: list[Sentence] = field(default_factory=list)
+
+
+def _office_class_ids(kn: Any, cls: str) -> dict[str, list[str]]:
+    names = load_cues()["office_classes"].get(cls, {})
+    out: dict[str, list[str]] = {}
+    for side, ens in names.items():
+        low = [e.lower() for e in ens]
+        out[side] = [o.id for o in kn.offices.values() if o.side == side and (o.en or "").lower() in low]
+    return out
+
+
+def meeting_cues(norm_s: str, spans: list[Span], s0: int) -> list[tuple[int, int, str]]:
+    """(start, end, modality) of the meeting words of a sentence (offsets relative to the sentence)."""
+    cues = load_cues()
+    out: list[tuple[int, int, str]] = []
+    masked = _mask(norm_s, cues["not_meeting"])
+    for mod in ("video", "phone", "in_person"):
+        for a, b, _w in find_cues(masked, cues["modality"][mod]):
+            if not _in_long_quote(norm_s, a):
+                out.append((a, b, mod))
+    verbs = cues["person_verbs"]
+    for sp in spans:
+        if sp.kind not in ("person", "office"):
+            continue
+        a = sp.start - s0
+        for v in verbs:
+            if norm_s[max(0, a - len(v)):a] == v:
+                out.append((a - len(v), a, "in_person"))
+    # 「習拜會」: two short names of opposite sides glued to 會
+    for sp in spans:
+        if sp.kind == "person" and sp.end - sp.start == 1:
+            out.append((sp.start - s0, sp.end - s0 + 1, "in_person"))
+    out.sort()
+    return out
+
+
+class Detector:
+    """Reads candidates out of the sentences of one article."""
+
+    def __init__(self, kn: Any, text: str, norm: str, spans: list[Span], pub: str | None) -> None:
+        self.kn, self.text, self.norm, self.spans, self.pub = kn, text, norm, spans, pub
+        self.cues = load_cues()
+        self.prev_principals: tuple[list[str], list[str]] | None = None
+        self.prev_index = -10
+        self.heads = _office_class_ids(kn, "head_of_state")
+        self.header_date: DateHit | None = None
+        self.principals = self._article_principals()
+
+    def _article_principals(self) -> tuple[list[str], list[str]]:
+        """The US and PRC officials the article names most (at least twice), for unnamed 「中美會談」."""
+        from collections import Counter
+
+        c: Counter[tuple[str, str]] = Counter(
+            (sp.side or "", sp.key) for sp in self.spans if sp.kind == "person" and sp.side in ("US", "PRC"))
+        pick: dict[str, list[str]] = {"US": [], "PRC": []}
+        for (side, name), n in c.most_common():
+            if n >= 2 and len(pick[side]) < 2 and (not self.pub or in_office(self.kn, name, self.pub)) \
+                    and rank_on(self.kn, name, self.pub) in _MINISTERIAL:
+                pick[side].append(name)
+        return pick["US"], pick["PRC"]
+
+    # -- participants ---------------------------------------------------------------------
+    def _people(self, sent: Sentence, a: int, b: int, date: str | None) -> tuple[list[str], list[str]]:
+        us: list[str] = []
+        cn: list[str] = []
+        s0 = sent.start
+        norm_s = self.norm[s0:sent.end]
+        for sp in self.spans:
+            if sp.start < s0 + a or sp.end > s0 + b or sp.kind not in ("person", "office"):
+                continue
+            if sp.side not in ("US", "PRC"):
+                continue
+            after = self.norm[sp.end:sp.end + 4]
+            if any(after.startswith(w) for w in self.cues["not_participant_suffix"]):
+                continue
+            before = self.norm[max(0, sp.start - 4):sp.start]
+            if sp.kind == "person" and any(before[-2:].endswith(w) for w in self.cues["former_prefix"]):
+                continue
+            if any(before.endswith(w) for w in self.cues["not_participant_prefix"]):
+                continue
+            if sp.kind == "office" and sp.person is None:
+                name = resolve_span(self.kn, sp, date or self.pub)
+            else:
+                name = sp.person or sp.key
+            if not name:
+                continue
+            (us if sp.side == "US" else cn).append(name)
+        # collective references (「中美元首」「中美防長」)
+        window = norm_s[a:b]
+        for word, classes in self.cues["collective"].items():
+            i = window.find(word)
+            if i >= 0 and word.startswith("两国"):
+                pair = window[max(0, i - 2):i]
+                pc = self.cues["pair_chars"]
+                if len(pair) == 2 and pair[0] in pc and pair[1] in pc and pair not in ("中美", "美中"):
+                    continue
+                if any(sp.side == "other" and sp.kind == "person" and s0 <= sp.start < sent.end for sp in self.spans):
+                    continue
+            if i >= 0:
+                for cls in classes:
+                    ids = _office_class_ids(self.kn, cls)
+                    for side, lst in (("US", us), ("PRC", cn)):
+                        for oid in ids.get(side, []):
+                            h = self.kn.holder(oid, date or self.pub) if (date or self.pub) else None
+                            if h:
+                                lst.append(h)
+        return _uniq(us), _uniq(cn)
+
+    def _eligible(self, names: list[str], ref: str | None) -> list[str]:
+        out = []
+        for n in names:
+            o = self.kn.officials.get(n)
+            if o is None or o.side not in ("US", "PRC"):
+                continue
+            if ref and not in_office(self.kn, n, ref):
+                continue
+            out.append(n)
+        return out
+
+    # -- main -------------------------------------------------------------------------------
+    def candidates(self, sentences: list[Sentence], lead_blocks: set[int]) -> list[Candidate]:
+        out: list[Candidate] = []
+        last_block = -1
+        for si, sent in enumerate(sentences):
+            norm_s = self.norm[sent.start:sent.end]
+            if sent.block != last_block:
+                last_block = sent.block
+                hd = _header_date(norm_s, self.pub)
+                if hd is not None:
+                    self.header_date = hd
+                    continue
+            sp_in = [sp for sp in self.spans if sp.start >= sent.start and sp.end <= sent.end]
+            cues = meeting_cues(norm_s, sp_in, sent.start)
+            if not cues:
+                self._remember(sent, sp_in, si)
+                continue
+            clauses = clause_bounds(norm_s)
+            seen: set[tuple] = set()
+            for ca, cb, _mod in cues:
+                cand = self._candidate(sent, norm_s, clauses, ca, cb, lead_blocks, si)
+                if cand is None:
+                    continue
+                k = (tuple(cand.us), tuple(cand.cn), cand.modality)
+                if k in seen:
+                    continue
+                seen.add(k)
+                out.append(cand)
+                self.prev_principals = (cand.us, cand.cn)
+                self.prev_index = si
+            else:
+                self._remember(sent, sp_in, si)
+        return out
+
+    def _remember(self, sent: Sentence, sp_in: list[Span], si: int) -> None:
+        us = _uniq([s.person or s.key for s in sp_in if s.kind == "person" and s.side == "US"])
+        cn = _uniq([s.person or s.key for s in sp_in if s.kind == "person" and s.side == "PRC"])
+        if us and cn:
+            self.prev_principals = (us, cn)
+            self.prev_index = si
+
+    def _candidate(self, sent: Sentence, norm_s: str, clauses: list[tuple[int, int]], ca: int, cb: int,
+                   lead_blocks: set[int], si: int) -> Candidate | None:
+        ci = next((i for i, (x, y) in enumerate(clauses) if x <= ca < y + 1), len(clauses) - 1)
+        lo, hi = ci, ci
+        future: bool | None = True if has_cue(norm_s, "planned") else (False if has_cue(norm_s, "held") else None)
+        hits = [h for h in find_dates(norm_s, self.pub, future) if not self._speech_date(norm_s, h)]
+        if self.header_date and not any(h.date for h in hits):
+            hits.append(self.header_date)
+        date_hit = _closest(hits, ca, day=True)
+        date = date_hit.date if date_hit else None
+        us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date)
+        # a third-country person in the meeting word's clause: the meeting is with them, not across sides
+        third = any(sp.kind == "person" and sp.side == "other" and sent.start + clauses[ci][0] <= sp.start < sent.start + clauses[ci][1]
+                    for sp in self.spans)
+        if third and (not us or not cn):
+            return None
+        while (not us or not cn) and lo > 0:
+            lo -= 1
+            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date)
+        while (not us or not cn) and hi < len(clauses) - 1:
+            hi += 1
+            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date)
+        if (lo, hi) != (ci, ci) and any(
+                sp.kind == "person" and sp.side == "other" and sent.start + clauses[lo][0] <= sp.start < sent.start + clauses[hi][1]
+                for sp in self.spans):
+            return None  # widening reached a third-country leader: the meeting word is about them
+        window = norm_s[clauses[lo][0]:clauses[hi][1]]
+        if any(w in window for w in self.cues["handshake"]):
+            return None
+        if ((not us or not cn) and self.prev_principals and si - self.prev_index <= 2
+                and any(w in window for w in self.cues["coreference"])):
+            pu, pc = self.prev_principals
+            us, cn = us or list(pu), cn or list(pc)
+        unnamed = False
+        if (not us or not cn) and sent.block in lead_blocks and any(w in window for w in ("中美", "美中")):
+            pu, pc = self.principals
+            if pu and pc:
+                us, cn, unnamed = us or list(pu), cn or list(pc), True
+        if not us or not cn:
+            return None
+        approx_hit = _closest(hits, ca, day=False)
+        ref = date or (approx_hit.approx[:4] if approx_hit and approx_hit.approx else None) or self.pub
+        us, cn = self._eligible(us, ref), self._eligible(cn, ref)
+        if not us or not cn:
+            return None
+        if not any(rank_on(self.kn, n, ref) in _MINISTERIAL for n in us + cn):
+            return None
+        if has_cue(norm_s[:cb], "negation"):
+            return None
+        modality = modality_of(window) or "in_person"
+        weak = modality == "in_person" and not any(
+            w in window for w in self.cues["modality"]["in_person"] if w not in self.cues["weak_in_person"])
+        status = status_of(window, date, self.pub)
+        location = None
+        occasion = None
+        if modality == "in_person":
+            places = [sp.key for sp in self.spans if sp.kind == "place" and sent.start <= sp.start < sent.end
+                      and self._locative(sp)]
+            location = location_of(self.kn, places)
+            summit_ids = [sp.key for sp in self.spans if sp.kind == "summit" and sent.start <= sp.start < sent.end]
+            summit = summit_of(self.kn, summit_ids, date, approx_hit.approx if approx_hit else None, self.pub)
+            if summit is not None:
+                occasion = summit.name
+                location = location or summit.city
+        background = has_cue(norm_s, "background") or bool(
+            approx_hit and self.pub and approx_hit.approx and approx_hit.approx[:4] < self.pub[:4])
+        focus = (sent.kind in ("title", "heading") or sent.block in lead_blocks) and not background
+        return Candidate(
+            us=us, cn=cn, modality=modality, status=status, focus=focus, sentence=sent,
+            date=date, date_end=date_hit.date_end if date_hit else None,
+            approx=None if date else (approx_hit.approx if approx_hit else None),
+            precision="day" if date else (approx_hit.precision if approx_hit else None),
+            location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
+        )
+
+
+    def _speech_date(self, norm_s: str, h: DateHit) -> bool:
+        """A date right before a speech verb dates the statement (「拜登5日表示」), not the meeting."""
+        after = norm_s[h.end:h.end + 6]
+        return any(after.startswith(w) or after[2:].startswith(w) for w in ("表示", "说", "称", "指出", "回应", "透露", "宣布", "发表", "对此"))
+
+    def _locative(self, sp: Span) -> bool:
+        before = self.norm[max(0, sp.start - 6):sp.start]
+        after = self.norm[sp.end:sp.end + 3]
+        if any(before.endswith(w) for w in self.cues["locative"]):
+            return True
+        # 「在美國佛羅里達州」: a locative word before a country or state that precedes the place
+        if any(w in before[-6:-1] for w in ("在", "于", "赴", "到")) and not any(c in before[-3:] for c in "，,。、"):
+            return True
+        return any(after.startswith(w) for w in ("会晤", "会谈", "会面", "举行", "见面", "峰会"))
+
+
+_HEADER = __import__("re").compile(r"^[\s◆●■]*(\d{4}年)?\d{1,2}月\d{1,2}[日号]?[\s:：]*$")
+
+
+def _header_date(norm_s: str, pub: str | None) -> DateHit | None:
+    """A block that is only a date (a chronology's 「2月7日」) dates the blocks after it."""
+    if len(norm_s) > 14 or not _HEADER.match(norm_s):
+        return None
+    hits = [h for h in find_dates(norm_s, pub, False) if h.date]
+    return hits[0] if hits else None
+
+
+def _mask(s: str, words: list[str]) -> str:
+    for w in words:
+        s = s.replace(w, "\u3000" * len(w))
+    return s
+
+
+def _in_long_quote(s: str, pos: int) -> bool:
+    """True when ``pos`` sits inside quoted speech (「…」 or “…” of 8+ characters), not a quoted name."""
+    for op, cl in (("「", "」"), ("“", "”")):
+        a = s.rfind(op, 0, pos)
+        if a < 0:
+            continue
+        b = s.find(cl, a)
+        if b < 0:
+            b = len(s)
+        if a < pos < b and b - a > 9:
+            return True
+    return False
+
+
+def _closest(hits: list[DateHit], pos: int, day: bool) -> DateHit | None:
+    pool = [h for h in hits if (h.date is not None) == day]
+    if not pool:
+        return None
+    return min(pool, key=lambda h: (0 if h.start <= pos else 1, abs(h.start - pos)))
+
+
+def _uniq(xs: list[str]) -> list[str]:
+    seen: list[str] = []
+    for x in xs:
+        if x not in seen:
+            seen.append(x)
+    return seen
+
+

@@ -1,0 +1,7 @@
+"""Runners: the in-process pipeline (``local``) and, for scale, the same functions on Dask."""
+
+from __future__ import annotations
+
+from summitwatch.run.local import RunSummary, extract, ingest, reparse
+
+__all__ = ["RunSummary", "extract", "ingest", "reparse"]

@@ -1,0 +1,1 @@
+"""Bytes -> records: decoding, format detection, multi-record splitting, the seed Markdown families."""

@@ -1,0 +1,268 @@
+"""Clean text out of the two markups the seed formats mix: Markdown inline syntax and HTML fragments.
+
+Why one module: hkcnews Markdown embeds ``<figure>`` HTML, the Epoch Times mirror embeds a whole
+HTML body in Markdown, and the DW RSS mirror is HTML under a Markdown title. All of them must give
+the same kind of result: paragraphs and headings of clean text in reading order, figures with
+captions, links with their text. :class:`Parts` is that intermediate result; positions (``pos``)
+tie figures and links to the block they sit in, so dropping a boilerplate block drops its links.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+__all__ = ["Draft", "Parts", "clean_markdown_inline", "html_to_parts", "normalise_html_space"]
+
+
+@dataclass(slots=True)
+class Parts:
+    """Blocks, figures and links of one document in reading order (mutable while it is built)."""
+
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (kind, clean text)
+    figures: list[list] = field(default_factory=list)  # [pos, src, caption]
+    links: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, text, url)
+
+    def add(self, kind: str, text: str) -> None:
+        """Append a block unless its text is empty."""
+        if text:
+            self.blocks.append((kind, text))
+
+    def add_figure(self, src: str, caption: str = "") -> list:
+        fig = [len(self.blocks), src, caption]
+        self.figures.append(fig)
+        return fig
+
+
+# ---------------------------------------------------------------- Markdown inline
+
+_NEEDS_INLINE = re.compile(r"[\[<*&\\~`_]|https?://")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_HTML_A = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>", re.I | re.S)
+_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>", re.I)
+_HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_HTML_BR = re.compile(r"<br\s*/?>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__|~~")
+_EM = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]+)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<\"'])")
+_SPACES = re.compile(r"[ \t\u00a0\u200b\ufeff]+")
+
+
+def clean_markdown_inline(text: str, parts: Parts) -> str:
+    """Markdown (with inline HTML) -> clean text; inline images and links go to ``parts``."""
+    if _NEEDS_INLINE.search(text) is None:
+        return _SPACES.sub(" ", text).strip()
+    pos = len(parts.blocks)
+    if "![" in text:
+
+        def _img(m: re.Match[str]) -> str:
+            parts.figures.append([pos, m.group(2), m.group(1).strip()])
+            return ""
+
+        text = _MD_IMAGE.sub(_img, text)
+    if "](" in text:
+
+        def _link(m: re.Match[str]) -> str:
+            label = m.group(1)
+            if m.group(2):
+                parts.links.append((pos, _strip_marks(label), m.group(2)))
+            return label
+
+        text = _MD_LINK.sub(_link, text)
+    if "<" in text:
+        text = _MD_AUTOLINK.sub(r"\1", text)
+        if "<a" in text or "<A" in text:
+
+            def _a(m: re.Match[str]) -> str:
+                label = _HTML_TAG.sub("", m.group(2))
+                parts.links.append((pos, _strip_marks(htmllib.unescape(label)), htmllib.unescape(m.group(1))))
+                return label
+
+            text = _HTML_A.sub(_a, text)
+        if "<img" in text or "<IMG" in text:
+
+            def _im(m: re.Match[str]) -> str:
+                alt = _HTML_ALT.search(m.group(0))
+                parts.figures.append([pos, htmllib.unescape(m.group(1)), alt.group(1) if alt else ""])
+                return ""
+
+            text = _HTML_IMG.sub(_im, text)
+        text = _HTML_BR.sub("\n", text)
+        text = _HTML_TAG.sub("", text)
+    text = _strip_marks(text)
+    if "&" in text:
+        text = htmllib.unescape(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _strip_marks(text: str) -> str:
+    """Remove emphasis/code marks and backslash escapes, keeping the words."""
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _BOLD.sub("", text)
+        if "*" in text:
+            text = _EM.sub(r"\1", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return text
+
+
+# ---------------------------------------------------------------- HTML fragments
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
+_NL_GAP = re.compile(
+    rf"(?<=[{_CJK}])[ \t\r\n\u00a0]*\n[ \t\r\n\u00a0]*|[ \t\r\n\u00a0]*\n[ \t\r\n\u00a0]*(?=[{_CJK}])"
+)
+_WS = re.compile(r"[ \t\r\n\u00a0\u200b\ufeff]+")
+_BR_MARK = "\x00"
+
+_SKIP = frozenset(
+    "script style noscript iframe template svg canvas button select input textarea object embed "
+    "video audio head title meta link form nav".split()
+)
+_BLOCK = frozenset(
+    "p div section article header footer main aside blockquote ul ol li table thead tbody tfoot tr "
+    "td th h1 h2 h3 h4 h5 h6 figure figcaption pre hr dl dt dd center address details summary "
+    "caption body html".split()
+)
+_HEADING = frozenset("h1 h2 h3 h4 h5 h6".split())
+_EMPH = frozenset(("strong", "b"))
+
+
+def normalise_html_space(text: str) -> str:
+    """Collapse HTML whitespace; a source line break next to a CJK character is no space at all."""
+    if "\n" in text:
+        text = _NL_GAP.sub("", text)
+    text = _WS.sub(" ", text)
+    if _BR_MARK in text:
+        text = "\n".join(s.strip() for s in text.split(_BR_MARK))
+    return text.strip()
+
+
+class _HtmlWalker:
+    """Depth-first walk of an lxml tree that flushes a block at every block-level boundary."""
+
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self.buf: list[str] = []
+        self.kind_stack: list[str] = ["paragraph"]
+        self.pending_fig: list | None = None
+        self.link_stack: list[tuple[str, int]] = []
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        text = normalise_html_space("".join(self.buf))
+        self.buf = []
+        if not text:
+            return
+        kind = self.kind_stack[-1]
+        if kind == "caption":
+            if self.pending_fig is not None and not self.pending_fig[2]:
+                self.pending_fig[2] = text
+            self.parts.add("caption", text)
+            return
+        self.pending_fig = None
+        self.parts.add(kind, text)
+
+    def walk(self, el: etree._Element) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):  # comment / processing instruction
+            return
+        tag = tag.lower()
+        if tag in _SKIP:
+            return
+        if tag == "img":
+            src = el.get("src") or el.get("data-src") or el.get("data-original") or ""
+            if src:
+                self.flush()
+                self.pending_fig = self.parts.add_figure(src, "")
+            return
+        if tag == "br":
+            self.buf.append(_BR_MARK)
+            return
+        if tag == "hr":
+            self.flush()
+            return
+        kind = self._kind_for(el, tag)
+        is_block = tag in _BLOCK
+        if is_block or kind is not None:
+            self.flush()
+        if kind is not None:
+            self.kind_stack.append(kind)
+        href = el.get("href") if tag in ("a", "ok") or el.get("href") else None
+        start = len("".join(self.buf)) if href else 0
+        if el.text:
+            self.buf.append(el.text)
+        for child in el:
+            self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
+        if href:
+            label = normalise_html_space("".join(self.buf)[start:])
+            if label and not href.startswith(("#", "javascript:")):
+                self.parts.links.append((len(self.parts.blocks), label, href))
+        if is_block or kind is not None:
+            self.flush()
+        if kind is not None:
+            self.kind_stack.pop()
+
+    def _kind_for(self, el: etree._Element, tag: str) -> str | None:
+        if tag in _HEADING:
+            return "heading"
+        if tag == "figcaption":
+            return "caption"
+        cls = el.get("class") or ""
+        if "caption" in cls:
+            return "caption"
+        if tag == "small" and self.pending_fig is not None and not "".join(self.buf).strip():
+            return "caption"
+        if tag in ("p", "div") and len(el) == 1 and isinstance(el[0].tag, str) and el[0].tag in _EMPH:
+            if not (el.text or "").strip() and not (el[0].tail or "").strip():
+                words = normalise_html_space(el[0].text_content())
+                if 0 < len(words) <= 40 and not words.endswith(("。", "！", "？", ".", "」", "”")):
+                    return "heading"
+        return None
+
+
+def html_to_parts(fragment: str, parts: Parts) -> None:
+    """Append the blocks, figures and links of an HTML fragment to ``parts`` (unknown tags unwrapped)."""
+    if not fragment.strip():
+        return
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        parts.add("paragraph", normalise_html_space(htmllib.unescape(_HTML_TAG.sub(" ", fragment))))
+        return
+    walker = _HtmlWalker(parts)
+    walker.walk(root)
+    walker.flush()
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a format reader found, before outlet/date/URL/boilerplate rules make it an Article."""
+
+    format: str
+    title: str = ""
+    parts: Parts = field(default_factory=Parts)
+    url: str | None = None  # the record's URL as given (may be archive-wrapped)
+    original_url: str | None = None
+    date: str | None = None  # the article's own date/stamp as written
+    date_alt: str | None = None  # a mirror's/container's own stamp (published_alt when it disagrees)
+    author: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    site_name: str | None = None
+    language: str | None = None
+    archived_at: str | None = None  # capture time known from the container (WARC-Date)
+    title_from_body: bool = False  # the reader may take the first heading as title

@@ -1,0 +1,459 @@
+"""Cross-script full-text search: an SQLite FTS5 index over Simplified-normalised character bigrams.
+
+Why bigrams: Chinese has no spaces, and a word segmenter splits an unknown word (拜習會, a new
+transliteration) differently in different contexts, so segmenter tokens alone miss such words.
+Character bigrams are context-free: every two-character string of the text is a token, a query
+string of n characters is the FTS5 *phrase* of its n-1 bigrams, and a phrase matches exactly where
+the string occurs. Two-character names (拜登, 王毅) are a single token. The segmenter (rjieba) is
+used where it helps and is cheap: on the query side, to split an unspaced query such as 拜登台灣
+into the words 拜登 AND 台湾 (single characters it leaves are glued to a neighbour, so 拜習會
+stays one phrase).
+
+Why Simplified: documents and queries are both converted with OpenCC ``t2s`` (after NFKC), so
+習近平 finds 习近平 and the reverse.
+
+The index is *contentless* (``content=''``): snippets are cut from the articles table at query
+time, so the index stores only the doclists. It is incremental: ``search_docs`` keeps, for every
+indexed article, its FTS rowid and the content hash it was indexed from. ``update_search_index``
+indexes new and changed articles only; a changed or deleted article's old rowid is dropped from
+``search_docs`` (its stale postings no longer join to anything) and the whole index is rebuilt
+once stale postings exceed a quarter of it (a contentless FTS5 table cannot delete single rows
+on SQLite < 3.43 without the original text).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import opencc
+import rjieba
+
+#: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
+INDEX_VERSION = "bigram-t2s-1"
+#: BM25 weights of the FTS columns (title, body): a hit in the title counts more.
+_WEIGHTS = (4.0, 1.0)
+_REBUILD_STALE_FRACTION = 0.25
+_BATCH = 500
+
+_T2S = opencc.OpenCC("t2s")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+
+_DDL = (
+    "CREATE TABLE IF NOT EXISTS search_docs ("
+    " rowid INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    " title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 0')",
+)
+
+
+# --------------------------------------------------------------------------- normalisation
+def normalize(text: str) -> str:
+    """Fold a string the way the index does: NFKC (full-width forms), lower case, Traditional->Simplified."""
+    return _T2S.convert(unicodedata.normalize("NFKC", text).lower())
+
+
+def _run_tokens(run: str) -> list[str]:
+    """Tokens of one run: an ASCII word as is, a CJK run as its bigrams (a lone character as itself)."""
+    if run[0] < "\u3400" or len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_tokens(text: str) -> str:
+    """The space-separated token stream FTS5 stores for ``text`` (bigrams of each CJK run, ASCII words).
+
+    Tokens of consecutive runs are adjacent in the stream, so a phrase spanning punctuation between
+    two runs still matches (拜登，台灣 for "拜登 台灣").
+    """
+    out: list[str] = []
+    for m in _RUN.finditer(normalize(text)):
+        out.extend(_run_tokens(m.group()))
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------- query parsing
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A user query compiled for FTS5, plus the normalised strings to highlight in snippets."""
+
+    match: str  # the FTS5 MATCH expression ("" when the query has no searchable term)
+    needles: tuple[str, ...]  # normalised strings whose occurrences are highlighted
+
+
+def _phrase(tokens: Sequence[str]) -> str:
+    """An FTS5 phrase; a single CJK character becomes a prefix query (it is the start of bigrams)."""
+    if len(tokens) == 1 and len(tokens[0]) == 1 and tokens[0] >= "\u3400":
+        return f'"{tokens[0]}" *'
+    return '"' + " ".join(tokens) + '"'
+
+
+def _words(run: str) -> list[str]:
+    """Split an unspaced CJK query run into words; single characters stay glued to a neighbour.
+
+    rjieba cuts 拜登台湾 into 拜登|台湾 (two conditions, AND-ed) but 拜习会 into 拜习|会; gluing
+    the lone 会 back keeps the unknown word 拜习会 one exact phrase.
+    """
+    if run[0] < "\u3400" or len(run) <= 2:
+        return [run]
+    pieces: list[str] = []
+    for w in rjieba.cut(run):
+        if pieces and (len(w) == 1 or len(pieces[-1]) == 1):
+            pieces[-1] += w
+        else:
+            pieces.append(w)
+    return pieces
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Compile a query: space-separated terms are AND-ed, quoted text ("…", 「…」) is one exact phrase,
+    a term starting with ``-`` is excluded. Terms are normalised like the index (Simplified, NFKC)."""
+    positive: list[str] = []
+    negative: list[str] = []
+    needles: list[str] = []
+
+    def add(parts: list[list[str]], neg: bool, runs: list[str]) -> None:
+        exprs = [_phrase(p) for p in parts if p]
+        if not exprs:
+            return
+        (negative if neg else positive).append(" AND ".join(exprs) if len(exprs) > 1 else exprs[0])
+        if not neg:
+            needles.extend(runs)
+
+    rest_parts: list[str] = []
+    pos = 0
+    for m in _QUOTED.finditer(query):
+        rest_parts.append(query[pos : m.start()])
+        pos = m.end()
+        phrase = next(g for g in m.groups() if g is not None)
+        neg = m.start() > 0 and query[m.start() - 1] == "-"
+        runs = [r.group() for r in _RUN.finditer(normalize(phrase))]
+        tokens = [t for r in runs for t in _run_tokens(r)]
+        add([tokens], neg, runs)
+    rest_parts.append(query[pos:])
+    for term in " ".join(rest_parts).split():
+        neg = term.startswith("-")
+        term = term.lstrip("-")
+        runs = [r.group() for r in _RUN.finditer(normalize(term))]
+        words = [w for r in runs for w in _words(r)]
+        add([_run_tokens(w) for w in words], neg, words)
+    if not positive:
+        return ParsedQuery("", ())
+    match = " AND ".join(f"({p})" for p in positive)
+    for n in negative:
+        match = f"({match}) NOT ({n})"
+    return ParsedQuery(match, tuple(dict.fromkeys(needles)))
+
+
+# --------------------------------------------------------------------------- index maintenance
+def _article_text(blocks_json: str | None) -> str:
+    """``Article.text`` from the stored blocks (blocks joined by a blank line)."""
+    try:
+        blocks = json.loads(blocks_json or "[]")
+    except ValueError:
+        return ""
+    return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
+
+
+def ensure_search_tables(conn: sqlite3.Connection) -> None:
+    """Create the index tables when missing (they are derived data, outside schema.sql)."""
+    for stmt in _DDL:
+        conn.execute(stmt)
+
+
+def _has_index(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name='search_docs'").fetchone()
+    return row is not None
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (key, value),
+    )
+
+
+def _insert(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str | None, str | None]]) -> int:
+    """Index (article_id, content_hash, title, blocks) rows; returns how many were indexed."""
+    n = 0
+    batch: list[tuple[str, str, str | None, str | None]] = []
+
+    def flush() -> None:
+        for aid, chash, title, blocks in batch:
+            cur = conn.execute(
+                "INSERT INTO search_docs(article_id, content_hash) VALUES(?, ?)", (aid, chash)
+            )
+            conn.execute(
+                "INSERT INTO search_fts(rowid, title, body) VALUES(?, ?, ?)",
+                (cur.lastrowid, index_tokens(title or ""), index_tokens(_article_text(blocks))),
+            )
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        n += 1
+        if len(batch) >= _BATCH:
+            flush()
+    flush()
+    return n
+
+
+def rebuild_search_index(conn: sqlite3.Connection) -> int:
+    """Drop and rebuild the whole index; returns the number of articles indexed."""
+    with conn:
+        conn.execute("DROP TABLE IF EXISTS search_fts")
+        conn.execute("DROP TABLE IF EXISTS search_docs")
+        ensure_search_tables(conn)
+        rows = conn.execute("SELECT id, content_hash, title, blocks FROM articles ORDER BY rowid")
+        n = _insert(conn, (tuple(r) for r in rows))  # type: ignore[misc]
+        _set_meta(conn, "search_index_version", INDEX_VERSION)
+        _set_meta(conn, "search_stale", "0")
+        conn.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
+    return n
+
+
+def update_search_index(conn: sqlite3.Connection) -> int:
+    """Index articles that are new or whose content changed since they were indexed; returns how many.
+
+    Called by the ingest pipeline after a run, and lazily by :func:`search` when the index is
+    missing. Cheap when nothing changed (one anti-join over ids and hashes).
+    """
+    if not _has_index(conn) or _meta(conn, "search_index_version") != INDEX_VERSION:
+        return rebuild_search_index(conn)
+    with conn:
+        gone = conn.execute(
+            "SELECT d.rowid FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id"
+            " WHERE a.id IS NULL OR a.content_hash != d.content_hash"
+        ).fetchall()
+        if gone:
+            conn.executemany("DELETE FROM search_docs WHERE rowid=?", [(r[0],) for r in gone])
+        stale = int(_meta(conn, "search_stale") or 0) + len(gone)
+        total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        if stale and stale > _REBUILD_STALE_FRACTION * max(total, 1):
+            conn.rollback()
+            return rebuild_search_index(conn)
+        rows = conn.execute(
+            "SELECT a.id, a.content_hash, a.title, a.blocks FROM articles a"
+            " LEFT JOIN search_docs d ON d.article_id = a.id WHERE d.article_id IS NULL ORDER BY a.rowid"
+        ).fetchall()
+        n = _insert(conn, (tuple(r) for r in rows))  # type: ignore[misc]
+        _set_meta(conn, "search_stale", str(stale))
+    return n
+
+
+# --------------------------------------------------------------------------- query
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Filters shared by the CLI, the API and the search page."""
+
+    outlet: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    person: str | None = None  # canonical name (mentions.key of a person/office mention)
+    topic: str | None = None  # topic id (extractions.topics)
+    has_engagement: bool = False
+    include_duplicates: bool = False  # near-duplicate copies are folded into their representative
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: str
+    source: str
+    title: str
+    published: str | None
+    outlet: str | None
+    score: float
+    snippet: tuple[tuple[str, bool], ...]  # (text, is_hit) segments of the original text
+    title_parts: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def snippet_html(self) -> str:
+        """The snippet as an HTML fragment: text escaped, hits in ``<mark>``."""
+        return segments_html(self.snippet)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "published": self.published,
+            "outlet": self.outlet,
+            "snippet": self.snippet_html,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    total: int
+    hits: tuple[SearchHit, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``summitwatch search --json`` and ``GET /api/search``."""
+        return {"total": self.total, "hits": [h.to_dict() for h in self.hits]}
+
+
+def segments_html(parts: Iterable[tuple[str, bool]]) -> str:
+    return "".join(f"<mark>{html.escape(t)}</mark>" if hit else html.escape(t) for t, hit in parts)
+
+
+def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if f.outlet:
+        where.append("(a.outlet = ? OR a.outlet_en = ?)")
+        args += [f.outlet, f.outlet]
+    if f.since:
+        where.append("a.published_day >= ?")
+        args.append(f.since[:10])
+    if f.until:
+        where.append("a.published_day <= ?")
+        args.append(f.until[:10])
+    if f.person:
+        where.append(
+            "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id"
+            " AND m.kind IN ('person', 'office') AND m.key = ?)"
+        )
+        args.append(f.person)
+    if f.topic:
+        where.append(
+            "EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t"
+            " WHERE x.article_id = a.id AND t.value = ?)"
+        )
+        args.append(f.topic)
+    if f.has_engagement:
+        where.append("EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = a.id)")
+    if not f.include_duplicates:
+        where.append("(a.duplicate_of IS NULL OR a.duplicate_of = a.id)")
+    return where, args
+
+
+@lru_cache(maxsize=4096)
+def _char_t2s(ch: str) -> str:
+    out = _T2S.convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def _aligned_norm(text: str) -> str:
+    """``text`` folded to Simplified lower case with the same length, so offsets map back 1:1."""
+    s = _T2S.convert(text)
+    if len(s) != len(text):
+        s = "".join(_char_t2s(c) for c in text)
+    low = s.lower()
+    return low if len(low) == len(s) else s
+
+
+def highlight(text: str, needles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """Split ``text`` into (segment, is_hit) parts, hits being occurrences of the normalised needles."""
+    if not text or not needles:
+        return ((text, False),) if text else ()
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+    norm = _aligned_norm(text)
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for m in pattern.finditer(norm):
+        if m.start() > pos:
+            parts.append((text[pos : m.start()], False))
+        parts.append((text[m.start() : m.end()], True))
+        pos = m.end()
+    if pos < len(text):
+        parts.append((text[pos:], False))
+    return tuple(parts)
+
+
+def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[tuple[str, bool], ...]:
+    """A window of about ``width`` characters of ``text`` around the densest cluster of hits."""
+    flat = text.replace("\n\n", " ").replace("\n", " ")
+    norm = _aligned_norm(flat)
+    starts: list[tuple[int, str]] = []
+    for n in needles:
+        i = norm.find(n)
+        while i != -1 and len(starts) < 400:
+            starts.append((i, n))
+            i = norm.find(n, i + len(n))
+    lead = width // 4
+    if starts:
+        starts.sort()
+        best, best_score = starts[0][0], -1
+        for s, _ in starts:
+            score = len({n for t, n in starts if s <= t < s + width - lead})
+            if score > best_score:
+                best, best_score = s, score
+        lo = max(0, best - lead)
+    else:
+        lo = 0
+    hi = min(len(flat), lo + width)
+    window = flat[lo:hi]
+    parts = list(highlight(window, needles))
+    if lo > 0:
+        parts.insert(0, ("…", False))
+    if hi < len(flat):
+        parts.append(("…", False))
+    return tuple(parts)
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: SearchFilters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Rank articles matching ``query`` by BM25 (title hits weigh more) under ``filters``.
+
+    Builds the index first when it does not exist yet (the first search on a fresh database waits
+    for it; ``summitwatch ingest`` normally keeps it current through :func:`update_search_index`).
+    """
+    f = filters or SearchFilters()
+    parsed = parse_query(query)
+    if not parsed.match:
+        return SearchResult(query=query, total=0)
+    if not _has_index(conn) or _meta(conn, "search_index_version") != INDEX_VERSION:
+        update_search_index(conn)
+    where, args = _filter_sql(f)
+    cond = " AND ".join(["search_fts MATCH ?", *where])
+    base = (
+        " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+        " JOIN articles a ON a.id = d.article_id WHERE " + cond
+    )
+    try:
+        total = conn.execute("SELECT count(*)" + base, [parsed.match, *args]).fetchone()[0]
+        rows = conn.execute(
+            "SELECT a.id, a.source, a.title, a.published, a.outlet, a.blocks,"
+            f" bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS score" + base +
+            " ORDER BY score LIMIT ? OFFSET ?",
+            [parsed.match, *args, limit, offset],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:  # a query FTS5 cannot parse is no hit, not a crash
+        if "fts5" in str(exc) or "MATCH" in str(exc):
+            return SearchResult(query=query, total=0)
+        raise
+    hits = tuple(
+        SearchHit(
+            id=r[0],
+            source=r[1],
+            title=r[2] or "",
+            published=r[3],
+            outlet=r[4],
+            score=-float(r[6]),
+            snippet=make_snippet(_article_text(r[5]), parsed.needles),
+            title_parts=highlight(r[2] or "", parsed.needles),
+        )
+        for r in rows
+    )
+    return SearchResult(query=query, total=total, hits=hits)

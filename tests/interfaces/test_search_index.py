@@ -1,0 +1,153 @@
+"""Search: cross-script matching, unknown words, phrases, filters, snippets, incremental index."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import rjieba
+
+from summitwatch.store.db import connect
+from summitwatch.store.search import (
+    SearchFilters,
+    index_tokens,
+    parse_query,
+    rebuild_search_index,
+    search,
+    update_search_index,
+)
+
+
+@pytest.fixture
+def conn(fresh_db: Path) -> sqlite3.Connection:
+    c = connect(fresh_db)
+    yield c
+    c.close()
+
+
+def ids(result) -> set[str]:
+    return {h.id for h in result.hits}
+
+
+def add_article(conn: sqlite3.Connection, aid: str, title: str, text: str, day: str = "2024-01-02") -> None:
+    blocks = [{"kind": "title", "text": title}, {"kind": "paragraph", "text": text}]
+    with conn:
+        conn.execute(
+            "INSERT INTO articles(id, content_hash, source, title, published, published_day, blocks)"
+            " VALUES(?,?,?,?,?,?,?)",
+            (aid, "h-" + aid, aid + ".md", title, day + "T00:00:00+08:00", day, json.dumps(blocks, ensure_ascii=False)),
+        )
+
+
+def test_traditional_query_finds_simplified_article_and_reverse(conn: sqlite3.Connection) -> None:
+    trad = search(conn, "習近平")
+    simp = search(conn, "习近平")
+    assert ids(trad) == ids(simp)
+    assert {"a-trump-xi-call", "a-blinken-wangyi"} <= ids(trad)  # written in Simplified
+    assert "a-biden-xi-video" in ids(simp)  # written in Traditional
+    assert "a-undated" not in ids(trad)
+
+
+def test_two_character_names(conn: sqlite3.Connection) -> None:
+    assert ids(search(conn, "王毅")) == {"a-blinken-wangyi"}
+    assert ids(search(conn, "拜登")) == {"a-biden-xi-video"}
+
+
+def test_word_the_segmenter_does_not_know_is_found(conn: sqlite3.Connection) -> None:
+    assert "拜习会" not in rjieba.cut("外界称之为拜习会。")  # the segmenter splits it
+    assert ids(search(conn, "拜習會")) == {"a-biden-xi-video"}
+    assert ids(search(conn, "拜习会")) == {"a-biden-xi-video"}
+    # a transliteration first seen in the new article is found as soon as it is indexed
+    add_article(conn, "a-new", "布林肯與秦剛通電話", "美國國務卿布林肯與中國外長秦剛通電話，討論「氣球事件」。")
+    assert update_search_index(conn) == 1
+    assert ids(search(conn, "秦刚")) == {"a-new"}
+    assert ids(search(conn, "氣球事件")) == {"a-new"}
+
+
+def test_phrase_requires_adjacency(conn: sqlite3.Connection) -> None:
+    add_article(conn, "a-apart", "總統談美國", "這位總統今天說，美國經濟強勁。")
+    update_search_index(conn)
+    words = ids(search(conn, "美國 總統"))
+    phrase = ids(search(conn, '"美國總統"'))
+    assert "a-apart" in words
+    assert "a-apart" not in phrase
+    assert {"a-biden-xi-video", "a-trump-xi-call"} <= phrase
+    assert ids(search(conn, "「美国总统」")) == phrase
+
+
+def test_unspaced_query_is_split_into_words_and_exclusion(conn: sqlite3.Connection) -> None:
+    assert ids(search(conn, "拜登台灣")) == ids(search(conn, "拜登 台灣")) == {"a-biden-xi-video"}
+    assert "a-hostile" not in ids(search(conn, "特朗普 -大阪"))
+    assert "a-trump-xi-call" in ids(search(conn, "特朗普 -大阪"))
+
+
+def test_filters(conn: sqlite3.Connection) -> None:
+    assert ids(search(conn, "習近平", SearchFilters(outlet="联合早报"))) == {"a-blinken-wangyi"}
+    assert ids(search(conn, "習近平", SearchFilters(outlet="Citizen News"))) == {"a-biden-xi-video", "a-trump-xi-call"}
+    assert ids(search(conn, "習近平", SearchFilters(since="2021-01-01", until="2021-12-31"))) == {"a-biden-xi-video"}
+    assert ids(search(conn, "習近平", SearchFilters(person="Wang Yi"))) == {"a-blinken-wangyi"}
+    assert ids(search(conn, "習近平", SearchFilters(topic="trade"))) == {"a-hostile"}
+    add_article(conn, "a-noeng", "習近平視察", "習近平今日視察。")
+    update_search_index(conn)
+    assert "a-noeng" in ids(search(conn, "習近平"))
+    assert "a-noeng" not in ids(search(conn, "習近平", SearchFilters(has_engagement=True)))
+    # the near-duplicate copy is folded unless asked for
+    assert "a-biden-xi-copy" not in ids(search(conn, "拜習會"))
+    assert "a-biden-xi-copy" in ids(search(conn, "拜習會", SearchFilters(include_duplicates=True)))
+
+
+def test_bm25_ranks_title_hits_and_totals(conn: sqlite3.Connection) -> None:
+    result = search(conn, "王毅 布林肯", limit=1)
+    assert result.total == 1 and result.hits[0].id == "a-blinken-wangyi"
+    many = search(conn, "習近平", limit=2)
+    assert many.total == 4 and len(many.hits) == 2
+    assert [h.score for h in many.hits] == sorted((h.score for h in many.hits), reverse=True)
+    page2 = search(conn, "習近平", limit=2, offset=2)
+    assert not ids(page2) & ids(many)
+
+
+def test_snippet_highlights_hits_in_original_script_and_escapes(conn: sqlite3.Connection) -> None:
+    hit = next(h for h in search(conn, "习近平").hits if h.id == "a-biden-xi-video")
+    assert "<mark>習近平</mark>" in hit.snippet_html  # highlighted in the article's own script
+    hostile = next(h for h in search(conn, "大阪").hits if h.id == "a-hostile")
+    assert "<script>" not in hostile.snippet_html and "<img" not in hostile.snippet_html
+    assert "&lt;" in hostile.snippet_html and "<mark>大阪</mark>" in hostile.snippet_html
+    d = search(conn, "王毅").to_dict()
+    assert set(d) == {"total", "hits"}
+    assert set(d["hits"][0]) == {"id", "source", "title", "published", "outlet", "snippet", "score"}
+
+
+def test_index_is_incremental_and_follows_changes(conn: sqlite3.Connection) -> None:
+    assert update_search_index(conn) == 6  # lazily absent until now: first call builds everything
+    assert update_search_index(conn) == 0
+    with conn:
+        conn.execute(
+            "UPDATE articles SET content_hash='changed', title='王毅訪美', blocks=? WHERE id='a-undated'",
+            (json.dumps([{"kind": "title", "text": "王毅訪美"}], ensure_ascii=False),),
+        )
+    assert update_search_index(conn) == 1
+    assert "a-undated" in ids(search(conn, "王毅"))
+    assert not search(conn, "天晴").total  # the old content is gone
+    with conn:
+        conn.execute("DELETE FROM articles WHERE id='a-blinken-wangyi'")
+    update_search_index(conn)
+    assert "a-blinken-wangyi" not in ids(search(conn, "王毅"))
+    assert rebuild_search_index(conn) == 5
+
+
+def test_lazy_build_on_first_search(conn: sqlite3.Connection) -> None:
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name='search_docs'").fetchone() is None
+    assert search(conn, "王毅").total == 1
+    assert conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 6
+
+
+def test_query_parsing_edge_cases(conn: sqlite3.Connection) -> None:
+    assert parse_query("   ").match == ""
+    assert parse_query("，。！").match == ""
+    assert parse_query("-台灣").match == ""  # exclusion alone selects nothing
+    assert search(conn, '"unbalanced AND (').total == 0
+    assert search(conn, "NEAR OR AND").total == 0
+    assert search(conn, "美").total >= 3  # a single character matches as a prefix of bigrams
+    assert index_tokens("習近平，Ｔｒｕｍｐ") == "习近 近平 trump"
