@@ -119,8 +119,12 @@ def score(name: str, fn: Extractor, pages: dict[str, dict], corpus: Path, verbos
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=None, help="folder of the pages (default: from the json)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="folder of the pages (default: from the json)"
+    )
     parser.add_argument("--expect", type=Path, default=ROOT / "tests" / "fixtures" / "html_eval.json")
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append")
     parser.add_argument("--verbose", action="store_true", help="list each page's failures")
@@ -132,13 +136,17 @@ def main() -> int:
         return 2
     pages = spec["pages"]
     names = args.only or list(EXTRACTORS)
-    print(f"{len(pages)} pages, {sum(len(p['must_have']) for p in pages.values())} must-have, "
-          f"{sum(len(p['must_not_have']) for p in pages.values())} must-not-have snippets ({corpus})")
+    print(
+        f"{len(pages)} pages, {sum(len(p['must_have']) for p in pages.values())} must-have, "
+        f"{sum(len(p['must_not_have']) for p in pages.values())} must-not-have snippets ({corpus})"
+    )
     print(f"{'extractor':<12} {'recall':>7} {'precision':>9} {'F1':>6} {'headline':>9} {'s/page':>7}")
     for name in names:
         r = score(name, EXTRACTORS[name], pages, corpus, args.verbose)
-        print(f"{name:<12} {r['recall']:7.3f} {r['precision']:9.3f} {r['f1']:6.3f} {r['headline']:9.1%} "
-              f"{r['seconds'] / len(pages):7.3f}")
+        print(
+            f"{name:<12} {r['recall']:7.3f} {r['precision']:9.3f} {r['f1']:6.3f} {r['headline']:9.1%} "
+            f"{r['seconds'] / len(pages):7.3f}"
+        )
     return 0
 
 

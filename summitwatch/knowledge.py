@@ -20,18 +20,13 @@ import bisect
 import datetime as _dt
 import functools
 import hashlib
+import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import yaml
-
-try:  # the C loader is ~10x faster; fall back quietly when PyYAML was built without libyaml
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -164,7 +159,17 @@ class Knowledge:
     place_index: Mapping[str, str] = field(repr=False)  # surface form -> place name
     topic_index: Mapping[str, tuple[str, ...]] = field(repr=False)  # cue word -> topic ids
     body_index: Mapping[str, str] = field(repr=False)  # surface form -> body name
+    joint_titles: Mapping[str, tuple[str, ...]] = field(repr=False)  # 中美元首 -> (us.president, prc.president)
+    meeting_names: Mapping[str, tuple[str, ...]] = field(repr=False)  # 川習會 -> (Donald Trump, Xi Jinping)
     summit_dates: tuple[str, ...] = field(repr=False, default=())  # start dates of ``summits`` (sorted)
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        """Pickle as "load the same directory": workers (Dask) rebuild it from the (cached) files.
+
+        The read-only mapping views cannot be pickled, and shipping the whole knowledge to every task
+        would be wasteful anyway.
+        """
+        return (load_knowledge, (Path(self.data_dir),))
 
     def holders(self, office_id: str, date: str) -> tuple[str, ...]:
         """Who held the office on that ISO date (several for multi-holder offices or overlaps)."""
@@ -299,18 +304,24 @@ class _Scripts:
         return {s: _uniq((s, t, z)) for s, t, z in zip(uniq, trad, simp, strict=True)}
 
 
+_DOTS = ("·", "‧", "・", "•", "．")
+
+
 def _expand(forms: Iterable[str], table: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    return _uniq(x for f in forms for x in table.get(f, (f,)))
-
-
-def _read(data_dir: Path, name: str) -> tuple[Any, bytes]:
-    path = data_dir / name
-    raw = path.read_bytes()
-    try:
-        doc = yaml.load(raw, Loader=_Loader)  # noqa: S506 - SafeLoader variant
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{name}: {exc}") from exc
-    return doc, raw
+    """Both scripts of each form, plus the form without its name-separator dot (喬治·布殊 → 喬治布殊)
+    and with the other dot characters outlets use (・ ‧)."""
+    out: list[str] = []
+    for f in forms:
+        for x in table.get(f, (f,)):
+            out.append(x)
+            if any(d in x for d in _DOTS):
+                bare = x
+                for d in _DOTS:
+                    bare = bare.replace(d, "")
+                out.append(bare)
+                if "·" in x:
+                    out.extend(x.replace("·", d) for d in ("・", "‧"))
+    return _uniq(out)
 
 
 def _entries(doc: Any, name: str, key: str) -> list[dict[str, Any]]:
@@ -328,41 +339,114 @@ def _index(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _load(data_dir: Path) -> Knowledge:
-    docs: dict[str, Any] = {}
+#: Bump when the parsed-cache layout or the script expansion changes.
+_CACHE_VERSION = "2"
+
+
+def _cache_dir() -> Path | None:
+    """Where parsed data is cached between processes ($SUMMITWATCH_CACHE, else ~/.cache/summitwatch).
+
+    Parsing the YAML and starting OpenCC take ~0.4 s together; every CLI call and every Dask
+    worker loads the knowledge, so the parsed form (plain JSON) is kept keyed by the files' hash.
+    """
+    env = os.environ.get("SUMMITWATCH_CACHE")
+    if env == "":
+        return None  # SUMMITWATCH_CACHE= (empty) turns the cache off
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summitwatch"
+    return base
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def _parse(data_dir: Path) -> tuple[dict[str, Any], dict[str, tuple[str, ...]], str]:
+    """Read the files; return (docs, script table, hash), from the cache when the bytes are unchanged."""
+    raws: dict[str, bytes] = {}
     digest = hashlib.sha256()
     for name in KNOWLEDGE_FILES:
-        doc, raw = _read(data_dir, name)
-        docs[name] = doc
+        raw = (data_dir / name).read_bytes()
+        raws[name] = raw
         digest.update(name.encode() + b"\0" + raw + b"\0")
+    khash = digest.hexdigest()
 
+    cdir = _cache_dir()
+    cfile = cdir / f"knowledge-{_CACHE_VERSION}-{khash[:32]}.json" if cdir else None
+    if cfile is not None and cfile.is_file():
+        try:
+            cached = json.loads(cfile.read_text(encoding="utf-8"))
+            return cached["docs"], {k: tuple(v) for k, v in cached["table"].items()}, khash
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is rebuilt below
+
+    import yaml  # only when the cache misses: importing PyYAML costs ~0.07 s
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has libyaml
+    docs: dict[str, Any] = {}
+    for name, raw in raws.items():
+        try:
+            docs[name] = yaml.load(raw, Loader=loader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError as exc:
+            raise KnowledgeError(f"{name}: {exc}") from exc
+    # normalise dates to ISO strings so the cached and the fresh parse are identical
+    docs = json.loads(json.dumps(docs, default=_json_default, ensure_ascii=False))
+    table = _script_table(docs)
+    if cfile is not None:
+        try:
+            cfile.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"docs": docs, "table": table}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, cfile)
+        except OSError:
+            pass  # read-only home: run without the cache
+    return docs, table, khash
+
+
+def _script_table(docs: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Both-script forms of every Chinese string of the files (one OpenCC pass per direction)."""
     scripts = _Scripts()
+    for fname, key, fields_ in (
+        ("offices.yaml", "offices", ("titles", "bare")),
+        ("officials.yaml", "officials", ("zh", "short", "exclude")),
+        ("places.yaml", "places", ("zh",)),
+        ("summits.yaml", "summits", ("zh",)),
+        ("topics.yaml", "topics", ("zh",)),
+        ("bodies.yaml", "bodies", ("zh",)),
+        ("framing.yaml", "markers", ("zh",)),
+    ):
+        doc = docs.get(fname)
+        entries = doc.get(key) if isinstance(doc, dict) else None
+        for e in entries if isinstance(entries, list) else ():
+            if isinstance(e, dict):
+                for k in fields_:
+                    v = e.get(k)
+                    scripts.add([v] if isinstance(v, str) else [str(x) for x in v or () if isinstance(x, str)])
+    for fname, key in (("offices.yaml", "joint_titles"), ("officials.yaml", "meeting_names")):
+        doc = docs.get(fname)
+        entries = doc.get(key) if isinstance(doc, dict) else None
+        for e in entries if isinstance(entries, list) else ():
+            if isinstance(e, dict):
+                scripts.add([str(x) for x in e.get("zh") or () if isinstance(x, str)])
+    series = (docs.get("summits.yaml") or {}).get("series") if isinstance(docs.get("summits.yaml"), dict) else None
+    for s in series.values() if isinstance(series, dict) else ():
+        if isinstance(s, dict):
+            v = s.get("zh")
+            scripts.add([v] if isinstance(v, str) else [str(x) for x in v or () if isinstance(x, str)])
+    return scripts.build()
+
+
+def _load(data_dir: Path) -> Knowledge:
+    docs, table, khash = _parse(data_dir)
     raw_off = _entries(docs["offices.yaml"], "offices.yaml", "offices")
     raw_people = _entries(docs["officials.yaml"], "officials.yaml", "officials")
     raw_places = _entries(docs["places.yaml"], "places.yaml", "places")
     raw_summits = _entries(docs["summits.yaml"], "summits.yaml", "summits")
-    raw_series = docs["summits.yaml"].get("series") or {}
+    raw_series = docs["summits.yaml"].get("series") or {}  # a dict: _entries checked it
     raw_topics = _entries(docs["topics.yaml"], "topics.yaml", "topics")
     raw_bodies = _entries(docs["bodies.yaml"], "bodies.yaml", "bodies")
     raw_framing = _entries(docs["framing.yaml"], "framing.yaml", "markers")
-
-    for group, keys in (
-        (raw_off, ("titles", "bare")),
-        (raw_people, ("zh", "short", "exclude")),
-        (raw_places, ("zh",)),
-        (raw_summits, ("zh",)),
-        (raw_topics, ("zh",)),
-        (raw_bodies, ("zh",)),
-        (raw_framing, ("zh",)),
-    ):
-        for e in group:
-            if isinstance(e, dict):
-                for k in keys:
-                    scripts.add(_strs(e.get(k), "zh"))
-    for s in raw_series.values() if isinstance(raw_series, dict) else ():
-        if isinstance(s, dict):
-            scripts.add(_strs(s.get("zh"), "series zh"))
-    table = scripts.build()
 
     offices: dict[str, Office] = {}
     for i, e in enumerate(raw_off):
@@ -499,6 +583,23 @@ def _load(data_dir: Path) -> Knowledge:
             note=str(e.get("note") or ""),
         )
 
+    joint: list[tuple[str, str]] = []
+    for i, e in enumerate(docs["offices.yaml"].get("joint_titles") or []):
+        where = f"offices.yaml joint_titles #{i}"
+        ids = _strs(_need(e, "offices", where), where)
+        for oid in ids:
+            if oid not in offices:
+                raise KnowledgeError(f"{where}: unknown office id {oid!r}")
+        joint.extend((z, oid) for z in _expand(_strs(_need(e, "zh", where), where), table) for oid in ids)
+    meetings: list[tuple[str, str]] = []
+    for i, e in enumerate(docs["officials.yaml"].get("meeting_names") or []):
+        where = f"officials.yaml meeting_names #{i}"
+        names = _strs(_need(e, "officials", where), where)
+        for n in names:
+            if n not in officials:
+                raise KnowledgeError(f"{where}: unknown official {n!r}")
+        meetings.extend((z, n) for z in _expand(_strs(_need(e, "zh", where), where), table) for n in names)
+
     terms_by_office: dict[str, list[tuple[str, OfficeTerm]]] = {}
     for o in officials.values():
         for t in o.offices:
@@ -515,7 +616,7 @@ def _load(data_dir: Path) -> Knowledge:
         topics=freeze(topics),
         bodies=freeze(bodies),
         framing=freeze(framing),
-        hash=digest.hexdigest(),
+        hash=khash,
         data_dir=str(data_dir),
         terms_by_office=freeze(
             {k: tuple(sorted(v, key=lambda p: p[1].start)) for k, v in terms_by_office.items()}
@@ -528,6 +629,8 @@ def _load(data_dir: Path) -> Knowledge:
         place_index=freeze({s: p.name for p in places.values() for s in p.zh}),
         topic_index=freeze(_index((s, t.id) for t in topics.values() for s in t.zh)),
         body_index=freeze({s: b.name for b in bodies.values() for s in b.zh}),
+        joint_titles=freeze(_index(joint)),
+        meeting_names=freeze(_index(meetings)),
         summit_dates=tuple(s.date for s in summits),
     )
 

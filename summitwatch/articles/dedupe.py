@@ -8,9 +8,9 @@ runs at ~300 articles/s per core). So similarity is only computed inside *candid
 2. the same outlet, publication days at most one apart and titles sharing most character bigrams.
 
 Inside a bucket, identical clean content (``content_hash``) groups for free; distinct texts are
-compared by the Jaccard similarity of their character 5-gram shingles: exactly for small buckets
-(cheaper and more accurate than sketches for a handful of texts), with datasketch MinHash LSH for
-large ones. Groups are transitive; the representative is the lowest site article number, then the
+compared by the Jaccard similarity of their character 5-gram shingles, estimated from bottom-k
+MinHash sketches (one partial sort per text, vectorised); large buckets first ask a datasketch
+MinHash LSH index for candidate pairs. Groups are transitive; the representative is the lowest site article number, then the
 earliest publication, then the smallest id. Everyone else gets ``duplicate_of`` = representative.
 
 The pass is incremental: it looks only at buckets touched by the articles a run added or changed.
@@ -34,8 +34,9 @@ __all__ = ["title_key", "find_duplicates", "DedupeResult", "SIMILARITY", "SHINGL
 SIMILARITY = 0.8  # Jaccard of body shingles at or above which two texts are one story
 TITLE_SIMILARITY = 0.6  # bigram Jaccard for the ±1 day rule
 SHINGLE = 5  # characters per shingle
-EXACT_MAX = 12  # buckets with at most this many distinct texts are compared exactly
-NUM_PERM = 64
+EXACT_MAX = 12  # buckets with at most this many distinct texts are compared pairwise
+SKETCH = 256  # bottom-k sketch size per text
+NUM_PERM = 64  # permutations of the LSH MinHash (large buckets only)
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MIN_TITLE_KEY = 4
@@ -102,22 +103,50 @@ def _rank(m: _Meta) -> tuple[int, int, str, str]:
 
 
 def _shingle_hashes(text: str) -> np.ndarray:
-    """Unique 32-bit hashes of the text's character 5-grams (vectorised polynomial hash)."""
-    text = _NON_WORD.sub("", text)
-    if len(text) < SHINGLE:
-        return np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64))
+    """32-bit hashes of the text's character 5-grams (vectorised polynomial hash, not deduplicated)."""
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    h = np.zeros(len(cps) - SHINGLE + 1, dtype=np.uint64)
-    for i in range(SHINGLE):
-        h = (h * np.uint64(1_000_003) + cps[i : len(cps) - SHINGLE + 1 + i]) & np.uint64(0xFFFFFFFF)
-    return np.unique(h)
+    if len(cps) < SHINGLE:
+        return cps
+    n = len(cps) - SHINGLE + 1
+    h = cps[:n].copy()
+    for i in range(1, SHINGLE):
+        h = (h * np.uint64(1_000_003) + cps[i : n + i]) & np.uint64(0xFFFFFFFF)
+    return h
+
+
+def _sketch(hashes: np.ndarray) -> np.ndarray:
+    """Bottom-k sketch: the ``SKETCH`` smallest distinct shingle hashes (all of them for short texts).
+
+    A bottom-k sketch is the one-permutation form of MinHash: Jaccard estimates from it are as good
+    as from ``SKETCH`` permutations, at the cost of one partial sort instead of ``SKETCH`` passes.
+    """
+    if len(hashes) > 4 * SKETCH:
+        hashes = np.partition(hashes, 2 * SKETCH)[: 2 * SKETCH]
+    return _sorted_unique(hashes)[:SKETCH]
+
+
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique for small arrays, without its per-call overhead."""
+    s = np.sort(a)
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard estimate from two bottom-k sketches (exact when both hold whole shingle sets)."""
     if not len(a) and not len(b):
         return 1.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / (len(a) + len(b) - inter)
+    # a and b are sorted and distinct: in their concatenation, a value present in both appears twice
+    both = np.sort(np.concatenate((a, b)))
+    dup = both[1:] == both[:-1]
+    union = _sorted_unique(both)[:SKETCH]
+    shared = both[1:][dup]
+    inter = np.count_nonzero(shared <= union[-1]) if len(union) else 0
+    return inter / len(union)
 
 
 def _minhash(hv: np.ndarray):  # -> datasketch.MinHash
@@ -133,22 +162,26 @@ def _minhash(hv: np.ndarray):  # -> datasketch.MinHash
     return m
 
 
-def _similar_pairs(ids: Sequence[str], hashes: dict[str, np.ndarray]) -> list[tuple[str, str]]:
-    """Pairs of distinct texts at or above SIMILARITY."""
+def _similar_pairs(ids: Sequence[str], sketches: dict[str, np.ndarray]) -> list[tuple[str, str]]:
+    """Pairs of distinct texts whose estimated Jaccard is at or above SIMILARITY.
+
+    Small buckets compare every pair of sketches; large ones (a recurring column title) first ask
+    a datasketch MinHash LSH index for candidates, then confirm each with the sketches.
+    """
     pairs: list[tuple[str, str]] = []
     if len(ids) <= EXACT_MAX:
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
-                if _jaccard(hashes[a], hashes[b]) >= SIMILARITY:
+                if _jaccard(sketches[a], sketches[b]) >= SIMILARITY:
                     pairs.append((a, b))
         return pairs
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
-    sketches = {i: _minhash(hashes[i]) for i in ids}
-    for i, m in sketches.items():
+    lsh = MinHashLSH(threshold=SIMILARITY * 0.9, num_perm=NUM_PERM)
+    for i in ids:
+        m = _minhash(sketches[i])
         for j in lsh.query(m):
-            if _jaccard(hashes[i], hashes[j]) >= SIMILARITY:  # confirm: LSH gives candidates
+            if _jaccard(sketches[i], sketches[j]) >= SIMILARITY:
                 pairs.append((i, j))
         lsh.insert(i, m)
     return pairs
@@ -182,6 +215,50 @@ def _chunks(items: Sequence[str], n: int = 500) -> Iterable[Sequence[str]]:
 
 def _body_text(blocks_json: str) -> str:
     return "".join(b["text"] for b in json.loads(blocks_json) if b.get("kind") != "title")
+
+
+def _day_window_pairs(metas: Sequence[_Meta], touched: set[str]) -> list[list[str]]:
+    """Pairs of one outlet's articles at most a day apart whose titles share most bigrams.
+
+    Vectorised with sparse matrices (intersection counts of title-bigram sets per day window),
+    because a Python loop over every pair in every window costs seconds on a large archive.
+    """
+    from scipy.sparse import csr_matrix
+
+    pairs: list[list[str]] = []
+    by_outlet: dict[str | None, list[_Meta]] = defaultdict(list)
+    for m in metas:
+        if m.title_key and _day(m.day):
+            by_outlet[m.outlet].append(m)
+    for group in by_outlet.values():
+        group.sort(key=lambda m: m.day or "")  # a day's window rows then all sit after its own rows
+        vocab: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        for m in group:
+            indices.extend(vocab.setdefault(g, len(vocab)) for g in _bigrams(m.title_key or ""))
+            indptr.append(len(indices))
+        x = csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(group), max(len(vocab), 1))
+        )
+        lens = np.diff(x.indptr).astype(np.float32)
+        by_day: dict[date, list[int]] = defaultdict(list)
+        for i, m in enumerate(group):
+            by_day[_day(m.day)].append(i)  # type: ignore[index]
+        for d, rows in by_day.items():
+            win = rows + by_day.get(d + timedelta(1), [])
+            if len(win) < 2:
+                continue
+            s = (x[rows] @ x[win].T).tocoo()
+            ri = np.asarray(rows)[s.row]
+            wj = np.asarray(win)[s.col]
+            jac = s.data / (lens[ri] + lens[wj] - s.data)
+            keep = (wj > ri) & (jac >= TITLE_SIMILARITY)
+            for a, b in zip(ri[keep].tolist(), wj[keep].tolist(), strict=True):
+                ma, mb = group[a], group[b]
+                if ma.title_key != mb.title_key and (ma.id in touched or mb.id in touched):
+                    pairs.append([ma.id, mb.id])
+    return pairs
 
 
 def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = None) -> DedupeResult:
@@ -220,23 +297,7 @@ def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = No
             by_key[(m.outlet, m.title_key)].append(m.id)
     buckets += [ids for ids in by_key.values() if len(ids) > 1 and touched_set.intersection(ids)]
 
-    by_day: dict[tuple[str | None, date], list[_Meta]] = defaultdict(list)
-    for m in metas:
-        d = _day(m.day)
-        if d and m.title_key:
-            by_day[(m.outlet, d)].append(m)
-    grams = {m.id: _bigrams(m.title_key) for m in metas if m.title_key}
-    for (outlet, d), todays in by_day.items():
-        window = todays + by_day.get((outlet, d + timedelta(1)), [])
-        for i, a in enumerate(todays):
-            ga = grams[a.id]
-            for b in window[i + 1 :]:
-                if a.title_key == b.title_key or (a.id not in touched_set and b.id not in touched_set):
-                    continue
-                gb = grams[b.id]
-                inter = len(ga & gb)
-                if inter and inter / (len(ga) + len(gb) - inter) >= TITLE_SIMILARITY:
-                    buckets.append([a.id, b.id])
+    buckets += _day_window_pairs(metas, touched_set)
 
     uf = _UnionFind()
     compared: set[str] = set()
@@ -256,7 +317,7 @@ def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = No
             for aid, blocks in conn.execute(
                 f"SELECT id, blocks FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
             ):
-                cache[aid] = _shingle_hashes(_body_text(blocks))
+                cache[aid] = _sketch(_shingle_hashes(_body_text(blocks)))
         compared.update(reps)
         for a, b in _similar_pairs(reps, cache):
             uf.union(a, b)

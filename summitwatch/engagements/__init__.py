@@ -59,11 +59,25 @@ def extract_article(article: Article, kn: Any) -> Extraction:
     sentences = split_sentences(article)
     lead = _lead_blocks(article)
     det = Detector(kn, text, norm, spans, pub)
+    det.title_norm = normalise(article.title or "")
+    det.title_people = [s.key for s in scan(article.title or "", kn, det.title_norm) if s.kind == "person"]
     cands = det.candidates(sentences, lead)
     merged = merge_candidates(cands)
+    for c in merged:
+        if c.focus and pub and _is_past_background(c, pub):
+            c.focus = False
     engagements = tuple(_engagement(c, mentions) for c in merged)
     quotes = tuple(find_quotes(text, norm, sentences, spans, kn, pub))
     return Extraction(article.id, mentions, engagements, quotes, topics, EXTRACTOR_VERSION)
+
+
+def _is_past_background(c: Candidate, pub: str) -> bool:
+    """An engagement dated well before publication (over a week, or an earlier month) is background."""
+    from datetime import date as _d
+
+    if c.date:
+        return (_d.fromisoformat(pub[:10]) - _d.fromisoformat(c.date)).days > 7
+    return bool(c.approx and c.approx < pub[:len(c.approx)])
 
 
 def _lead_blocks(article: Article) -> set[int]:
@@ -81,8 +95,10 @@ def _lead_blocks(article: Article) -> set[int]:
 
 
 def _compatible(a: Candidate, b: Candidate) -> bool:
-    if a.modality != b.modality and not (a.weak or b.weak):
-        return False
+    if a.modality != b.modality and not (
+            ((a.weak and not a.location and b.modality == "video") or (b.weak and not b.location and a.modality == "video"))
+            and a.status == b.status):
+        return False  # a generic 「會晤」「峰會」 may be the video summit, never a phone call
     if not (set(a.us) & set(b.us) and set(a.cn) & set(b.cn)):
         return False
     if a.location and b.location and a.location != b.location:
@@ -112,8 +128,10 @@ def merge_candidates(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         for m in out:
             if _compatible(m, c):
-                if m.modality != c.modality and m.weak:
+                if m.modality != c.modality and m.weak and not c.weak:
                     m.modality, m.weak = c.modality, c.weak
+                if c.modality != m.modality and c.weak:
+                    pass  # a generic meeting word adopts the specific modality already found
                 m.us = m.us + [n for n in c.us if n not in m.us]
                 m.cn = m.cn + [n for n in c.cn if n not in m.cn]
                 if not m.date and c.date:
@@ -128,8 +146,6 @@ def merge_candidates(cands: list[Candidate]) -> list[Candidate]:
                 if m.status != c.status and "held" in (m.status, c.status) and not (m.date and m.date > (c.date or "")):
                     m.status = "held" if c.status == "held" and not c.date or c.status == "held" else m.status
                 m.extra_sentences.append(c.sentence)
-                if len(m.extra_sentences) >= 2 and not m.background:
-                    m.focus = True  # the article keeps coming back to it
                 break
         else:
             out.append(c)

@@ -48,7 +48,8 @@ def _office_class_ids(kn: Any, cls: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for side, ens in names.items():
         low = [e.lower() for e in ens]
-        out[side] = [o.id for o in kn.offices.values() if o.side == side and (o.en or "").lower() in low]
+        out[side] = [o.id for o in kn.offices.values()
+                     if o.side == side and any((o.en or "").lower().startswith(x) for x in low)]
     return out
 
 
@@ -87,6 +88,8 @@ class Detector:
         self.prev_index = -10
         self.heads = _office_class_ids(kn, "head_of_state")
         self.header_date: DateHit | None = None
+        self.title_norm = ""
+        self.title_people: list[str] = []
         self.principals = self._article_principals()
 
     def _article_principals(self) -> tuple[list[str], list[str]]:
@@ -103,7 +106,8 @@ class Detector:
         return pick["US"], pick["PRC"]
 
     # -- participants ---------------------------------------------------------------------
-    def _people(self, sent: Sentence, a: int, b: int, date: str | None) -> tuple[list[str], list[str]]:
+    def _people(self, sent: Sentence, a: int, b: int, date: str | None,
+                skip: list[tuple[int, int]] | None = None) -> tuple[list[str], list[str]]:
         us: list[str] = []
         cn: list[str] = []
         s0 = sent.start
@@ -113,11 +117,15 @@ class Detector:
                 continue
             if sp.side not in ("US", "PRC"):
                 continue
+            if sp.kind == "office" and sp.person is not None:
+                continue  # the name right after the title is its own span
+            if skip and any(x <= sp.start - s0 < y for x, y in skip):
+                continue
             after = self.norm[sp.end:sp.end + 4]
             if any(after.startswith(w) for w in self.cues["not_participant_suffix"]):
                 continue
             before = self.norm[max(0, sp.start - 4):sp.start]
-            if sp.kind == "person" and any(before[-2:].endswith(w) for w in self.cues["former_prefix"]):
+            if sp.kind == "person" and self._former(before):
                 continue
             if any(before.endswith(w) for w in self.cues["not_participant_prefix"]):
                 continue
@@ -205,8 +213,10 @@ class Detector:
                    lead_blocks: set[int], si: int) -> Candidate | None:
         ci = next((i for i, (x, y) in enumerate(clauses) if x <= ca < y + 1), len(clauses) - 1)
         lo, hi = ci, ci
-        future: bool | None = True if has_cue(norm_s, "planned") else (False if has_cue(norm_s, "held") else None)
-        hits = [h for h in find_dates(norm_s, self.pub, future) if not self._speech_date(norm_s, h)]
+        unquoted = _strip_long_quotes(norm_s)
+        future: bool | None = True if has_cue(unquoted, "planned") else (False if has_cue(unquoted, "held") else None)
+        hits = [h for h in find_dates(norm_s, self.pub, future)
+                if not self._other_event_date(norm_s, h, ca) and not _in_long_quote(norm_s, h.start)]
         if self.header_date and not any(h.date for h in hits):
             hits.append(self.header_date)
         date_hit = _closest(hits, ca, day=True)
@@ -217,12 +227,20 @@ class Detector:
                     for sp in self.spans)
         if third and (not us or not cn):
             return None
+        skip = self._speech_clauses(norm_s, clauses, ci)
         while (not us or not cn) and lo > 0:
             lo -= 1
-            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date)
-        while (not us or not cn) and hi < len(clauses) - 1:
+            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date, skip)
+        cue_clause_people = any(
+            sp.kind in ("person", "office") and sent.start + clauses[ci][0] <= sp.start < sent.start + clauses[ci][1]
+            for sp in self.spans)
+        during = any(norm_s[clauses[ci][0]:clauses[ci][1]].rstrip().endswith(w) for w in self.cues["during"])
+        if (not us or not cn) and during and hi < len(clauses) - 1:
             hi += 1
-            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date)
+            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date, skip)
+        while (not us or not cn) and hi < len(clauses) - 1 and not cue_clause_people:
+            hi += 1
+            us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date, skip)
         if (lo, hi) != (ci, ci) and any(
                 sp.kind == "person" and sp.side == "other" and sent.start + clauses[lo][0] <= sp.start < sent.start + clauses[hi][1]
                 for sp in self.spans):
@@ -230,12 +248,14 @@ class Detector:
         window = norm_s[clauses[lo][0]:clauses[hi][1]]
         if any(w in window for w in self.cues["handshake"]):
             return None
-        if ((not us or not cn) and self.prev_principals and si - self.prev_index <= 2
+        named_only = any(w in norm_s[ca:cb] for w in self.cues["named_only"])
+        if ((not us or not cn) and self.prev_principals and si - self.prev_index <= 2 and not named_only
                 and any(w in window for w in self.cues["coreference"])):
             pu, pc = self.prev_principals
             us, cn = us or list(pu), cn or list(pc)
         unnamed = False
-        if (not us or not cn) and sent.block in lead_blocks and any(w in window for w in ("中美", "美中")):
+        if ((not us or not cn) and sent.block in lead_blocks and any(w in window for w in ("中美", "美中"))
+                and any(w in norm_s[ca:cb] for w in self.cues["weak_in_person"])):
             pu, pc = self.principals
             if pu and pc:
                 us, cn, unnamed = us or list(pu), cn or list(pc), True
@@ -248,7 +268,10 @@ class Detector:
             return None
         if not any(rank_on(self.kn, n, ref) in _MINISTERIAL for n in us + cn):
             return None
-        if has_cue(norm_s[:cb], "negation"):
+        neg_from = clauses[max(0, lo - 1)][0]
+        if has_cue(norm_s[neg_from:max(cb, clauses[hi][1])], "negation"):
+            return None
+        if not unnamed and not self._near(sent, ca, cb, us, cn, date):
             return None
         modality = modality_of(window) or "in_person"
         weak = modality == "in_person" and not any(
@@ -257,17 +280,22 @@ class Detector:
         location = None
         occasion = None
         if modality == "in_person":
-            places = [sp.key for sp in self.spans if sp.kind == "place" and sent.start <= sp.start < sent.end
-                      and self._locative(sp)]
+            places = [sp.key for sp in sorted(
+                (sp for sp in self.spans if sp.kind == "place" and sent.start <= sp.start < sent.end and self._locative(sp)),
+                key=lambda sp: abs(sp.start - (sent.start + ca)))]
             location = location_of(self.kn, places)
             summit_ids = [sp.key for sp in self.spans if sp.kind == "summit" and sent.start <= sp.start < sent.end]
             summit = summit_of(self.kn, summit_ids, date, approx_hit.approx if approx_hit else None, self.pub)
             if summit is not None:
                 occasion = summit.name
                 location = location or summit.city
-        background = has_cue(norm_s, "background") or bool(
-            approx_hit and self.pub and approx_hit.approx and approx_hit.approx[:4] < self.pub[:4])
-        focus = (sent.kind in ("title", "heading") or sent.block in lead_blocks) and not background
+        approx = None if date else (approx_hit.approx if approx_hit else None)
+        background = has_cue(norm_s[clauses[lo][0]:cb], "background") or bool(
+            approx and self.pub and approx < self.pub[:len(approx)])
+        recent = bool(date and self.pub and -3 <= (_d(date) - _d(self.pub)).days <= 14)
+        old = bool(date and self.pub and (_d(self.pub) - _d(date)).days > 7)
+        focus = ((self._focus(sent, us, cn, lead_blocks, modality) or (recent and sent.block in lead_blocks))
+                 and not background and not old)
         return Candidate(
             us=us, cn=cn, modality=modality, status=status, focus=focus, sentence=sent,
             date=date, date_end=date_hit.date_end if date_hit else None,
@@ -277,10 +305,77 @@ class Detector:
         )
 
 
-    def _speech_date(self, norm_s: str, h: DateHit) -> bool:
-        """A date right before a speech verb dates the statement (「拜登5日表示」), not the meeting."""
-        after = norm_s[h.end:h.end + 6]
-        return any(after.startswith(w) or after[2:].startswith(w) for w in ("表示", "说", "称", "指出", "回应", "透露", "宣布", "发表", "对此"))
+    def _former(self, before: str) -> bool:
+        """「前國務卿」-style prefix right before a name (not the 前 of 「四年前」「此前」)."""
+        for w in self.cues["former_prefix"]:
+            if before.endswith(w):
+                prev = before[-len(w) - 1:-len(w)]
+                return not (w == "前" and prev and prev in self.cues["former_not_after"])
+        return False
+
+    def _focus(self, sent: Sentence, us: list[str], cn: list[str], lead_blocks: set[int], modality: str) -> bool:
+        """The article is about this engagement: its title (or a heading it sits in) names a meeting word
+        and the engagement's people, or the sentence is the title/heading itself."""
+        if sent.kind in ("title", "heading"):
+            return True
+        t = self.title_norm
+        if not t or not any(w in t for lst in self.cues["modality"].values() for w in lst):
+            return False
+        tm = modality_of(t)
+        if tm != modality and not (tm == "in_person" and all(
+                w in self.cues["weak_in_person"] for w in self.cues["modality"]["in_person"] if w in t)):
+            return False
+        if any(w in t for w in ("中美", "美中")) or any(w in t for w in self.cues["collective"]):
+            return True
+        names = set(self.title_people)
+        return bool(names & set(us)) or bool(names & set(cn))
+
+    def _speech_clauses(self, norm_s: str, clauses: list[tuple[int, int]], ci: int) -> list[tuple[int, int]]:
+        """Clauses before the meeting clause that only introduce speech (「特朗普稱」), when the meeting
+        clause has its own subject; their speaker is not a participant."""
+        cue_clause = norm_s[clauses[ci][0]:clauses[ci][1]].lstrip()
+        if any(cue_clause.startswith(w) for w in self.cues["subjectless_starts"]):
+            return []
+        out = []
+        for x, y in clauses[:ci]:
+            c = norm_s[x:y].rstrip()
+            if len(c) <= 24 and any(c.endswith(v) for v in self.cues["speech_verbs"]):
+                out.append((x, y))
+        return out
+
+    def _near(self, sent: Sentence, ca: int, cb: int, us: list[str], cn: list[str], date: str | None) -> bool:
+        """Each side has a participant named within reach of the meeting word (same stretch of text)."""
+        reach = 50
+        a, b = sent.start + ca, sent.start + cb
+        for names in (us, cn):
+            ok = False
+            for sp in self.spans:
+                if sp.kind not in ("person", "office") or not (sent.start <= sp.start < sent.end):
+                    continue
+                key = sp.person or (sp.key if sp.kind == "person" else resolve_span(self.kn, sp, date or self.pub))
+                if key in names and (abs(sp.end - a) <= reach or abs(sp.start - b) <= reach):
+                    ok = True
+                    break
+            if not ok and any(w in self.norm[sent.start:sent.end] for w in self.cues["collective"]):
+                ok = True
+            if not ok and any(w in self.norm[sent.start:sent.end] for w in self.cues["coreference"]):
+                ok = True
+            if not ok:
+                return False
+        return True
+
+    def _other_event_date(self, norm_s: str, h: DateHit, ca: int) -> bool:
+        """A date whose own verb, before the meeting word, is another event (「拜登5日表示」「1月20日上任」)."""
+        if h.start > ca:
+            return False
+        stretch = norm_s[h.end:min(ca, h.end + 24)]
+        cut = len(stretch)
+        for p in "，,。；":
+            i = stretch.find(p)
+            if i >= 0:
+                cut = min(cut, i)
+        stretch = stretch[:cut]
+        return any(w in stretch for w in self.cues["other_event"])
 
     def _locative(self, sp: Span) -> bool:
         before = self.norm[max(0, sp.start - 6):sp.start]
@@ -302,6 +397,26 @@ def _header_date(norm_s: str, pub: str | None) -> DateHit | None:
         return None
     hits = [h for h in find_dates(norm_s, pub, False) if h.date]
     return hits[0] if hits else None
+
+
+def _d(s: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(s[:10])
+
+
+def _strip_long_quotes(s: str) -> str:
+    """The sentence with quoted speech blanked (same length), so its words set no tense."""
+    out = list(s)
+    for op, cl in (("「", "」"), ("“", "”")):
+        i = s.find(op)
+        while i >= 0:
+            j = s.find(cl, i)
+            j = len(s) if j < 0 else j
+            if j - i > 9:
+                out[i:j] = "\u3000" * (j - i)
+            i = s.find(op, j)
+    return "".join(out)
 
 
 def _mask(s: str, words: list[str]) -> str:

@@ -39,19 +39,27 @@ def choose_offices(norm: str, hit: Hit, kn: Any) -> list[Entry]:
     if any(before.endswith(w) for w in load_cues()["foreign_country"]):
         return []
     side = office_side_from_country(norm, hit)
-    needs = any(kn.offices[e.key].needs_country for e in offices if e.key in kn.offices)
+    # a title needs a country word only when the matched form is a bare one (「國防部長」, not 「美國國防部長」)
+    needs = any(_is_bare(kn.offices[e.key], hit.pattern) for e in offices if e.key in kn.offices)
     if side == "both":
         return offices
     if side in ("US", "PRC"):
         picked = [e for e in offices if e.side == side]
         return picked or ([] if needs else offices[:1])
     if needs:
-        # only an unambiguous title without country is kept (one side only)
-        sides = {e.side for e in offices}
-        if len(sides) == 1 and len(offices) == 1 and not kn.offices[offices[0].key].needs_country:
-            return offices
         return []
     return offices if len({e.side for e in offices}) == 1 else []
+
+
+def _is_bare(office: Any, pattern: str) -> bool:
+    """True when ``pattern`` (normalised) is one of the office's bare titles (or any title, for data
+    without a ``bare`` list, when the office needs a country)."""
+    from summitwatch.mentions.gazetteer import to_simplified
+
+    bare = getattr(office, "bare", None)
+    if bare:
+        return pattern in {to_simplified(b) for b in bare}
+    return bool(office.needs_country) and not any(pattern.startswith(to_simplified(c)) for c in ("美國", "中國", "美", "中"))
 
 
 def time_shift(norm: str, hit: Hit) -> str | None:
@@ -66,17 +74,26 @@ def time_shift(norm: str, hit: Hit) -> str | None:
         for kind in ("then", "incoming", "former"):
             for w in sorted(shifts[kind], key=len, reverse=True):
                 if stem.endswith(w):
+                    prev = stem[-len(w) - 1:-len(w)]
+                    if w == "前" and prev and prev in load_cues().get("former_not_after", ""):
+                        continue  # 「四年前」「此前」: a time word, not 「前任」
                     return kind
     return None
 
 
 def _terms(kn: Any, office_id: str) -> list[tuple[str, str | None, str]]:
+    """(start, end, holder) of every term of an office, in order of start."""
+    by_office = getattr(kn, "terms_by_office", None)
     out = []
-    for o in kn.officials.values():
-        for t in o.offices:
-            if t.office == office_id:
-                out.append((t.start or "0000-00-00", t.end, o.name))
-    return sorted(out)
+    if by_office is not None:
+        for name, t in by_office.get(office_id, ()):
+            out.append((t.start or "0000-00-00", t.end, name))
+    else:
+        for o in kn.officials.values():
+            for t in o.offices:
+                if t.office == office_id:
+                    out.append((t.start or "0000-00-00", t.end, o.name))
+    return sorted(out, key=lambda x: (x[0], x[1] or "9999-99-99", x[2]))
 
 
 def resolve_office(kn: Any, office_id: str, date: str | None, shift: str | None = None) -> str:
@@ -89,7 +106,7 @@ def resolve_office(kn: Any, office_id: str, date: str | None, shift: str | None 
     if shift is None:
         return holder or ""
     terms = _terms(kn, office_id)
-    idx = next((i for i, (s, e, n) in enumerate(terms) if s <= date and (e is None or date < e)), None)
+    idx = next((i for i, (s, e, _n) in enumerate(terms) if s <= date and (e is None or date < e)), None)
     if idx is None:
         if shift == "former":
             prev = [t for t in terms if (t[1] or "9999") <= date]
@@ -97,25 +114,32 @@ def resolve_office(kn: Any, office_id: str, date: str | None, shift: str | None 
         return ""
     if shift == "former":
         cur = terms[idx][2]
-        for s, e, n in reversed(terms[:idx]):
+        for _s, _e, n in reversed(terms[:idx]):
             if n != cur:
                 return n
         return ""
     if shift == "incoming":
         cur = terms[idx][2]
-        for s, e, n in terms[idx + 1:]:
+        for _s, _e, n in terms[idx + 1:]:
             if n != cur:
                 return n
     return ""
 
 
+_IN_SCOPE_RANKS = ("leader", "ministerial", "senior")
+
+
 def in_office(kn: Any, name: str, date: str) -> bool:
-    """True when ``name`` held any office on ``date`` (a year 'YYYY' means any day of it)."""
+    """True when ``name`` held an executive office (rank senior or above) on ``date``; a year 'YYYY'
+    means any day of it. Congress, governors and the like (rank 'other') do not count."""
     o = kn.officials.get(name)
     if o is None:
         return False
     lo, hi = (date + "-01-01", date + "-12-31") if len(date) == 4 else (date, date)
     for t in o.offices:
+        off = kn.offices.get(t.office)
+        if off is not None and off.rank not in _IN_SCOPE_RANKS:
+            continue
         if (t.start or "0000") <= hi and (t.end is None or t.end >= lo):
             return True
     return False

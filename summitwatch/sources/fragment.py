@@ -40,14 +40,18 @@ class Parts:
 
 # ---------------------------------------------------------------- Markdown inline
 
-_NEEDS_INLINE = re.compile(r"[\[<*&\\~`_]|https?://")
+_NEEDS_INLINE = re.compile(r"[\[<*&\\~`_{]|https?://")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?((?:[^()\"<>]|\([^()\s]*\))*?)>?\s*(?:\"[^\"]*\"\s*)?\)")
+_URLISH = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\.|[\w-]+\.[\w-])")
+_SHORTCODE = re.compile(r"\{\{[<%]\s*(\w+)\s*(.*?)\s*[>%]\}\}", re.S)
+_SRC_ATTR = re.compile(r"\b(?:src|href|url|id)\s*=\s*[\"']?([^\"'\s]+)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _HTML_A = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>", re.I | re.S)
 _HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>", re.I)
 _HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
+_NON_TEXT = re.compile(r"<(script|style|noscript|iframe|template)\b.*?</\1\s*>", re.I | re.S)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 _BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__|~~")
 _EM = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
@@ -61,6 +65,15 @@ def clean_markdown_inline(text: str, parts: Parts) -> str:
     if _NEEDS_INLINE.search(text) is None:
         return _SPACES.sub(" ", text).strip()
     pos = len(parts.blocks)
+    if "{{" in text:
+
+        def _shortcode(m: re.Match[str]) -> str:
+            src = _SRC_ATTR.search(m.group(2))
+            if src:
+                parts.links.append((pos, m.group(1), src.group(1)))
+            return ""
+
+        text = _SHORTCODE.sub(_shortcode, text)
     if "![" in text:
 
         def _img(m: re.Match[str]) -> str:
@@ -72,11 +85,15 @@ def clean_markdown_inline(text: str, parts: Parts) -> str:
 
         def _link(m: re.Match[str]) -> str:
             label = m.group(1)
-            if m.group(2):
-                parts.links.append((pos, _strip_marks(label), m.group(2)))
+            url = _WS.sub("", m.group(2))
+            if url and _URLISH.match(url):
+                parts.links.append((pos, _strip_marks(label), url))
             return label
 
-        text = _MD_LINK.sub(_link, text)
+        for _ in range(3):  # nested links ([[](inner) [1]](outer)) come apart one level per pass
+            text, n = _MD_LINK.subn(_link, text)
+            if not n or "](" not in text:
+                break
     if "<" in text:
         text = _MD_AUTOLINK.sub(r"\1", text)
         if "<a" in text or "<A" in text:
@@ -243,9 +260,20 @@ def html_to_parts(fragment: str, parts: Parts) -> None:
     except (etree.ParserError, ValueError):
         parts.add("paragraph", normalise_html_space(htmllib.unescape(_HTML_TAG.sub(" ", fragment))))
         return
+    before = len(parts.blocks)
     walker = _HtmlWalker(parts)
-    walker.walk(root)
-    walker.flush()
+    try:
+        walker.walk(root)
+        walker.flush()
+    except RecursionError:
+        del parts.blocks[before:]
+        lost = True
+    else:
+        lost = len(parts.blocks) == before and not root.text_content().strip()
+    if lost:
+        # pathological markup (nesting beyond the parser's depth limit): keep the bare text
+        text = _HTML_TAG.sub(" ", _NON_TEXT.sub(" ", fragment))
+        parts.add("paragraph", normalise_html_space(htmllib.unescape(text)))
 
 
 @dataclass(slots=True)

@@ -106,7 +106,12 @@ class HtmlRules:
     cut_from: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
+    strip: tuple[re.Pattern[str], ...] = ()
+    dateline_labels: str = ""
+    figure_caption_drop: tuple[re.Pattern[str], ...] = ()
     max_boilerplate_chars: int = 200
+    max_unanchored_chars: int = 100
+    site_name_max_chars: int = 16
     min_text_before_cut: int = 60
     link_density: float = 0.5
     link_dense_max_chars: int = 200
@@ -129,7 +134,12 @@ def load_rules(path: Path = DATA_FILE) -> HtmlRules:
         cut_from=patterns("cut_from"),
         caption=patterns("caption_patterns"),
         dateline=patterns("dateline_patterns"),
+        strip=patterns("strip"),
+        figure_caption_drop=patterns("figure_caption_drop"),
+        dateline_labels=str(data.get("dateline_labels") or ""),
         max_boilerplate_chars=int(data.get("max_boilerplate_chars", 200)),
+        max_unanchored_chars=int(data.get("max_unanchored_chars", 100)),
+        site_name_max_chars=int(data.get("site_name_max_chars", 16)),
         min_text_before_cut=int(data.get("min_text_before_cut", 60)),
         link_density=float(data.get("link_density", 0.5)),
         link_dense_max_chars=int(data.get("link_dense_max_chars", 200)),
@@ -204,6 +214,7 @@ _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6 head".split())
 _BREAK_TAGS = frozenset(("br", "lb", "hr"))
 _LINK_ATTR = {"a": "href", "ref": "target"}
 _IMG_TAGS = frozenset(("img", "graphic"))
+_BOLD_TAGS = frozenset(("strong", "b", "hi"))
 _IMG_ATTRS = ("src", "data-src", "data-original", "data-actualsrc", "data-lazy-src")
 
 
@@ -214,6 +225,7 @@ class _Item:
     kind: str  # paragraph | heading | caption | figure
     text: str
     link_chars: int = 0
+    bold_chars: int = 0
     links: list[Link] = field(default_factory=list)
     src: str = ""  # figures only
 
@@ -222,20 +234,32 @@ class _Item:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
-def _blocks_of(root: etree._Element, base_url: str | None) -> list[_Item]:
-    """Blocks of an element tree in reading order: text split at block elements and line breaks."""
+def _blocks_of(root: etree._Element, base_url: str | None, split_lines: bool = False) -> list[_Item]:
+    """Blocks of an element tree in reading order: text split at block elements and line breaks.
+
+    ``split_lines``: a newline in the text is a line break too (trafilatura's output, where a
+    newline survives only where the page broke the line; in raw HTML source newlines mean nothing).
+    """
     items: list[_Item] = []
     buf: list[str] = []
     links: list[Link] = []
-    link_chars = 0
+    link_chars = bold_chars = 0
     kinds: list[str] = ["paragraph"]
 
     def flush() -> None:
-        nonlocal buf, links, link_chars
-        text = normalise_space("".join(buf))
-        if text:
-            items.append(_Item(kinds[-1], text, min(link_chars, len(text)), links))
-        buf, links, link_chars = [], [], 0
+        nonlocal buf, links, link_chars, bold_chars
+        raw = "".join(buf)
+        lines = raw.split("\n") if split_lines and raw.count("\n") >= 4 else [raw]
+        texts = [t for t in (normalise_space(line) for line in lines) if t]
+        for text in texts:
+            if len(texts) == 1:
+                items.append(
+                    _Item(kinds[-1], text, min(link_chars, len(text)), min(bold_chars, len(text)), links)
+                )
+            else:  # one block became several lines: each keeps the links whose text it holds
+                own = _links_in(links, text)
+                items.append(_Item(kinds[-1], text, min(len(text), sum(len(ln.text) for ln in own)), 0, own))
+        buf, links, link_chars, bold_chars = [], [], 0, 0
 
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -258,6 +282,8 @@ def _blocks_of(root: etree._Element, base_url: str | None) -> list[_Item]:
                     flush()
                     cap = normalise_space(el.get("alt") or el.get("title") or "")
                     items.append(_Item("figure", cap, src=_absolute(src, base_url)))
+            elif tag in _BOLD_TAGS and (tag != "hi" or "b" in (el.get("rend") or "")):
+                bold_chars += len(normalise_space("".join(el.itertext())))
             elif tag in _LINK_ATTR:
                 text = normalise_space("".join(el.itertext()))
                 href = el.get(_LINK_ATTR[tag]) or ""
@@ -274,6 +300,10 @@ def _blocks_of(root: etree._Element, base_url: str | None) -> list[_Item]:
                 buf.append(el.tail)
     flush()
     return items
+
+
+def _links_in(links: list[Link], text: str) -> list[Link]:
+    return [ln for ln in links if ln.text in text]
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
@@ -307,7 +337,7 @@ def _trafilatura_items(html: str, url: str | None) -> tuple[list[_Item], Any]:
         doc = trafilatura.bare_extraction(
             tree,
             url=url,
-            with_metadata=True,
+            fast=True,  # its internal fallbacks re-run readability/jusText; we vote ourselves
             include_comments=False,
             include_links=True,
             include_images=True,
@@ -316,7 +346,7 @@ def _trafilatura_items(html: str, url: str | None) -> tuple[list[_Item], Any]:
     except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError):
         return [], None
     body = getattr(doc, "body", None) if doc is not None else None
-    return (_blocks_of(body, url) if body is not None else []), doc
+    return (_blocks_of(body, url, split_lines=True) if body is not None else []), doc
 
 
 def _readability_items(html: str, url: str | None) -> list[_Item]:
@@ -333,12 +363,77 @@ def _readability_items(html: str, url: str | None) -> list[_Item]:
     return _blocks_of(frag, url)
 
 
+_INLINE_TAGS = frozenset(
+    "span a b strong em i u font sub sup small big mark code abbr cite q s strike ins del label time".split()
+)
+_PUNCT = re.compile(r"[，。！？、；：“”‘’…,.!?;:]")
+
+
+def _density_items(html: str, url: str | None) -> list[_Item]:
+    """A third opinion for pages both extractors miss: the element holding the most punctuated prose.
+
+    Prose is text with punctuation outside links (navigation and link lists have little). Each
+    text-bearing element credits its own prose to itself, its parent and (half) its grandparent,
+    as readability does for ``<p>``, but for any element, so text in ``<section><span>`` counts.
+    """
+    tree = parse_tree(html)
+    body = tree.find("body") if tree is not None else None
+    if body is None:
+        return []
+    scores: dict[etree._Element, float] = {}
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _INLINE_TAGS or _hidden(el):
+            continue
+        parts = [el.text or ""]
+        for child in el:
+            if isinstance(child.tag, str) and child.tag in _INLINE_TAGS and child.tag != "a":
+                parts.append("".join(t for t in child.itertext()))
+            parts.append(child.tail or "")
+        own = normalise_space("".join(parts))
+        punct = len(_PUNCT.findall(own))
+        if len(own) < 10 or punct == 0:
+            continue
+        weight = len(own) * min(1.0, punct / 3)
+        scores[el] = scores.get(el, 0.0) + weight
+        parent = el.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0.0) + weight
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0.0) + weight / 2
+    if not scores:
+        return []
+    best = max(scores, key=lambda e: scores[e])
+    return _blocks_of(best, url)
+
+
+def _prose_chars(items: list[_Item]) -> int:
+    """Characters of kept paragraphs that read as sentences, not as title lists or navigation lumps.
+
+    A paragraph counts (minus its link text) when it has sentence punctuation at a prose rate: at
+    least one of ，。！？；,.!?; per 50 characters and at least one sentence end.
+    """
+    total = 0
+    for it in items:
+        if it.kind != "paragraph":
+            continue
+        marks = len(re.findall(r"[，。！？；,.!?;]", it.text))
+        if marks and marks >= len(it.text) / 50 and re.search(r"[。！？]|[.!?](\s|$)", it.text):
+            total += max(0, len(it.text) - it.link_chars)
+    return total
+
+
 # ---------------------------------------------------------------------------------------------
 # filters
 
 
-def _matches(patterns: Iterable[re.Pattern[str]], key: str) -> bool:
-    return any(p.search(key) for p in patterns)
+def _matches(patterns: Iterable[re.Pattern[str]], key: str, unanchored_max: int | None = None) -> bool:
+    """Whether a pattern matches; with ``unanchored_max``, a match not at the start needs a short key."""
+    for p in patterns:
+        m = p.search(key)
+        if m and (unanchored_max is None or m.start() == 0 or len(key) <= unanchored_max):
+            return True
+    return False
 
 
 _JUNK = re.compile(r"^[\W\d_a-zA-Z]{0,3}$|^[\d\W_]+$")
@@ -358,20 +453,35 @@ def clean_items(items: list[_Item], headline: str, rules: HtmlRules) -> list[_It
     text_chars = 0
     for it in items:
         if it.kind == "figure":
+            if it.text and _matches(rules.figure_caption_drop, _key(it.text)):
+                it.text = ""
             kept.append(it)
             continue
+        for pat in rules.strip:
+            it.text = pat.sub("", it.text)
         k = _key(it.text)
         short = len(k) <= rules.max_boilerplate_chars
-        if short and text_chars >= rules.min_text_before_cut and _matches(rules.cut_from, k):
+        if (
+            short
+            and text_chars >= rules.min_text_before_cut
+            and _matches(rules.cut_from, k, rules.max_unanchored_chars)
+        ):
             break
         if k == head_key or _JUNK.match(k):
             continue
-        if short and _matches(rules.drop, k):
+        if short and _matches(rules.drop, k, rules.max_unanchored_chars):
             continue
         if len(k) <= rules.link_dense_max_chars and it.link_share >= rules.link_density:
             continue
         if it.kind == "paragraph" and len(k) <= 80 and _matches(rules.caption, k):
             it.kind = "caption"
+        elif (
+            it.kind == "paragraph"
+            and len(k) <= 40
+            and it.bold_chars >= 0.9 * len(it.text)
+            and not re.search(r"[。！？，；.!?,;:：]$", k)
+        ):
+            it.kind = "heading"
         kept.append(it)
         if it.kind == "paragraph":
             text_chars += len(k)
@@ -382,10 +492,6 @@ def clean_items(items: list[_Item], headline: str, rules: HtmlRules) -> list[_It
             continue
         out.append(it)
     return out
-
-
-def _text_len(items: list[_Item]) -> int:
-    return sum(len(it.text) for it in items if it.kind in ("paragraph", "heading"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,8 +588,14 @@ _DATE_META = (
 
 
 def _published(
-    tree: lxml_html.HtmlElement, meta: dict[str, str], ld: list[dict[str, Any]], page_text: str,
-    headline: str, rules: HtmlRules, fallback: str | None,
+    tree: lxml_html.HtmlElement,
+    meta: dict[str, str],
+    ld: list[dict[str, Any]],
+    page_text: str,
+    headline: str,
+    rules: HtmlRules,
+    fallback: str | None,
+    url: str | None = None,
 ) -> str | None:
     """Publication time: meta tags, JSON-LD, ``<time>``, the dateline under the headline, trafilatura."""
     for name in _DATE_META:
@@ -494,13 +606,35 @@ def _published(
     for t in tree.iter("time"):
         if (v := t.get("datetime")) and (iso := _iso(v)):
             return iso
+    if rules.dateline_labels:
+        for pat in rules.dateline:
+            labelled = re.compile(rules.dateline_labels + pat.pattern)
+            if (m := labelled.search(page_text)) and (iso := _iso(m.group(0))):
+                return iso
     start = page_text.find(headline) if headline else -1
     if start >= 0:
         window = page_text[start + len(headline) : start + len(headline) + rules.dateline_window]
-        for pat in rules.dateline:
-            if (m := pat.search(window)) and (iso := _iso(m.group(0))):
+        found = [m for pat in rules.dateline for m in pat.finditer(window)]
+        # a date with a time of day is the dateline; a bare date may be the first sentence's
+        for m in sorted(found, key=lambda m: (m.group(4) is None, m.start())):
+            if iso := _iso(m.group(0)):
                 return iso
-    return _iso(fallback) if fallback else None
+    # trafilatura's guess (htmldate) only when the page or its address shows that day: on pages
+    # without a dateline it guesses from CSS pixel offsets and the like
+    guess = _iso(fallback) if fallback else None
+    if guess and _date_shown(guess[:10], page_text, url):
+        return guess
+    return None
+
+
+def _date_shown(day: str, page_text: str, url: str | None) -> bool:
+    """Whether the day YYYY-MM-DD is written on the page (any common form) or in its URL."""
+    y, m, d = day.split("-")
+    forms = (
+        rf"{y}[-/.年]0?{int(m)}[-/.月]0?{int(d)}(?!\d)",
+        rf"{y}{m}{d}",
+    )
+    return any(re.search(f, page_text) or (url and re.search(f, url)) for f in forms)
 
 
 def _language(tree: lxml_html.HtmlElement, meta: dict[str, str], text: str) -> str | None:
@@ -508,11 +642,13 @@ def _language(tree: lxml_html.HtmlElement, meta: dict[str, str], text: str) -> s
     if lang:
         lang = lang.strip().replace("_", "-")
         primary = lang.split("-")[0].lower()
-        if primary in ("zh", "en", "ja", "ko", "fr", "de", "es", "ru") and (primary != "en" or _cjk_share(text) < 0.2):
+        if primary in ("zh", "en", "ja", "ko", "fr", "de", "es", "ru") and (
+            primary != "en" or _cjk_share(text) < 0.1
+        ):
             return primary
-    if not text:
+    if not text.strip():
         return None
-    return "zh" if _cjk_share(text) >= 0.2 else "en" if re.search(r"[A-Za-z]{3}", text) else None
+    return "zh" if _cjk_share(text) >= 0.1 else "en" if re.search(r"[A-Za-z]{3}", text) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -540,7 +676,9 @@ def _common_run(a: str, b: str) -> int:
 
 
 _TITLEISH = re.compile(r"title|headline|biaoti|tit\b|hd\b", re.IGNORECASE)
-_SKIP_TAGS = frozenset("html head body title meta link script style ul ol table tbody tr select option".split())
+_SKIP_TAGS = frozenset(
+    "html head body title meta link script style ul ol table tbody tr select option".split()
+)
 
 
 def _headline_candidates(tree: lxml_html.HtmlElement) -> Iterator[tuple[int, str, bool]]:
@@ -554,37 +692,54 @@ def _headline_candidates(tree: lxml_html.HtmlElement) -> Iterator[tuple[int, str
         text = normalise_space(el.text_content())
         if not 4 <= len(text) <= 160:
             continue
-        headingish = el.tag in _HEADING_TAGS or bool(_TITLEISH.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        headingish = el.tag in _HEADING_TAGS or bool(
+            _TITLEISH.search(f"{el.get('class', '')} {el.get('id', '')}")
+        )
         yield pos, text, headingish
 
 
 def choose_headline(
-    tree: lxml_html.HtmlElement, meta: dict[str, str], ld: list[dict[str, Any]], rules: HtmlRules,
+    tree: lxml_html.HtmlElement,
+    meta: dict[str, str],
+    ld: list[dict[str, Any]],
+    rules: HtmlRules,
     body_start: str = "",
 ) -> str:
     """The headline the page's title metadata and its visible headings agree on."""
     title_tag = normalise_space(tree.findtext(".//title") or "")
     segments = _title_segments(title_tag, rules)
-    site_keys = {_key(segments[-1])} if len(segments) > 1 else set()
+    site_keys = (
+        {_key(segments[-1])}
+        if len(segments) > 1 and len(_key(segments[-1])) <= rules.site_name_max_chars
+        else set()
+    )
     if meta.get("og:site_name"):
         site_keys.add(_key(meta["og:site_name"]))
     refs = [
         _key(r)
-        for r in (title_tag, meta.get("og:title"), meta.get("twitter:title"), meta.get("title"),
-                  _ld_value(ld, "headline", "name"))
+        for r in (
+            title_tag,
+            meta.get("og:title"),
+            meta.get("twitter:title"),
+            meta.get("title"),
+            _ld_value(ld, "headline", "name"),
+        )
         if r
     ]
     candidates = list(_headline_candidates(tree))
-    best: tuple[int, int, int] | None = None
+    grams = {r[i : i + 4] for r in refs for i in range(len(r) - 3)}
+    best: tuple[int, int, int, int] | None = None
     best_text = ""
     for pos, text, headingish in candidates:
         text = _strip_labels(text, rules)
         k = _key(text)
         if len(k) < 4 or k in site_keys or any(k in s for s in site_keys):
             continue
-        run = max((_common_run(k, r) for r in refs), default=0)
+        if not any(k[i : i + 4] in grams for i in range(len(k) - 3)):
+            continue  # shares no 4 characters with any title: cannot reach the 5-character bar
+        run = max((len(k) if k in r else _common_run(k, r) for r in refs), default=0)
         if run >= 5 and run >= 0.8 * len(k):
-            score = (run, int(headingish), -pos)
+            score = (run, run - len(k), int(headingish), -pos)
             if best is None or score > best:
                 best, best_text = score, text
     # a heading that agrees with only part of a long title, while another candidate agrees fully,
@@ -605,8 +760,11 @@ def choose_headline(
 
 
 def _heading_above(
-    tree: lxml_html.HtmlElement, candidates: list[tuple[int, str, bool]], body_start: str,
-    site_keys: set[str], rules: HtmlRules,
+    tree: lxml_html.HtmlElement,
+    candidates: list[tuple[int, str, bool]],
+    body_start: str,
+    site_keys: set[str],
+    rules: HtmlRules,
 ) -> str:
     """The heading-like element closest before the first words of the article text."""
     body = tree.find("body")
@@ -621,8 +779,12 @@ def _heading_above(
     if start_pos is None:
         return ""
     above = [
-        (pos, text) for pos, text, headingish in candidates
-        if headingish and pos < start_pos and _key(text) not in site_keys and len(_key(text)) >= 6
+        (pos, text)
+        for pos, text, headingish in candidates
+        if headingish
+        and pos < start_pos
+        and _key(text) not in site_keys
+        and len(_key(text)) >= 6
         and target not in _key(text)
     ]
     return _strip_labels(above[-1][1], rules) if above else ""
@@ -644,34 +806,48 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
         return EMPTY_DOC
     meta = _meta(tree)
     ld = _json_ld(raw_tree) if raw_tree is not None else []
+    canonical = next(
+        (ln.get("href") for ln in tree.iter("link") if (ln.get("rel") or "").lower() == "canonical"), None
+    )
+    page_url = canonical or meta.get("og:url")
+    page_url = _absolute(page_url, url) if page_url else url
+    base = url or page_url
 
-    traf_items, traf_doc = _trafilatura_items(cleaned, url)
-    read_items = _readability_items(cleaned, url)
-    first_text = next((it.text for it in traf_items + read_items if it.kind == "paragraph" and len(it.text) >= 20), "")
+    traf_items, traf_doc = _trafilatura_items(cleaned, base)
+    read_items = _readability_items(cleaned, base)
+    first_text = next(
+        (it.text for it in traf_items + read_items if it.kind == "paragraph" and len(it.text) >= 20), ""
+    )
     headline = choose_headline(tree, meta, ld, rules, first_text)
 
-    traf_clean = clean_items(traf_items, headline, rules)
-    read_clean = clean_items(read_items, headline, rules)
-    t_len, r_len = _text_len(traf_clean), _text_len(read_clean)
-    items = read_clean if r_len >= 100 and t_len < 0.5 * r_len else traf_clean
+    # trafilatura's text unless another opinion found clearly more prose (pages it misreads)
+    items = clean_items(traf_items, headline, rules)
+    t_prose = _prose_chars(items)
+    others = [clean_items(read_items, headline, rules)]
+    if t_prose < 200:
+        others.append(clean_items(_density_items(cleaned, base), headline, rules))
+    for alt in others:
+        a_prose = _prose_chars(alt)
+        if a_prose >= 50 and a_prose > 2 * t_prose and a_prose > _prose_chars(items):
+            items = alt
 
     blocks, figures, links = _assemble(items)
     body = tree.find("body")
     page_text = normalise_space(" ".join(body.itertext())) if body is not None else ""
     text = "\n\n".join(b.text for b in blocks)
-    canonical = next((ln.get("href") for ln in tree.iter("link") if (ln.get("rel") or "").lower() == "canonical"), None)
-    page_url = canonical or meta.get("og:url") or url
     site = meta.get("og:site_name") or _ld_value(ld, "publisher") or _site_from_title(tree, rules)
     return HtmlDoc(
         title=headline,
         blocks=tuple(blocks),
         figures=tuple(figures),
         links=tuple(links),
-        published=_published(tree, meta, ld, page_text, headline, rules, getattr(traf_doc, "date", None)),
-        author=_author(meta, ld),
+        published=_published(
+            tree, meta, ld, page_text, headline, rules, getattr(traf_doc, "date", None), page_url
+        ),
+        author=_author(meta, ld, site),
         site_name=normalise_space(site) if site else None,
-        url=_absolute(page_url, url) if page_url else None,
-        language=_language(tree, meta, text or page_text),
+        url=page_url or None,
+        language=_language(tree, meta, f"{headline} {(text or page_text)[:2000]}"),
     )
 
 
@@ -699,12 +875,26 @@ def _assemble(items: list[_Item]) -> tuple[list[Block], list[Figure], list[Link]
 
 def _site_from_title(tree: lxml_html.HtmlElement, rules: HtmlRules) -> str | None:
     segments = _title_segments(normalise_space(tree.findtext(".//title") or ""), rules)
-    return segments[-1] if len(segments) > 1 else None
+    if len(segments) > 1 and len(_key(segments[-1])) <= rules.site_name_max_chars:
+        return segments[-1]
+    return None
 
 
-def _author(meta: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
-    for name in ("author", "article:author", "og:article:author", "dc.creator", "byl"):
-        v = meta.get(name)
-        if v and not v.startswith("http") and len(v) <= 60:
+def _author(meta: dict[str, str], ld: list[dict[str, Any]], site: str | None) -> str | None:
+    """The byline from meta tags or JSON-LD, when it looks like a name (not a URL, id, e-mail or the site)."""
+    for v in (
+        *(meta.get(n) for n in ("author", "article:author", "og:article:author", "dc.creator", "byl")),
+        _ld_value(ld, "author"),
+    ):
+        if v and _plausible_name(v) and not (site and _key(v) in _key(site)):
             return normalise_space(v)
-    return _ld_value(ld, "author")
+    return None
+
+
+def _plausible_name(value: str) -> bool:
+    v = value.strip()
+    return (
+        1 < len(v) <= 60
+        and not re.search(r"https?:|www\.|@|\d{4,}", v)
+        and bool(re.search(r"[A-Za-z\u3400-\u9fff]", v))
+    )

@@ -2,7 +2,10 @@
 
 One query layer: ``api.py`` serialises these records, ``web/routes.py`` renders them, so each query
 lives in one place. Functions take an open connection (``store.db.connect``) and return
-dataclasses (or model records); nothing here writes.
+dataclasses (or model records); nothing here writes. Article rows are decoded by
+``store.articles``; this module adds the joins the pages need (records, mentions, quotes, filters by
+person/topic/engagement) and the timeline filters ``store.timeline.read_timeline`` does not have
+(person, topic, outlet, status, pagination).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from summitwatch.model import Article, Engagement, Mention, Quote, TimelineEntry
+from summitwatch.store.articles import article_from_row, duplicates_of, sources_of
 
 # --------------------------------------------------------------------------- helpers
 
@@ -32,14 +36,6 @@ def _json(value: str | None, default: Any) -> Any:
         return json.loads(value)
     except ValueError:
         return default
-
-
-def article_from_row(row: sqlite3.Row) -> Article:
-    """The model Article from an ``articles`` row (JSON columns decoded)."""
-    d = {k: row[k] for k in row.keys()}
-    for key in ("blocks", "figures", "links", "tags", "flags"):
-        d[key] = _json(d.get(key), [])
-    return Article.from_dict(d)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,15 +213,8 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> ArticleDetail | No
         for r in _rows(conn, "SELECT * FROM mentions WHERE article_id = ? ORDER BY start, seq", [article_id])
     )
     topic_row = conn.execute("SELECT topics FROM extractions WHERE article_id = ?", [article_id]).fetchone()
-    sources = tuple(
-        r[0] for r in conn.execute("SELECT source FROM sources WHERE article_id = ? ORDER BY source", [article_id])
-    )
-    dups = tuple(
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM articles WHERE duplicate_of = ? AND id != ? ORDER BY id", [article_id, article_id]
-        )
-    )
+    sources = tuple(sources_of(conn, article_id))
+    dups = tuple(i for i in duplicates_of(conn, article_id) if i != article_id)
     dup_of = rows[0]["duplicate_of"]
     return ArticleDetail(
         article=art,
@@ -295,6 +284,7 @@ def _timeline_where(f: TimelineFilters) -> tuple[str, list[Any]]:
 def _entries(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[TimelineEntry]:
     ids = [r["id"] for r in rows]
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    extra_sources: dict[str, set[str]] = defaultdict(set)
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
@@ -305,6 +295,12 @@ def _entries(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Timeline
             chunk,
         ):
             members[m[0]].append((m[1], m[2] or ""))
+        for m in conn.execute(
+            "SELECT DISTINCT tm.timeline_id, s.source FROM timeline_members tm JOIN sources s"
+            f" ON s.article_id = tm.article_id WHERE tm.timeline_id IN ({marks}) ORDER BY s.source",
+            chunk,
+        ):
+            extra_sources[m[0]].add(m[1])
     out = []
     for r in rows:
         mem = list(dict.fromkeys(members.get(r["id"], [])))
@@ -321,7 +317,7 @@ def _entries(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Timeline
                 date_precision=r["date_precision"],
                 location=r["location"],
                 occasion=r["occasion"],
-                sources=[s for _, s in mem if s],
+                sources=sorted({s for _, s in mem if s} | extra_sources.get(r["id"], set())),
                 article_ids=[a for a, _ in mem],
                 data=_json(r["data"], {}) if isinstance(_json(r["data"], {}), dict) else {},
             )

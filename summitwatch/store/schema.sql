@@ -170,3 +170,23 @@ CREATE TABLE IF NOT EXISTS timeline_members (
   PRIMARY KEY (article_id, seq)
 );
 CREATE INDEX IF NOT EXISTS timeline_members_tl ON timeline_members(timeline_id);
+
+-- curation (issue 6): analysts' corrections, kept apart from extracted data and re-applied after
+-- every reparse, extract and timeline rebuild (summitwatch/curation/apply.py). Never rewritten by
+-- the pipeline; `active` = 0 marks a withdrawn correction (kept for the record).
+CREATE TABLE IF NOT EXISTS corrections (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL UNIQUE,        -- global id: importing an export twice adds nothing
+  created_at TEXT NOT NULL,        -- UTC ISO 8601
+  user TEXT NOT NULL,              -- who (settings / --user)
+  action TEXT NOT NULL,            -- confirm | reject | set | merge | split | attach | add
+  target_kind TEXT NOT NULL,       -- entry | record | article
+  target_id TEXT,                  -- timeline id, or article id of a record / added engagement
+  target TEXT NOT NULL,            -- JSON: {"entry": id, "members": [...]} | {"record": {...}} | {"articles": [...]}
+  payload TEXT NOT NULL,           -- JSON: field and value, entries merged, records split off, engagement added
+  note TEXT,
+  original TEXT,                   -- JSON: the extracted values the correction replaced
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS corrections_target ON corrections(target_id);
+-- end curation

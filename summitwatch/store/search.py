@@ -16,7 +16,8 @@ The index is *contentless* (``content=''``): snippets are cut from the articles 
 time, so the index stores only the doclists. It is incremental: ``search_docs`` keeps, for every
 indexed article, its FTS rowid and the content hash it was indexed from. ``update_search_index``
 indexes new and changed articles only; a changed or deleted article's old rowid is dropped from
-``search_docs`` (its stale postings no longer join to anything) and the whole index is rebuilt
+``search_docs`` (its stale postings no longer join to anything: rowids are AUTOINCREMENT, never
+reused) and the whole index is rebuilt
 once stale postings exceed a quarter of it (a contentless FTS5 table cannot delete single rows
 on SQLite < 3.43 without the original text).
 """
@@ -37,7 +38,7 @@ import opencc
 import rjieba
 
 #: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
-INDEX_VERSION = "bigram-t2s-1"
+INDEX_VERSION = "bigram-t2s-2"
 #: BM25 weights of the FTS columns (title, body): a hit in the title counts more.
 _WEIGHTS = (4.0, 1.0)
 _REBUILD_STALE_FRACTION = 0.25
@@ -50,7 +51,7 @@ _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』
 
 _DDL = (
     "CREATE TABLE IF NOT EXISTS search_docs ("
-    " rowid INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL)",
+    " rowid INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     " title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 0')",
 )

@@ -83,6 +83,19 @@ class DateChoice:
     alternatives: list[dict[str, Any]] = field(default_factory=list)
 
 
+MAX_SPAN_DAYS = 7  # longer stated spans are not trusted to absorb other reports' days
+
+
+def _stated_spans(members: list[RecordRef]) -> list[tuple[dt.date, dt.date]]:
+    """Multi-day spans the members state, heaviest first."""
+    weighted: dict[tuple[dt.date, dt.date], float] = defaultdict(float)
+    for ref in members:
+        s, e = parse_day(ref.engagement.date), parse_day(ref.engagement.date_end)
+        if s is not None and e is not None and 0 < (e - s).days <= MAX_SPAN_DAYS:
+            weighted[(s, e)] += record_weight(ref)
+    return [k for k, _ in sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def _best(votes: dict[str, float]) -> str:
     """Highest vote; ties go to the earlier day (the earlier frame of a US/Beijing pair)."""
     return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -99,12 +112,19 @@ def choose_date(members: list[RecordRef]) -> DateChoice:
     choice = DateChoice()
     votes: dict[str, float] = defaultdict(float)
     voters: dict[str, list[RecordRef]] = defaultdict(list)
+    spans = _stated_spans(members)
+    reported: dict[str, float] = defaultdict(float)  # each day as the sources give it
+    reporters: dict[str, list[RecordRef]] = defaultdict(list)
     for ref in members:
         d = parse_day(ref.engagement.date)
         if d is None:
             continue
-        votes[d.isoformat()] += record_weight(ref)
-        voters[d.isoformat()].append(ref)
+        # a report of the second day of talks a source states as multi-day supports their first day
+        start = next((s for s, e in spans if s < d <= e and parse_day(ref.engagement.date_end) is None), d)
+        votes[start.isoformat()] += record_weight(ref)
+        voters[start.isoformat()].append(ref)
+        reported[d.isoformat()] += record_weight(ref)
+        reporters[d.isoformat()].append(ref)
     if votes:
         best = _best(votes)
         best_day = dt.date.fromisoformat(best)
@@ -122,11 +142,13 @@ def choose_date(members: list[RecordRef]) -> DateChoice:
             end = _best(end_votes)
             choice.date_end = end
             choice.provenance["date_end"] = _provenance(end_voters[end])
-        for day in sorted(votes):
+        for day in sorted(reported):
             if day == best:
                 continue
             choice.alternatives.append(
-                {"date": day, "weight": round(votes[day], 2), "sources": [cite(r) for r in sorted(voters[day], key=lambda r: r.order_key)]}
+                {"date": day, "weight": round(reported[day], 2),
+                 "within_span": day not in votes,  # a later day of the stated span, not a rival date
+                 "sources": [cite(r) for r in sorted(reporters[day], key=lambda r: r.order_key)]}
             )
         return choice
     approx_votes: dict[tuple[str, str], float] = defaultdict(float)

@@ -30,26 +30,33 @@ class Query:
 
     text: str
     keys: frozenset[str]
+    resolved: bool = False  # the knowledge files recognised it (then evidence text is not searched)
 
 
 def resolve_person(text: str, kn: Any | None = None) -> Query:
     kn = kn if kn is not None else _knowledge()
     keys = {name_key(text)}
+    resolved = False
     if kn is not None:
         for name in getattr(kn, "name_index", {}).get(text.strip(), ()):
             keys.add(name_key(name))
+            resolved = True
         for off in getattr(kn, "officials", {}).values():
             if name_key(text) in {name_key(x) for x in (off.name, *off.en)}:
                 keys.add(name_key(off.name))
-    return Query(text.strip(), frozenset(keys))
+                resolved = True
+    return Query(text.strip(), frozenset(keys), resolved)
 
 
 def resolve_topic(text: str, kn: Any | None = None) -> Query:
     kn = kn if kn is not None else _knowledge()
     keys = {text.strip(), text.strip().lower()}
+    resolved = False
     if kn is not None:
-        keys.update(getattr(kn, "topic_index", {}).get(text.strip(), ()))
-    return Query(text.strip(), frozenset(keys))
+        found = getattr(kn, "topic_index", {}).get(text.strip(), ())
+        keys.update(found)
+        resolved = bool(found) or text.strip() in getattr(kn, "topics", {})
+    return Query(text.strip(), frozenset(keys), resolved)
 
 
 def _evidence(entry: TimelineEntry) -> list[str]:
@@ -63,7 +70,7 @@ def _is_cjk(text: str) -> bool:
 def matches_person(entry: TimelineEntry, q: Query) -> bool:
     if {name_key(n) for n in entry.us + entry.cn} & q.keys:
         return True
-    return _is_cjk(q.text) and any(q.text in ev for ev in _evidence(entry))
+    return not q.resolved and _is_cjk(q.text) and any(q.text in ev for ev in _evidence(entry))
 
 
 def matches_topic(entry: TimelineEntry, q: Query) -> bool:
@@ -72,7 +79,7 @@ def matches_topic(entry: TimelineEntry, q: Query) -> bool:
         topics.update(by)
     if topics & q.keys:
         return True
-    return _is_cjk(q.text) and any(q.text in ev for ev in _evidence(entry))
+    return not q.resolved and _is_cjk(q.text) and any(q.text in ev for ev in _evidence(entry))
 
 
 def filter_entries(

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from summitwatch.model import TimelineEntry
 from summitwatch.timeline import ids
-from summitwatch.timeline.dating import approx_compatible, choose_date, cite, record_weight
+from summitwatch.timeline.dating import approx_compatible, choose_date, cite, record_weight, states_day
 from summitwatch.timeline.lifecycle import final_status, history
 from summitwatch.timeline.outlets import Framing, compare_outlets
 from summitwatch.timeline.records import QuoteRef, RecordRef, name_key, parse_day
@@ -30,6 +30,8 @@ FOCUS_WINDOW_DAYS = 10  # an article about a held engagement reports it within d
 BACKGROUND_WINDOW_DAYS = 400  # a background mention refers back at most about a year
 PLANNED_WINDOW_DAYS = 120  # an announcement precedes the engagement by at most a few months
 UNDATED_FOCUS_WINDOW_DAYS = 14  # undated focus reports of one engagement appear close together
+PLAN_SHIFT_DAYS = 14  # a plan whose day differs from the held engagement's by up to two weeks is that plan
+WEAK_DATE_DAYS = 7  # a day no source states outright may be off by up to a week
 
 
 @dataclass(slots=True)
@@ -95,6 +97,17 @@ class _Index:
     def __init__(self) -> None:
         self.clusters: list[_Cluster] = []
         self._by: dict[tuple[str, str, str], set[int]] = {}
+
+    def drop(self, gone: Callable[[_Cluster], bool]) -> None:
+        """Forget clusters (folded into others) and re-index the rest."""
+        kept = [c for c in self.clusters if not gone(c)]
+        self.clusters, self._by = [], {}
+        for i, cl in enumerate(kept):
+            cl.idx = i
+            self.clusters.append(cl)
+            for side, counter in (("us", cl.us), ("cn", cl.cn)):
+                for k in counter:
+                    self._by.setdefault((cl.modality, side, k), set()).add(i)
 
     def new(self, modality: str) -> _Cluster:
         self.clusters.append(_Cluster(modality=modality, idx=len(self.clusters)))
@@ -244,6 +257,82 @@ def _undated_group(groups: list[_Cluster], ref: RecordRef) -> _Cluster | None:
     return groups[min(cands)[1]]
 
 
+def _strength(cl: _Cluster) -> float:
+    """Support of a cluster: the summed votes of its members (undated reports count too: they
+    confirm the engagement happened as they describe it)."""
+    return sum(record_weight(m) for m in cl.members)
+
+
+def _core(counter: Counter[str], n: int) -> set[str]:
+    """Participants named by at least half of a cluster's records (a lumped record that adds a
+    second counterpart does not make two meetings of one trip look alike)."""
+    return {k for k, c in counter.items() if 2 * c >= n}
+
+
+def _explicit(cl: _Cluster) -> bool:
+    """Does any member's evidence sentence print the day it gives?"""
+    for m in cl.members:
+        d = parse_day(m.engagement.date)
+        if d is not None and states_day(m.engagement.evidence, d):
+            return True
+    return False
+
+
+def _gap(a: _Cluster, b: _Cluster) -> int:
+    """Days between two dated clusters' spans (0 when they overlap)."""
+    assert a.lo and a.hi and b.lo and b.hi
+    if a.hi < b.lo:
+        return (b.lo - a.hi).days
+    if b.hi < a.lo:
+        return (a.lo - b.hi).days
+    return 0
+
+
+def _absorbs(strong: _Cluster, weak: _Cluster) -> bool:
+    """May ``weak`` be folded into ``strong`` as a report of the same engagement?
+
+    - lifecycle: a plan nobody reports held, within two weeks of a held engagement of the same
+      sides and modality, is the plan of that engagement (its day and place as announced);
+    - a day no source states outright (weekday, 「今早」) within a week of a better-supported day of
+      the same sides, modality and place is a misreading of that day;
+    - the same sides on the same day (±1) are one engagement whatever modality a few reports give.
+    """
+    nw, ns = len(weak.members), len(strong.members)
+    if not (_core(weak.us, nw) & _core(strong.us, ns)) or not (_core(weak.cn, nw) & _core(strong.cn, ns)):
+        return False
+    gap = _gap(weak, strong)
+    statuses = {m.engagement.status for m in weak.members}
+    held_strong = any(m.engagement.status == "held" for m in strong.members)
+    place_ok = not (weak.location and strong.location and weak.location != strong.location)
+    if weak.modality == strong.modality:
+        if "held" not in statuses and held_strong and gap <= PLAN_SHIFT_DAYS:
+            return True
+        return gap <= WEAK_DATE_DAYS and place_ok and not _explicit(weak)
+    return gap <= 1 and place_ok
+
+
+def _absorb_weak(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Fold weakly supported dated clusters into a better-supported one they must be (see _absorbs)."""
+    dated = [c for c in clusters if c.lo is not None]
+    order = sorted(dated, key=lambda c: (_strength(c), c.lo, c.idx))
+    gone: set[int] = set()
+    for weak in order:
+        best: tuple[tuple[Any, ...], _Cluster] | None = None
+        ws = _strength(weak)
+        for strong in dated:
+            if strong is weak or id(strong) in gone or _strength(strong) <= ws:
+                continue
+            if _absorbs(strong, weak):
+                key = (_gap(weak, strong), -_strength(strong), strong.lo, strong.idx)
+                if best is None or key < best[0]:
+                    best = (key, strong)
+        if best is not None:
+            for m in weak.members:
+                best[1].add(m)
+            gone.add(id(weak))
+    return [c for c in clusters if id(c) not in gone]
+
+
 def _side(counter: Counter[str], names: dict[str, str]) -> list[str]:
     """Participants of a side, most-cited first (ties alphabetical)."""
     return [names[k] for k, _ in sorted(counter.items(), key=lambda kv: (-kv[1], names[kv[0]]))]
@@ -372,6 +461,9 @@ def build_timeline(
     dated = [r for r in refs if parse_day(r.engagement.date) is not None]
     undated = [r for r in refs if parse_day(r.engagement.date) is None]
     dated_index = _cluster_dated(dated)
+    # fold stray plans and misread days into their engagement before undated reports pick a target
+    kept = {id(c) for c in _absorb_weak(dated_index.clusters)}
+    dated_index.drop(lambda c: id(c) not in kept)
     groups = _Index()
     for ref in undated:  # publication order
         target = _undated_target(dated_index.candidates(ref), ref)
@@ -380,7 +472,7 @@ def build_timeline(
             continue
         target = _undated_group(groups.candidates(ref), ref) or groups.new(ref.engagement.modality)
         groups.add(target, ref)
-    clusters = dated_index.clusters + groups.clusters
+    clusters = _absorb_weak(dated_index.clusters) + groups.clusters
     quotes_by_article: dict[str, list[QuoteRef]] = {}
     for q in quotes:
         quotes_by_article.setdefault(q.article_id, []).append(q)

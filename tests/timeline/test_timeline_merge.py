@@ -220,3 +220,44 @@ def test_framing_file_absent_or_odd_shapes(tmp_path) -> None:  # noqa: ANN001
     odd = parse_framing({"prc_name": {"CCP": ["中共"], "China": "中國"}, "leader_title": ["國家主席"]})
     assert dict(odd.groups)["prc_name"] == (("CCP", ("中共",)), ("China", ("中國",)))
     assert dict(odd.groups)["leader_title"] == (("國家主席", ("國家主席",)),)
+
+
+def test_plan_with_shifted_day_folds_into_held_engagement() -> None:
+    refs = [
+        # an announcement whose resolved day is off by a few days (and names the wrong city)
+        make_ref("p", "2017-04-03", ["Donald Trump"], ["Xi Jinping"], status="planned", focus=False,
+                 date="2017-04-10", location="Beijing", evidence="計劃在4月10日"),
+        make_ref("h1", "2017-04-07", ["Donald Trump"], ["Xi Jinping"], date="2017-04-06", date_end="2017-04-07",
+                 location="Palm Beach", evidence="特朗普周四晚在海湖莊園舉行晚宴"),
+        make_ref("h2", "2017-04-09", ["Donald Trump"], ["Xi Jinping"], date="2017-04-07", location="Palm Beach",
+                 evidence="4月7日會晤"),
+        make_ref("h3", "2017-04-10", ["Donald Trump"], ["Xi Jinping"], focus=False),
+    ]
+    (e,) = build_timeline(refs)
+    assert (e.date, e.status, e.location) == ("2017-04-06", "held", "Palm Beach")
+    assert "2017-04-10" in [a["date"] for a in e.data["alternatives"]]
+    assert e.data["history"][0]["event"] == "announced"
+
+
+def test_same_sides_same_day_other_modality_is_one_engagement() -> None:
+    refs = [
+        make_ref("v", "2021-10-07", ["Jake Sullivan"], ["Yang Jiechi"], modality="video", date="2021-10-06",
+                 evidence="在瑞士時間周三舉行會晤"),
+        make_ref("z", "2021-10-07", ["Jake Sullivan"], ["Yang Jiechi"], date="2021-10-06", location="Zurich",
+                 focus=False, evidence="沙利文6日與楊潔篪在瑞士蘇黎世會晤"),
+        make_ref("u", "2021-10-06", ["Jake Sullivan"], ["Yang Jiechi"], location="Zurich", focus=False),
+    ]
+    (e,) = build_timeline(refs)
+    assert (e.modality, e.date, e.location, len(e.sources)) == ("in_person", "2021-10-06", "Zurich", 3)
+
+
+def test_explicit_days_a_week_apart_stay_apart() -> None:
+    refs = [
+        make_ref("a", "2020-01-28", ["Mike Pompeo"], ["Yang Jiechi"], modality="phone", date="2020-01-27",
+                 evidence="1月27日通電話"),
+        make_ref("b", "2020-02-03", ["Mike Pompeo"], ["Yang Jiechi"], modality="phone", date="2020-02-02",
+                 evidence="2月2日再通電話"),
+        make_ref("c", "2020-02-03", ["Mike Pompeo"], ["Yang Jiechi"], modality="phone", date="2020-02-02",
+                 evidence="2日通電話"),
+    ]
+    assert [e.date for e in build_timeline(refs)] == ["2020-01-27", "2020-02-02"]

@@ -1,0 +1,68 @@
+"""Throughput of extraction over the whole dev tarball: prefilter alone and full extract_article.
+
+usage: .venv/bin/python bench/extract_speed.py [--limit N]
+Parsing is timed apart (it belongs to the articles stage). Single process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARBALL = ROOT / ".." / "shared" / "corpus" / "hkcnews-dev.tar.gz"
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=0)
+    a = ap.parse_args()
+    if not TARBALL.exists():
+        print("../shared absent")
+        return 0
+    from summitwatch.articles.parse import parse_record
+    from summitwatch.engagements import extract_article, prefilter
+    from summitwatch.knowledge import load_knowledge
+    from summitwatch.mentions import normalise, scan
+    from summitwatch.model import Article, RawDoc
+
+    kn = load_knowledge()
+    t0 = time.time()
+    arts = []
+    with tarfile.open(TARBALL) as tf:
+        for m in tf:
+            if not m.isfile():
+                continue
+            f = tf.extractfile(m)
+            art = parse_record(RawDoc(source=m.name, data=f.read() if f else b""))
+            if isinstance(art, Article):
+                arts.append(art)
+            if a.limit and len(arts) >= a.limit:
+                break
+    t1 = time.time()
+    passed = 0
+    for art in arts:
+        norm = normalise(art.text)
+        passed += prefilter(norm, scan(art.text, kn, norm))
+    t2 = time.time()
+    counts: collections.Counter[str] = collections.Counter()
+    for art in arts:
+        ex = extract_article(art, kn)
+        counts["engagements"] += len(ex.engagements)
+        counts["quotes"] += len(ex.quotes)
+        counts["with_engagement"] += bool(ex.engagements)
+    t3 = time.time()
+    n = len(arts)
+    print(f"articles {n}; parse {t1 - t0:.1f}s ({n / (t1 - t0):.0f}/s)")
+    print(f"prefilter (normalise + gazetteer + cue check): {t2 - t1:.1f}s ({n / (t2 - t1):.0f}/s); passed {passed}")
+    print(f"extract_article: {t3 - t2:.1f}s ({n / (t3 - t2):.0f}/s); {dict(counts)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""``summitwatch search`` and ``summitwatch serve`` commands, and the full dev corpus when available."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from summitwatch.api import create_app
+from summitwatch.cli import main
+
+
+def test_search_json_equals_api(fresh_db: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["search", "習近平", "--db", str(fresh_db), "--json", "--limit", "3"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    api = TestClient(create_app(fresh_db)).get("/api/search", params={"q": "習近平", "limit": 3}).json()
+    assert cli == api
+    assert cli["total"] == 4 and len(cli["hits"]) == 3
+
+
+def test_search_filters_and_terminal_output(fresh_db: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["search", "习近平", "--db", str(fresh_db), "--outlet", "联合早报", "--since", "2023",
+                               "--until", "2023-06", "--person", "Wang Yi", "--has-engagement"])
+    assert out.exit_code == 0, out.output
+    assert "1 article" in out.output and "王毅在北京会见布林肯" in out.output
+    bad = runner.invoke(main, ["search", "x", "--db", str(fresh_db), "--since", "last week"])
+    assert bad.exit_code != 0
+
+
+def test_commands_refuse_a_missing_database(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = tmp_path / "none.db"
+    for args in (["search", "x", "--db", str(missing)], ["serve", "--db", str(missing)]):
+        out = runner.invoke(main, args)
+        assert out.exit_code != 0 and "no database" in out.output
+    assert not missing.exists()
+
+
+def test_serve_binds_loopback_by_default() -> None:
+    out = CliRunner().invoke(main, ["serve", "--help"])
+    assert out.exit_code == 0 and "default: 127.0.0.1" in out.output
+
+
+def test_on_full_dev_corpus(request: pytest.FixtureRequest) -> None:
+    """Cross-script search and every page on the ingested dev corpus (the shared session fixture)."""
+    try:
+        dev_db = request.getfixturevalue("dev_db")
+    except pytest.FixtureLookupError:
+        pytest.skip("no dev_db fixture in tests/conftest.py")
+    client = TestClient(create_app(dev_db))
+    trad = client.get("/api/search", params={"q": "習近平", "limit": 5}).json()
+    simp = client.get("/api/search", params={"q": "习近平", "limit": 5}).json()
+    assert trad["total"] == simp["total"] > 100
+    assert client.get("/api/search", params={"q": "拜登"}).json()["total"] > 10
+    for url in ("/", "/corpus", "/people", "/articles", "/search?q=王毅"):
+        assert client.get(url).status_code == 200
+    first = client.get("/api/articles", params={"limit": 1}).json()["items"][0]
+    assert client.get(f"/articles/{first['id']}").status_code == 200
+    tl = client.get("/api/timeline", params={"limit": 1}).json()
+    if tl["items"]:
+        assert client.get(f"/engagements/{tl['items'][0]['id']}").status_code == 200
