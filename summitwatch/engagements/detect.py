@@ -127,8 +127,10 @@ class Detector:
             before = self.norm[max(0, sp.start - 4):sp.start]
             if sp.kind == "person" and self._former(before):
                 continue
-            if any(before.endswith(w) for w in self.cues["not_participant_prefix"]):
-                continue
+            if any(before.endswith(w) for w in self.cues["not_participant_prefix"]) and not any(
+                    o.kind == "office" and o.person == sp.key and o.end <= sp.start for o in self.spans
+                    if sp.start - 3 <= o.end <= sp.start):
+                continue  # 「代表習近平的」, but not the title 「貿易代表戴琪」
             if sp.kind == "office" and sp.person is None:
                 name = resolve_span(self.kn, sp, date or self.pub)
             else:
@@ -277,6 +279,8 @@ class Detector:
         weak = modality == "in_person" and not any(
             w in window for w in self.cues["modality"]["in_person"] if w not in self.cues["weak_in_person"])
         status = status_of(window, date, self.pub)
+        if status == "held" and norm_s[cb:cb + 1] == "前" and not (date and self.pub and date < self.pub):
+            status = "planned"  # 「舉行視像會議前」: before the meeting, so it is still ahead
         location = None
         occasion = None
         if modality == "in_person":

@@ -594,10 +594,8 @@ def _published(
     page_text: str,
     headline: str,
     rules: HtmlRules,
-    fallback: str | None,
-    url: str | None = None,
 ) -> str | None:
-    """Publication time: meta tags, JSON-LD, ``<time>``, the dateline under the headline, trafilatura."""
+    """Publication time: meta tags, JSON-LD, ``<time>``, a labelled dateline, the dateline under the headline."""
     for name in _DATE_META:
         if name in meta and (v := _iso(meta[name])):
             return v
@@ -619,22 +617,7 @@ def _published(
         for m in sorted(found, key=lambda m: (m.group(4) is None, m.start())):
             if iso := _iso(m.group(0)):
                 return iso
-    # trafilatura's guess (htmldate) only when the page or its address shows that day: on pages
-    # without a dateline it guesses from CSS pixel offsets and the like
-    guess = _iso(fallback) if fallback else None
-    if guess and _date_shown(guess[:10], page_text, url):
-        return guess
     return None
-
-
-def _date_shown(day: str, page_text: str, url: str | None) -> bool:
-    """Whether the day YYYY-MM-DD is written on the page (any common form) or in its URL."""
-    y, m, d = day.split("-")
-    forms = (
-        rf"{y}[-/.年]0?{int(m)}[-/.月]0?{int(d)}(?!\d)",
-        rf"{y}{m}{d}",
-    )
-    return any(re.search(f, page_text) or (url and re.search(f, url)) for f in forms)
 
 
 def _language(tree: lxml_html.HtmlElement, meta: dict[str, str], text: str) -> str | None:
@@ -686,8 +669,17 @@ def _headline_candidates(tree: lxml_html.HtmlElement) -> Iterator[tuple[int, str
     body = tree.find("body")
     if body is None:
         return
-    for pos, el in enumerate(body.iter()):
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or len(el) > 6:
+    elements = list(body.iter())
+    # raw text length of every subtree, bottom-up in one pass, so big containers are skipped
+    # without reading their text
+    size: dict[etree._Element, int] = {}
+    for el in reversed(elements):
+        n = len(el.text or "") if isinstance(el.tag, str) else 0
+        for child in el:
+            n += size.get(child, 0) + len(child.tail or "")
+        size[el] = n
+    for pos, el in enumerate(elements):
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or len(el) > 6 or not 4 <= size[el] <= 1000:
             continue
         text = normalise_space(el.text_content())
         if not 4 <= len(text) <= 160:
@@ -813,23 +805,29 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
     page_url = _absolute(page_url, url) if page_url else url
     base = url or page_url
 
-    traf_items, traf_doc = _trafilatura_items(cleaned, base)
-    read_items = _readability_items(cleaned, base)
-    first_text = next(
-        (it.text for it in traf_items + read_items if it.kind == "paragraph" and len(it.text) >= 20), ""
-    )
+    traf_items, _ = _trafilatura_items(cleaned, base)
+    first_text = _first_paragraph(traf_items)
+    if not first_text:
+        dens_items = _density_items(cleaned, base)
+        first_text = _first_paragraph(dens_items)
+    else:
+        dens_items = None
     headline = choose_headline(tree, meta, ld, rules, first_text)
 
-    # trafilatura's text unless another opinion found clearly more prose (pages it misreads)
+    # trafilatura's text unless another opinion finds clearly more prose (pages it misreads):
+    # first the punctuation-density pick, then readability-lxml when both are still thin
     items = clean_items(traf_items, headline, rules)
-    t_prose = _prose_chars(items)
-    others = [clean_items(read_items, headline, rules)]
-    if t_prose < 200:
-        others.append(clean_items(_density_items(cleaned, base), headline, rules))
-    for alt in others:
-        a_prose = _prose_chars(alt)
-        if a_prose >= 50 and a_prose > 2 * t_prose and a_prose > _prose_chars(items):
-            items = alt
+    best_prose = t_prose = _prose_chars(items)
+    if t_prose < 400:
+        alts = [lambda: dens_items if dens_items is not None else _density_items(cleaned, base)]
+        alts.append(lambda: _readability_items(cleaned, base))
+        for make in alts:
+            alt = clean_items(make(), headline, rules)
+            a_prose = _prose_chars(alt)
+            if a_prose >= 50 and a_prose > 2 * t_prose and a_prose > best_prose:
+                items, best_prose = alt, a_prose
+            if best_prose >= 200:
+                break
 
     blocks, figures, links = _assemble(items)
     body = tree.find("body")
@@ -841,14 +839,16 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
         blocks=tuple(blocks),
         figures=tuple(figures),
         links=tuple(links),
-        published=_published(
-            tree, meta, ld, page_text, headline, rules, getattr(traf_doc, "date", None), page_url
-        ),
+        published=_published(tree, meta, ld, page_text, headline, rules),
         author=_author(meta, ld, site),
         site_name=normalise_space(site) if site else None,
         url=page_url or None,
         language=_language(tree, meta, f"{headline} {(text or page_text)[:2000]}"),
     )
+
+
+def _first_paragraph(items: list[_Item]) -> str:
+    return next((it.text for it in items if it.kind == "paragraph" and len(it.text) >= 20), "")
 
 
 def _assemble(items: list[_Item]) -> tuple[list[Block], list[Figure], list[Link]]:
