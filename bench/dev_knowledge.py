@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,5 +123,5 @@ def load_any_knowledge() -> Any:
 
         return load_knowledge()
     except Exception as exc:  # the real data files are still being written
-        print(f"(dev knowledge stand-in: {type(exc).__name__}: {exc})", file=__import__("sys").stderr)
+        print(f"(dev knowledge stand-in: {type(exc).__name__}: {exc})", file=sys.stderr)
         return load_dev_knowledge()

@@ -66,6 +66,7 @@ def main() -> int:
     ap.add_argument("--db", type=Path, default=None, help="score the store's timeline instead of gold input")
     ap.add_argument("--extract", action="store_true", help="run the extractor on the annotated articles")
     ap.add_argument("--all", action="store_true", help="with --extract: every article of the tarball")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object (for a gate)")
     ap.add_argument("-o", "--output", type=Path, default=None, help="write the JSON export here")
     args = ap.parse_args()
     gold = args.shared / "gold"
@@ -89,6 +90,10 @@ def main() -> int:
     if args.output:
         args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     score = score_timeline(ref, rows, str(gold / "dev_articles.jsonl"))
+    if args.json:
+        print(json.dumps({"input": label, "precision": round(score.precision, 3), "recall": round(score.recall, 3),
+                          "f1": round(score.f1, 3), "judged": score.n_judged, "reference_dated": score.n_reference_dated}))
+        return 0
     print(f"input: {label}; entries: {len(entries)} ({sum(1 for e in entries if e.date)} dated)")
     print("\n".join(score.lines()))
     return 0

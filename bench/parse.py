@@ -36,6 +36,7 @@ def main() -> None:
     scripts: collections.Counter[str] = collections.Counter()
     examples: dict[str, str] = {}
     t1 = time.perf_counter()
+    c1 = time.process_time()
     for raw in raws:
         out = parse_record(raw)
         if isinstance(out, Quarantined):
@@ -45,9 +46,11 @@ def main() -> None:
             flags.update(out.flags)
             scripts[out.script] += 1
     parse_s = time.perf_counter() - t1
+    cpu_s = time.process_time() - c1
     n = len(raws)
     print(
-        f"records: {n:,}  read+decompress: {read_s:.1f}s  parse: {parse_s:.1f}s  -> {n / parse_s:,.0f} records/s"
+        f"records: {n:,}  read+decompress: {read_s:.1f}s  parse: {parse_s:.1f}s wall, {cpu_s:.1f}s CPU"
+        f"  -> {n / parse_s:,.0f} records/s wall, {n / cpu_s:,.0f} records/s per CPU-second (one core)"
     )
     print(f"articles: {n - sum(reasons.values()):,}  quarantined: {sum(reasons.values()):,}")
     for reason, count in reasons.most_common():

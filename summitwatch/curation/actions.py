@@ -60,6 +60,34 @@ def user_name(user: str | None = None) -> str:
     return name[:100]
 
 
+def canonical_names(names: list[str] | str) -> list[str]:
+    """Participants as the officials data file names them (the spec's naming authority).
+
+    A surface form the data knows (拜登, 習近平, Blinken's Chinese names) becomes its canonical name;
+    a name the data does not know is refused, so corrections stay valid as gold.
+    """
+    items = parse_names(names)
+    try:
+        from summitwatch.knowledge import load_knowledge
+
+        kn = load_knowledge()
+    except Exception:  # noqa: BLE001 - data files being edited: accept names as given
+        return items
+    out: list[str] = []
+    for name in items:
+        if name in kn.officials:
+            out.append(name)
+            continue
+        found = kn.name_index.get(name) or ()
+        if len(found) == 1:
+            out.append(found[0])
+        elif found:
+            raise CurationError(f"{name!r} may be any of {', '.join(found)}: give the canonical name")
+        else:
+            raise CurationError(f"unknown participant {name!r}: not in data/officials.yaml (the naming authority)")
+    return list(dict.fromkeys(out))
+
+
 # --------------------------------------------------------------------------- targets as they are now
 @dataclass(slots=True)
 class _Now:
@@ -159,6 +187,8 @@ def set_field(conn: sqlite3.Connection, target: str, field: str, value: Any, use
     now = _Now.load(conn)
     tgt, original = _target(conn, now, target)
     is_record = "record" in tgt
+    if field in ("us", "cn"):
+        value = canonical_names(value)
     parsed = parse_value(field, value, record=is_record)
     return _record(conn, Correction("set", tgt, user_name(user), note=note,
                                     payload={"field": field, "value": parsed},
@@ -248,7 +278,7 @@ def add(conn: sqlite3.Connection, articles: list[str], evidence: list[str], us: 
         raise CurationError(f"modality must be one of {', '.join(MODALITIES)}")
     if status not in STATUSES:
         raise CurationError(f"status must be one of {', '.join(STATUSES)}")
-    us_l, cn_l = parse_names(us), parse_names(cn)
+    us_l, cn_l = canonical_names(us), canonical_names(cn)
     if not us_l or not cn_l:
         raise CurationError("an engagement needs participants on both sides (us and cn)")
     fields: dict[str, Any] = {"us": us_l, "cn": cn_l, "modality": modality, "status": status, "focus": bool(focus),

@@ -136,6 +136,7 @@ def merge_candidates(cands: list[Candidate]) -> list[Candidate]:
                 m.cn = m.cn + [n for n in c.cn if n not in m.cn]
                 if not m.date and c.date:
                     m.date, m.date_end, m.precision, m.approx = c.date, c.date_end, "day", None
+                    m.status = c.status  # the dated mention tells whether it is ahead or done
                 elif m.date and c.date and c.date_end and not m.date_end and c.date_end > m.date:
                     m.date_end = c.date_end
                 if not m.approx and not m.date and c.approx:
@@ -143,8 +144,6 @@ def merge_candidates(cands: list[Candidate]) -> list[Candidate]:
                 m.location = m.location or c.location
                 m.occasion = m.occasion or c.occasion
                 m.focus = m.focus or c.focus
-                if m.status != c.status and "held" in (m.status, c.status) and not (m.date and m.date > (c.date or "")):
-                    m.status = "held" if c.status == "held" and not c.date or c.status == "held" else m.status
                 m.extra_sentences.append(c.sentence)
                 break
         else:

@@ -9,6 +9,8 @@ sides. Wishes, proposals, speculation and handshakes are not engagements.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,8 +217,8 @@ class Detector:
                    lead_blocks: set[int], si: int) -> Candidate | None:
         ci = next((i for i, (x, y) in enumerate(clauses) if x <= ca < y + 1), len(clauses) - 1)
         lo, hi = ci, ci
-        unquoted = _strip_long_quotes(norm_s)
-        future: bool | None = True if has_cue(unquoted, "planned") else (False if has_cue(unquoted, "held") else None)
+        near = _strip_long_quotes(norm_s)[clauses[max(0, ci - 1)][0]:clauses[ci][1]]
+        future: bool | None = True if has_cue(near, "planned") else (False if has_cue(near, "held") else None)
         hits = [h for h in find_dates(norm_s, self.pub, future)
                 if not self._other_event_date(norm_s, h, ca) and not _in_long_quote(norm_s, h.start)]
         if self.header_date and not any(h.date for h in hits):
@@ -279,8 +281,11 @@ class Detector:
         weak = modality == "in_person" and not any(
             w in window for w in self.cues["modality"]["in_person"] if w not in self.cues["weak_in_person"])
         status = status_of(window, date, self.pub)
-        if status == "held" and norm_s[cb:cb + 1] == "前" and not (date and self.pub and date < self.pub):
+        if status == "held" and _BEFORE_MEETING.match(norm_s, cb) and not (date and self.pub and date < self.pub):
             status = "planned"  # 「舉行視像會議前」: before the meeting, so it is still ahead
+        if status == "held" and not date and approx_hit and approx_hit.precision == "month" and self.pub \
+                and approx_hit.approx and approx_hit.approx > self.pub[:7]:
+            status = "planned"  # 「11月出訪中國」 said in September
         location = None
         occasion = None
         if modality == "in_person":
@@ -370,9 +375,7 @@ class Detector:
 
     def _other_event_date(self, norm_s: str, h: DateHit, ca: int) -> bool:
         """A date whose own verb, before the meeting word, is another event (「拜登5日表示」「1月20日上任」)."""
-        if h.start > ca:
-            return False
-        stretch = norm_s[h.end:min(ca, h.end + 24)]
+        stretch = norm_s[h.end:(min(ca, h.end + 24) if h.start < ca else h.end + 24)]
         cut = len(stretch)
         for p in "，,。；":
             i = stretch.find(p)
@@ -392,7 +395,7 @@ class Detector:
         return any(after.startswith(w) for w in ("会晤", "会谈", "会面", "举行", "见面", "峰会"))
 
 
-_HEADER = __import__("re").compile(r"^[\s◆●■]*(\d{4}年)?\d{1,2}月\d{1,2}[日号]?[\s:：]*$")
+_HEADER = re.compile(r"^[\s◆●■]*(\d{4}年)?\d{1,2}月\d{1,2}[日号]?[\s:：]*$")
 
 
 def _header_date(norm_s: str, pub: str | None) -> DateHit | None:
@@ -403,9 +406,10 @@ def _header_date(norm_s: str, pub: str | None) -> DateHit | None:
     return hits[0] if hits else None
 
 
-def _d(s: str) -> Any:
-    import datetime as dt
+_BEFORE_MEETING = re.compile(r"(会议|会晤|会谈|会面|峰会|通话|通电话)?前(?!往|来|去|任)")
 
+
+def _d(s: str) -> dt.date:
     return dt.date.fromisoformat(s[:10])
 
 

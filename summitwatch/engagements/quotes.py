@@ -19,8 +19,14 @@ _QUOTE = re.compile(r"「([^「」]{2,400})」|“([^“”]{2,400})”|\"([^\"]
 _MIN_QUOTE = 6
 
 
-def _speaker_before(spans: list[Span], pos: int, lo: int) -> Span | None:
+_ADDRESSEE = ("向", "对", "對", "跟", "同")
+
+
+def _speaker_before(spans: list[Span], pos: int, lo: int, text: str = "") -> Span | None:
+    """The last named speaker before ``pos``; in 「X向Y表示」 that is X, not the addressee Y."""
     cands = [s for s in spans if s.kind in ("person", "office", "body") and lo <= s.start and s.end <= pos]
+    while cands and text and cands[-1].start > 0 and text[cands[-1].start - 1] in _ADDRESSEE:
+        cands = cands[:-1]
     return cands[-1] if cands else None
 
 
@@ -46,7 +52,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
             after = nseg[m.end():m.end() + 8]
             spk = None
             if any(v in before for v in verbs):
-                spk = _speaker_before(s_sp, qa, sent.start)
+                spk = _speaker_before(s_sp, qa, sent.start, text)
             elif any(after.lstrip("，,").find(v) >= 0 for v in verbs):
                 nxt = [s for s in s_sp if s.start >= qb and s.start - qb <= 4 and s.kind in ("person", "office", "body")]
                 spk = nxt[0] if nxt else None
@@ -61,8 +67,10 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
             i = nseg.find(v)
             if i <= 0:
                 continue
-            spk = _speaker_before(s_sp, sent.start + i, sent.start)
-            if spk is None or sent.start + i - spk.end > 2:
+            spk = _speaker_before(s_sp, sent.start + i, sent.start, text)
+            last = _speaker_before(s_sp, sent.start + i, sent.start)
+            addressed = last is not None and last is not spk and sent.start + i - last.end <= 2
+            if spk is None or sent.start + i - spk.end > (15 if addressed else 2):
                 continue
             rest = seg[i + len(v):].lstrip("，,：: ")
             if len(rest) < _MIN_QUOTE:

@@ -151,7 +151,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def repair_mojibake(text: str) -> str | None:
     """Return the repaired text when ``text`` is Cyrillic-codepage mojibake of UTF-8, else None."""
-    if _MOJIBAKE_HINT.search(text[:20000]) is None:
+    if _MOJIBAKE_HINT.search(text, 0, 4000) is None:
         return None
     before = len(_HAN.findall(text[:20000]))
     for codec in _MOJIBAKE_CODECS:

@@ -788,7 +788,7 @@ def _heading_above(
 
 def extract_html(html: str, url: str | None = None) -> HtmlDoc:
     """Extract the article of one HTML page; never raises (empty doc for empty/garbage input)."""
-    if not isinstance(html, str) or not html.strip():
+    if not isinstance(html, str) or not html.strip() or _looks_binary(html):
         return EMPTY_DOC
     rules = load_rules()
     raw_tree = parse_tree(html)  # for JSON-LD (scripts are dropped from the cleaned page)
@@ -814,20 +814,23 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
         dens_items = None
     headline = choose_headline(tree, meta, ld, rules, first_text)
 
-    # trafilatura's text unless another opinion finds clearly more prose (pages it misreads):
-    # first the punctuation-density pick, then readability-lxml when both are still thin
+    # trafilatura's text unless another opinion reads the page clearly better (pages it misreads):
+    # first the punctuation-density pick, then readability-lxml when that is still thin
     items = clean_items(traf_items, headline, rules)
-    best_prose = t_prose = _prose_chars(items)
-    if t_prose < 400:
-        alts = [lambda: dens_items if dens_items is not None else _density_items(cleaned, base)]
-        alts.append(lambda: _readability_items(cleaned, base))
-        for make in alts:
-            alt = clean_items(make(), headline, rules)
-            a_prose = _prose_chars(alt)
-            if a_prose >= 50 and a_prose > 2 * t_prose and a_prose > best_prose:
-                items, best_prose = alt, a_prose
-            if best_prose >= 200:
-                break
+    t_prose = _prose_chars(items)
+    lump = sum(it.kind == "paragraph" for it in items) <= 1
+    if t_prose < 400 or lump:
+        if dens_items is None:
+            dens_items = _density_items(cleaned, base)
+        chosen, score = items, 0
+        alt = clean_items(dens_items, headline, rules)
+        if (a := _better_reading(alt, t_prose, lump)) > score:
+            chosen, score = alt, a
+        if score < 200:
+            alt = clean_items(_readability_items(cleaned, base), headline, rules)
+            if (a := _better_reading(alt, t_prose, lump)) > score:
+                chosen, score = alt, a
+        items = chosen
 
     blocks, figures, links = _assemble(items)
     body = tree.find("body")
@@ -845,6 +848,31 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
         url=page_url or None,
         language=_language(tree, meta, f"{headline} {(text or page_text)[:2000]}"),
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters (NUL and friends) in more than 1% of the start: bytes, not a page."""
+    head = text[:4096]
+    return len(_CONTROL.findall(head)) > max(1, len(head) // 100)
+
+
+def _better_reading(alt: list[_Item], t_prose: int, lump: bool) -> int:
+    """The alternative's prose when it beats trafilatura's reading, else 0.
+
+    It must find twice the prose; or, when trafilatura returned everything as one paragraph (its
+    whole-page fallback), about the same prose split into paragraphs.
+    """
+    a = _prose_chars(alt)
+    if a < 50:
+        return 0
+    if a > 2 * t_prose:
+        return a
+    if lump and a >= 0.8 * t_prose and sum(it.kind == "paragraph" for it in alt) >= 2:
+        return a
+    return 0
 
 
 def _first_paragraph(items: list[_Item]) -> str:

@@ -197,6 +197,10 @@ def _chunk_to_parts(lines: list[str], parts: Parts) -> None:
             return
         html_to_parts(text, parts)
         return
+    if len(lines) == 1 and lines[0][:1] not in _MARKUP_START and not lines[0][:1].isdigit():
+        # the common case: a one-line plain paragraph
+        parts.add("paragraph", clean_markdown_inline(lines[0], parts))
+        return
     para: list[str] = []
 
     def flush() -> None:
@@ -206,34 +210,45 @@ def _chunk_to_parts(lines: list[str], parts: Parts) -> None:
             para.clear()
 
     for line in lines:
-        if line.startswith(">") or line.lstrip().startswith(">"):
+        c = line[:1]
+        if c in _SPACE_START:
+            c = line.lstrip()[:1]
+        if c == ">":
             line = _QUOTE.sub("", line)
             if not line.strip():
                 flush()
                 continue
-        h = _HEADING.match(line)
-        if h is not None:
-            flush()
-            parts.add("heading", clean_markdown_inline(h.group(2), parts))
-            continue
-        if _HR.match(line):
-            flush()
-            continue
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.count("|") >= 2:
-            flush()
-            if not _TABLE_SEP.match(stripped):
-                cells = [clean_markdown_inline(c, parts) for c in stripped.strip("|").split("|")]
-                parts.add("paragraph", " | ".join(c for c in cells if c))
-            continue
-        li = _LIST.match(line)
-        if li is not None:
-            flush()
-            item = line[li.end() :] if li.group(1) else line.lstrip()
-            para.append(item)
-            continue
+            c = line.lstrip()[:1]
+        if c == "#":
+            h = _HEADING.match(line)
+            if h is not None:
+                flush()
+                parts.add("heading", clean_markdown_inline(h.group(2), parts))
+                continue
+        elif c in "-*_+" and c:
+            if _HR.match(line):
+                flush()
+                continue
+        elif c == "|":
+            stripped = line.strip()
+            if stripped.count("|") >= 2:
+                flush()
+                if not _TABLE_SEP.match(stripped):
+                    cells = [clean_markdown_inline(x, parts) for x in stripped.strip("|").split("|")]
+                    parts.add("paragraph", " | ".join(x for x in cells if x))
+                continue
+        if c and (c in "-*+" or c.isdigit()):
+            li = _LIST.match(line)
+            if li is not None:
+                flush()
+                para.append(line[li.end() :] if li.group(1) else line.lstrip())
+                continue
         para.append(line)
     flush()
+
+
+_MARKUP_START = frozenset("#>-*_+| \t")
+_SPACE_START = frozenset(" \t")
 
 
 def _join_lines(lines: list[str]) -> str:

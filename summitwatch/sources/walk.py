@@ -132,8 +132,11 @@ def _iter_tar(
 
 
 def _zip_is_link(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return bool(mode) and (stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)))
+    """Unix-made zips keep the file type in the high bits: symlinks and devices are not files."""
+    if info.create_system != 3:  # not Unix: no file type recorded
+        return False
+    ftype = stat.S_IFMT(info.external_attr >> 16)
+    return ftype not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
 def _iter_zip(fileobj: io.IOBase | Path, prefix: str, archive_src: str, depth: int) -> Iterator[RawDoc | Quarantined]:

@@ -45,8 +45,12 @@ _REBUILD_STALE_FRACTION = 0.25
 _BATCH = 500
 
 _T2S = opencc.OpenCC("t2s")
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+_C = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs (unified, extension A, compatibility)
+_A = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"  # ASCII letters/digits and their full-width forms
+_RUN = re.compile(rf"[{_C}]+|[{_A}]+")
+# One pass over the text: a zero-width look-ahead yields every bigram inside a CJK run, a lone CJK
+# character between non-CJK yields itself, an ASCII word yields itself (folded later).
+_TOKEN = re.compile(rf"(?=([{_C}]{{2}}))|(?<![{_C}])([{_C}])(?![{_C}])|([{_A}]+)")
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
 
 _DDL = (
@@ -54,13 +58,27 @@ _DDL = (
     " rowid INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     " title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 0')",
+    # A covering index: ranking, counting and filtering join to these columns only, never to the
+    # wide article rows (blocks JSON), and the incremental check reads ids and hashes from it.
+    "CREATE INDEX IF NOT EXISTS search_articles_cover ON articles("
+    " id, content_hash, duplicate_of, published_day, outlet, outlet_en)",
 )
 
 
 # --------------------------------------------------------------------------- normalisation
+def _fold(word: str) -> str:
+    """An ASCII/full-width word in its index form: NFKC (full-width to ASCII) and lower case."""
+    return word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).lower()
+
+
 def normalize(text: str) -> str:
-    """Fold a string the way the index does: NFKC (full-width forms), lower case, Traditional->Simplified."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text).lower())
+    """Fold a string the way the index does: Traditional->Simplified, words lower case and half-width."""
+    return _RUN.sub(lambda m: _fold(m.group()) if m.group()[0] < "\u3400" else m.group(), _T2S.convert(text))
+
+
+def _runs(text: str) -> list[str]:
+    """The normalised runs of ``text``: CJK runs (Simplified) and folded ASCII words."""
+    return [r if r[0] >= "\u3400" else _fold(r) for r in _RUN.findall(_T2S.convert(text))]
 
 
 def _run_tokens(run: str) -> list[str]:
@@ -73,13 +91,11 @@ def _run_tokens(run: str) -> list[str]:
 def index_tokens(text: str) -> str:
     """The space-separated token stream FTS5 stores for ``text`` (bigrams of each CJK run, ASCII words).
 
-    Tokens of consecutive runs are adjacent in the stream, so a phrase spanning punctuation between
-    two runs still matches (拜登，台灣 for "拜登 台灣").
+    Equal to joining ``_run_tokens`` over ``_runs(text)``, computed in one regex pass because this
+    runs over the whole corpus. Tokens of consecutive runs are adjacent in the stream, so a phrase
+    spanning punctuation between two runs still matches (拜登，台灣 for "拜登 台灣").
     """
-    out: list[str] = []
-    for m in _RUN.finditer(normalize(text)):
-        out.extend(_run_tokens(m.group()))
-    return " ".join(out)
+    return " ".join(a or b or _fold(c) for a, b, c in _TOKEN.findall(_T2S.convert(text)))
 
 
 # --------------------------------------------------------------------------- query parsing
@@ -137,14 +153,14 @@ def parse_query(query: str) -> ParsedQuery:
         pos = m.end()
         phrase = next(g for g in m.groups() if g is not None)
         neg = m.start() > 0 and query[m.start() - 1] == "-"
-        runs = [r.group() for r in _RUN.finditer(normalize(phrase))]
+        runs = _runs(phrase)
         tokens = [t for r in runs for t in _run_tokens(r)]
         add([tokens], neg, runs)
     rest_parts.append(query[pos:])
     for term in " ".join(rest_parts).split():
         neg = term.startswith("-")
         term = term.lstrip("-")
-        runs = [r.group() for r in _RUN.finditer(normalize(term))]
+        runs = _runs(term)
         words = [w for r in runs for w in _words(r)]
         add([_run_tokens(w) for w in words], neg, words)
     if not positive:
@@ -188,28 +204,26 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
-def _insert(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str | None, str | None]]) -> int:
-    """Index (article_id, content_hash, title, blocks) rows; returns how many were indexed."""
+def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
+    """Tokenise and index the articles ``ids`` (in batches, so memory stays bounded); returns the count."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='search_docs'").fetchone()
+    next_id = (row[0] if row else 0) + 1
     n = 0
-    batch: list[tuple[str, str, str | None, str | None]] = []
-
-    def flush() -> None:
-        for aid, chash, title, blocks in batch:
-            cur = conn.execute(
-                "INSERT INTO search_docs(article_id, content_hash) VALUES(?, ?)", (aid, chash)
-            )
-            conn.execute(
-                "INSERT INTO search_fts(rowid, title, body) VALUES(?, ?, ?)",
-                (cur.lastrowid, index_tokens(title or ""), index_tokens(_article_text(blocks))),
-            )
-        batch.clear()
-
-    for row in rows:
-        batch.append(row)
-        n += 1
-        if len(batch) >= _BATCH:
-            flush()
-    flush()
+    for i in range(0, len(ids), _BATCH):
+        chunk = list(ids[i : i + _BATCH])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT id, content_hash, title, blocks FROM articles WHERE id IN ({marks})", chunk
+        ).fetchall()
+        docs = []
+        fts = []
+        for aid, chash, title, blocks in rows:
+            docs.append((next_id, aid, chash))
+            fts.append((next_id, index_tokens(title or ""), index_tokens(_article_text(blocks))))
+            next_id += 1
+        conn.executemany("INSERT INTO search_docs(rowid, article_id, content_hash) VALUES(?, ?, ?)", docs)
+        conn.executemany("INSERT INTO search_fts(rowid, title, body) VALUES(?, ?, ?)", fts)
+        n += len(docs)
     return n
 
 
@@ -219,11 +233,10 @@ def rebuild_search_index(conn: sqlite3.Connection) -> int:
         conn.execute("DROP TABLE IF EXISTS search_fts")
         conn.execute("DROP TABLE IF EXISTS search_docs")
         ensure_search_tables(conn)
-        rows = conn.execute("SELECT id, content_hash, title, blocks FROM articles ORDER BY rowid")
-        n = _insert(conn, (tuple(r) for r in rows))  # type: ignore[misc]
+        ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY rowid")]
+        n = _index_articles(conn, ids)
         _set_meta(conn, "search_index_version", INDEX_VERSION)
         _set_meta(conn, "search_stale", "0")
-        conn.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
     return n
 
 
@@ -231,27 +244,31 @@ def update_search_index(conn: sqlite3.Connection) -> int:
     """Index articles that are new or whose content changed since they were indexed; returns how many.
 
     Called by the ingest pipeline after a run, and lazily by :func:`search` when the index is
-    missing. Cheap when nothing changed (one anti-join over ids and hashes).
+    missing. Cheap when nothing changed (anti-joins over ids and hashes in covering indexes).
     """
     if not _has_index(conn) or _meta(conn, "search_index_version") != INDEX_VERSION:
         return rebuild_search_index(conn)
     with conn:
+        ensure_search_tables(conn)
         gone = conn.execute(
-            "SELECT d.rowid FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id"
-            " WHERE a.id IS NULL OR a.content_hash != d.content_hash"
+            "SELECT d.rowid FROM search_docs d LEFT JOIN articles a INDEXED BY search_articles_cover"
+            " ON a.id = d.article_id WHERE a.id IS NULL OR a.content_hash != d.content_hash"
         ).fetchall()
         if gone:
-            conn.executemany("DELETE FROM search_docs WHERE rowid=?", [(r[0],) for r in gone])
+            conn.executemany("DELETE FROM search_docs WHERE rowid=?", gone)
         stale = int(_meta(conn, "search_stale") or 0) + len(gone)
         total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         if stale and stale > _REBUILD_STALE_FRACTION * max(total, 1):
             conn.rollback()
             return rebuild_search_index(conn)
-        rows = conn.execute(
-            "SELECT a.id, a.content_hash, a.title, a.blocks FROM articles a"
-            " LEFT JOIN search_docs d ON d.article_id = a.id WHERE d.article_id IS NULL ORDER BY a.rowid"
-        ).fetchall()
-        n = _insert(conn, (tuple(r) for r in rows))  # type: ignore[misc]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT a.id FROM articles a INDEXED BY search_articles_cover"
+                " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)"
+            )
+        ]
+        n = _index_articles(conn, ids)
         _set_meta(conn, "search_stale", str(stale))
     return n
 
@@ -384,20 +401,27 @@ def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[t
     starts: list[tuple[int, str]] = []
     for n in needles:
         i = norm.find(n)
-        while i != -1 and len(starts) < 400:
+        while i != -1 and len(starts) < 200:
             starts.append((i, n))
             i = norm.find(n, i + len(n))
     lead = width // 4
+    lo = 0
     if starts:
         starts.sort()
-        best, best_score = starts[0][0], -1
-        for s, _ in starts:
-            score = len({n for t, n in starts if s <= t < s + width - lead})
-            if score > best_score:
-                best, best_score = s, score
+        # slide a window over the sorted hits: the start whose window holds the most distinct needles
+        best, best_score, j = starts[0][0], 0, 0
+        counts: dict[str, int] = {}
+        for i, (s, _) in enumerate(starts):
+            while j < len(starts) and starts[j][0] < s + width - lead:
+                counts[starts[j][1]] = counts.get(starts[j][1], 0) + 1
+                j += 1
+            if len(counts) > best_score:
+                best, best_score = s, len(counts)
+            n_i = starts[i][1]
+            counts[n_i] -= 1
+            if not counts[n_i]:
+                del counts[n_i]
         lo = max(0, best - lead)
-    else:
-        lo = 0
     hi = min(len(flat), lo + width)
     window = flat[lo:hi]
     parts = list(highlight(window, needles))
@@ -430,13 +454,12 @@ def search(
     cond = " AND ".join(["search_fts MATCH ?", *where])
     base = (
         " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
-        " JOIN articles a ON a.id = d.article_id WHERE " + cond
+        " JOIN articles a INDEXED BY search_articles_cover ON a.id = d.article_id WHERE " + cond
     )
     try:
         total = conn.execute("SELECT count(*)" + base, [parsed.match, *args]).fetchone()[0]
-        rows = conn.execute(
-            "SELECT a.id, a.source, a.title, a.published, a.outlet, a.blocks,"
-            f" bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS score" + base +
+        ranked = conn.execute(
+            f"SELECT a.id, bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS score" + base +
             " ORDER BY score LIMIT ? OFFSET ?",
             [parsed.match, *args, limit, offset],
         ).fetchall()
@@ -444,17 +467,28 @@ def search(
         if "fts5" in str(exc) or "MATCH" in str(exc):
             return SearchResult(query=query, total=0)
         raise
+    rows = {}
+    if ranked:
+        marks = ",".join("?" * len(ranked))
+        rows = {
+            r[0]: r
+            for r in conn.execute(
+                f"SELECT id, source, title, published, outlet, blocks FROM articles WHERE id IN ({marks})",
+                [r[0] for r in ranked],
+            )
+        }
     hits = tuple(
         SearchHit(
-            id=r[0],
-            source=r[1],
-            title=r[2] or "",
-            published=r[3],
-            outlet=r[4],
-            score=-float(r[6]),
-            snippet=make_snippet(_article_text(r[5]), parsed.needles),
-            title_parts=highlight(r[2] or "", parsed.needles),
+            id=aid,
+            source=rows[aid][1],
+            title=rows[aid][2] or "",
+            published=rows[aid][3],
+            outlet=rows[aid][4],
+            score=-float(score),
+            snippet=make_snippet(_article_text(rows[aid][5]), parsed.needles),
+            title_parts=highlight(rows[aid][2] or "", parsed.needles),
         )
-        for r in rows
+        for aid, score in ranked
+        if aid in rows
     )
     return SearchResult(query=query, total=total, hits=hits)

@@ -47,6 +47,7 @@ class _Cluster:
     weight: Counter[str] = field(default_factory=Counter)  # participant -> summed record weights (for ids)
     locations: Counter[str] = field(default_factory=Counter)
     approx: Counter[str] = field(default_factory=Counter)
+    occasions: Counter[str] = field(default_factory=Counter)
     lo: dt.date | None = None
     hi: dt.date | None = None
     stated_span: int = 0  # longest multi-day span a member states (days)
@@ -64,6 +65,8 @@ class _Cluster:
             self.locations[e.location.strip().lower()] += 1
         if e.date_approx:
             self.approx[e.date_approx] += 1
+        if e.occasion:
+            self.occasions[e.occasion.strip().lower()] += 1
         start = parse_day(e.date)
         if start is not None:
             end = max(parse_day(e.date_end) or start, start)
@@ -144,10 +147,15 @@ def _affinity(cluster: _Cluster, ref: RecordRef) -> float | None:
     loc = e.location.strip().lower() if e.location else None
     if loc and cluster.locations and loc not in cluster.locations:
         return None
+    occ = e.occasion.strip().lower() if e.occasion else None
+    if occ and cluster.occasions and occ not in cluster.occasions:
+        return None  # a different summit is a different engagement
     n = len(cluster.members)
     score = sum(cluster.us[k] / n for k in shared_us) + sum(cluster.cn[k] / n for k in shared_cn)
     if loc and loc == cluster.location:
         score += 0.5
+    if occ and occ in cluster.occasions:
+        score += 1.0
     return score
 
 
@@ -199,26 +207,30 @@ def _undated_target(clusters: list[_Cluster], ref: RecordRef) -> _Cluster | None
         if not approx_compatible(e.date_approx, cl.lo, cl.hi):
             continue
         if pub is None:
-            cands.append(((0, -aff), i))
+            cands.append(((1, 0, -aff), i))
             continue
         if e.status == "planned":
             gap = (cl.lo - pub).days
             if cl.hi < pub - TOLERANCE or gap > PLANNED_WINDOW_DAYS:
                 continue
-            cands.append(((max(gap, 0), -aff), i))
+            cands.append(((1, max(gap, 0), -aff), i))
         elif e.status == "cancelled":
             gap = abs((cl.lo - pub).days)
             if gap > PLANNED_WINDOW_DAYS:
                 continue
-            cands.append(((gap, -aff), i))
+            cands.append(((1, gap, -aff), i))
         else:
             if cl.lo > pub + TOLERANCE:
                 continue
             gap = max((pub - cl.hi).days, 0)
             window = FOCUS_WINDOW_DAYS if e.focus else BACKGROUND_WINDOW_DAYS
-            if gap > window:
+            # a named summit or a stated month identifies the engagement however long ago it was
+            named = bool(e.occasion and e.occasion.strip().lower() in cl.occasions) or (
+                bool(e.date_approx) and len(e.date_approx or "") >= 7
+            )
+            if gap > window and not named:
                 continue
-            cands.append(((gap, -aff), i))
+            cands.append(((0 if named else 1, gap, -aff), i))
     if not cands:
         return None
     if pub is None and len(cands) > 1:

@@ -8,8 +8,10 @@ from this origin (a page elsewhere cannot post to the analyst's local server); J
 ``application/json`` (which a cross-site form cannot send). Reading the corrections list is open.
 
 The partial ``curate_panel.html`` shows an entry's curation mark (who, when, original values) and,
-when writing is on, confirm / reject buttons and a set-field form; it gets what it needs from the
-Jinja global ``curation_panel(request, entry)`` registered here.
+when writing is on, confirm / reject buttons and a set-field form; ``curate_record.html`` does the
+same for one per-article record on the article page. They get what they need from the Jinja globals
+``curation_panel(request, entry)`` and ``curation_record_panel(request, article_id, seq, engagement)``
+registered here.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from summitwatch.curation import actions
-from summitwatch.curation.model import ENTRY_FIELDS, CurationError
-from summitwatch.model import TimelineEntry
+from summitwatch.curation.model import ENTRY_FIELDS, RECORD_FIELDS, CurationError, record_key
+from summitwatch.model import Engagement, TimelineEntry
+from summitwatch.store import curation as store
 
 USER_ENV = actions.USER_ENV
 
@@ -219,14 +222,21 @@ def _same_origin(request: Request) -> bool:
         return False
 
 
-@forms.post("/curate/engagements/{entry_id}/{action}")
-async def form_entry(request: Request, entry_id: str, action: str) -> Response:
-    """Confirm, reject or set a field of an entry from its page; back to the page (303)."""
+async def _form_user(request: Request) -> str:
+    """The user for a form post: curation on, same origin, and the page's token."""
     user = _require_user(request)
     form = await request.form()
     token = _settings(request.app)["token"]
     if not _same_origin(request) or not secrets.compare_digest(str(form.get("csrf", "")), token):
         raise HTTPException(403, "form token missing or stale: reload the page")
+    return user
+
+
+@forms.post("/curate/engagements/{entry_id}/{action}")
+async def form_entry(request: Request, entry_id: str, action: str) -> Response:
+    """Confirm, reject or set a field of an entry from its page; back to the page (303)."""
+    user = await _form_user(request)
+    form = await request.form()
     note = str(form.get("note", ""))[:2000]
     conn = _conn(request)
     if action == "confirm":
@@ -242,12 +252,32 @@ async def form_entry(request: Request, entry_id: str, action: str) -> Response:
     return RedirectResponse(f"/engagements/{quote(entry_id, safe='')}", status_code=303)
 
 
-# --------------------------------------------------------------------------- the partial's context
+@forms.post("/curate/records/{article_id}/{seq}/{action}")
+async def form_record(request: Request, article_id: str, seq: int, action: str) -> Response:
+    """Confirm, reject or set a field of a per-article record from its article page; back to it (303)."""
+    user = await _form_user(request)
+    form = await request.form()
+    note = str(form.get("note", ""))[:2000]
+    target = f"{article_id}:{seq}"
+    conn = _conn(request)
+    if action == "confirm":
+        _call(actions.confirm, conn, target, user=user, note=note)
+    elif action == "reject":
+        _call(actions.reject, conn, target, user=user, note=note)
+    elif action == "set":
+        _call(actions.set_field, conn, target, str(form.get("field", "")), str(form.get("value", ""))[:500],
+              user=user, note=note)
+    else:
+        raise HTTPException(404, f"no curation action {action!r}")
+    return RedirectResponse(f"/articles/{quote(article_id, safe='')}", status_code=303)
+
+
+# --------------------------------------------------------------------------- the partials' context
 def panel_context(request: Request, entry: TimelineEntry) -> dict[str, Any]:
     """What ``curate_panel.html`` shows for ``entry``: its mark, its corrections, the forms when on."""
     cur = entry.data.get("curation") if isinstance(entry.data, dict) else None
-    try:
-        items = actions.list_corrections(_conn(request), target=entry.id)
+    try:  # straight from the table (no re-application on a page view); the state is in the mark
+        items = store.corrections_for(_conn(request), [entry.id])
     except (sqlite3.Error, AttributeError):
         items = []
     user = curation_user(request)
@@ -261,6 +291,25 @@ def panel_context(request: Request, entry: TimelineEntry) -> dict[str, Any]:
         "corrections": [i.to_dict() for i in items],
         "fields": ENTRY_FIELDS,
         "action": f"/curate/engagements/{quote(entry.id, safe='')}",
+    }
+
+
+def record_panel_context(request: Request, article_id: str, seq: int, engagement: Engagement) -> dict[str, Any]:
+    """What ``curate_record.html`` shows for one per-article record on the article page."""
+    sig = record_key(article_id, engagement).signature
+    try:
+        items = [c for c in store.corrections_for(_conn(request), [article_id])
+                 if c.target_kind == "record" and c.record is not None and c.record.signature == sig]
+    except (sqlite3.Error, AttributeError):
+        items = []
+    user = curation_user(request)
+    return {
+        "enabled": user is not None,
+        "user": user,
+        "token": _settings(request.app)["token"] if user else "",
+        "corrections": [i.to_dict() for i in items],
+        "fields": RECORD_FIELDS,
+        "action": f"/curate/records/{quote(article_id, safe='')}/{int(seq)}",
     }
 
 
@@ -279,5 +328,6 @@ def register_curation(app: FastAPI, user: str | None = None, bind_host: str | No
         from summitwatch.web.routes import templates
 
         templates.env.globals["curation_panel"] = panel_context
+        templates.env.globals["curation_record_panel"] = record_panel_context
     except ImportError:  # pages not installed: the API alone still works
         pass

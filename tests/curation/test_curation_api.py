@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import entry_data, entry_for
+from curation_helpers import entry_data, entry_for
 from fastapi.testclient import TestClient
 
 from summitwatch.api import create_app
@@ -150,3 +150,27 @@ def test_panel_read_only_when_off(db_path: Path, conn: sqlite3.Connection) -> No
     off = make_client(db_path, user=None)
     html = _panel(off, entry_for(conn, "art-vid-1"))
     assert "Curation" in html and "<form" not in html
+
+
+def test_record_form_on_article_page(api: TestClient, conn: sqlite3.Connection) -> None:
+    from starlette.requests import Request
+
+    from summitwatch.store.browse import get_article
+    from summitwatch.web.routes import templates
+
+    def panel() -> str:
+        d = get_article(api.app.state.pool.get(), "art-osaka")  # type: ignore[attr-defined]
+        assert d is not None
+        scope = {"type": "http", "app": api.app, "headers": [], "client": LOCAL, "server": ("127.0.0.1", 8000),
+                 "path": "/articles/art-osaka", "query_string": b"", "method": "GET"}
+        return templates.get_template("curate_record.html").render(request=Request(scope), a=d.article,
+                                                                   r=d.engagements[0])
+
+    html = panel()
+    token = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert token and 'action="/curate/records/art-osaka/0/set"' in html
+    r = api.post("/curate/records/art-osaka/0/set", data={"csrf": token.group(1), "field": "location", "value": "Kobe"},
+                 follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/articles/art-osaka"
+    assert entry_data(conn, entry_for(conn, "art-osaka"))["location"] == "Kobe"  # type: ignore[index]
+    assert "analyst: set location" in panel()

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, entry_data, entry_for, insert_engagements
+from curation_helpers import ARTICLES, entry_data, entry_for, insert_engagements
 
 from summitwatch.curation import actions
 from summitwatch.curation import io as cio
@@ -190,7 +190,7 @@ def test_export_import_round_trip(conn: sqlite3.Connection, tmp_path: Path, db_p
     other = tmp_path / "other.db"
     o = connect(other)
     with o:
-        from conftest import insert_article
+        from curation_helpers import insert_article
 
         for art in ARTICLES:
             insert_article(o, art)
@@ -246,7 +246,7 @@ def test_store_without_corrections_table(tmp_path: Path) -> None:
     c = connect(path)
     c.execute("DROP TABLE corrections")
     c.commit()
-    from conftest import insert_article
+    from curation_helpers import insert_article
 
     with c:
         insert_article(c, ARTICLES[2])
@@ -255,3 +255,46 @@ def test_store_without_corrections_table(tmp_path: Path) -> None:
     actions.confirm(c, entry_for(c, "art-vid-1"), user="ann")
     assert len(actions.list_corrections(c)) == 1
     c.close()
+
+
+def test_participants_take_canonical_names(conn: sqlite3.Connection) -> None:
+    vid = entry_for(conn, "art-vid-1")
+    actions.set_field(conn, vid, "us", "拜登, Jake Sullivan", user="ann")
+    assert entry_data(conn, vid)["us"] == ["Joe Biden", "Jake Sullivan"]  # type: ignore[index]
+    with pytest.raises(CurationError, match="unknown participant"):
+        actions.set_field(conn, vid, "cn", "Nobody Atall", user="ann")
+
+
+def test_entry_refound_when_its_id_changes(conn: sqlite3.Connection) -> None:
+    """Re-extraction dates every record of the Osaka meeting a day earlier: the entry's id changes,
+    the confirmation follows its records."""
+    osaka = entry_for(conn, "art-osaka")
+    actions.confirm(conn, osaka, user="ann")
+    moved = dict(ARTICLES[5]["engagements"][0], date="2019-06-28")
+    with conn:
+        insert_engagements(conn, "art-osaka", [moved])
+    rebuild(conn)
+    new_id = entry_for(conn, "art-osaka")
+    assert new_id != osaka
+    [item] = actions.list_corrections(conn)
+    assert item.state == "retargeted" and item.entry_id == new_id
+    assert entry_data(conn, new_id)["data"]["curation"]["status"] == "confirmed"  # type: ignore[index]
+
+
+def test_merge_and_split_survive_knowledge_change(conn: sqlite3.Connection) -> None:
+    """A knowledge-file change re-extracts records differently (a participant more, a date now
+    resolved): ids and signatures move, the merge and the split follow the records."""
+    phone, bali, anc = entry_for(conn, "art-phone"), entry_for(conn, "art-bali", 0), entry_for(conn, "art-anc-1")
+    actions.merge(conn, phone, [bali], user="ann")
+    new_id = actions.split(conn, anc, ["art-anc-2:0"], user="ann").outcome.entry_id  # type: ignore[union-attr]
+    bali_recs = [dict(ARTICLES[3]["engagements"][0], us=["Joe Biden", "Antony Blinken"]),
+                 ARTICLES[3]["engagements"][1]]
+    with conn:
+        insert_engagements(conn, "art-bali", bali_recs)
+        insert_engagements(conn, "art-anc-2", [dict(ARTICLES[1]["engagements"][0], date="2021-03-19")])
+    rebuild_timeline(conn)
+    assert entry_for(conn, "art-bali", 0) not in (phone, bali)  # the plain merge gives the Bali meeting a new id
+    report = apply_corrections(conn)
+    assert report.orphans == [] and {o.state for o in report.outcomes} <= {"applied", "retargeted"}
+    assert entry_for(conn, "art-bali", 0) == phone
+    assert entry_for(conn, "art-anc-2") == new_id and entry_for(conn, "art-anc-1") == anc

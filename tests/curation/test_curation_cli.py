@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import entry_data, entry_for
+from curation_helpers import entry_data, entry_for
 
 from summitwatch.cli import main
 from summitwatch.store.db import connect

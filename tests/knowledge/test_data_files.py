@@ -348,3 +348,46 @@ def test_gold_participants_are_named_in_their_evidence(kn: Knowledge) -> None:
                 total += 1
                 found += any(f in e["evidence"] for f in forms)
     assert total and found / total >= 0.85, (found, total)  # 247/289 on 2026-11-22
+
+
+# ---------------------------------------------------------------- loader behaviour on edited copies
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    target.mkdir()
+    for name in KNOWLEDGE_FILES:
+        (target / name).write_bytes((DATA_DIR / name).read_bytes())
+    return target
+
+
+def test_an_edit_changes_the_hash_and_is_seen_through_the_cache(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SUMMITWATCH_CACHE", str(tmp_path / "cache"))
+    data = _copy_data(tmp_path)
+    before = load_knowledge(data)
+    assert before.hash == load_knowledge().hash  # same bytes, same hash
+    path = data / "officials.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("zh: [布林肯,", "zh: [布林肯, 白林鏗,", 1), encoding="utf-8")
+    from summitwatch import knowledge
+
+    knowledge._load_cached.cache_clear()  # a new process would start here
+    after = load_knowledge(data)
+    assert after.hash != before.hash
+    assert "白林鏗" in after.officials["Antony Blinken"].zh and "白林铿" in after.officials["Antony Blinken"].zh
+    knowledge._load_cached.cache_clear()
+    assert load_knowledge(data).hash == after.hash  # now served from the cache file
+    assert any((tmp_path / "cache").iterdir())
+
+
+def test_a_malformed_entry_is_reported_with_its_file(tmp_path: Path, monkeypatch) -> None:
+    from summitwatch.knowledge import KnowledgeError
+
+    monkeypatch.setenv("SUMMITWATCH_CACHE", "")
+    data = _copy_data(tmp_path)
+    path = data / "officials.yaml"
+    text = path.read_text(encoding="utf-8")
+    bad = "- name: Nobody\n  side: US\n  zh: [某人]\n  source: test\n  offices:\n  - {office: us.no_such_office, start: 2020-01-01}\n"
+    path.write_text(text.replace("officials:\n", "officials:\n" + bad, 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="officials.yaml.*no_such_office"):
+        load_knowledge(data)

@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from conftest import make_ref
+from timeline_helpers import make_ref
 
 from summitwatch.timeline import build_timeline
 from summitwatch.timeline.export import EXPORT_FIELDS, ics_escape, ics_fold, to_csv, to_ics, to_json

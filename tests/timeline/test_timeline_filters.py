@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from conftest import make_ref
+from timeline_helpers import make_ref
 
 from summitwatch.timeline import build_timeline
 from summitwatch.timeline.filters import matches_person, matches_topic, resolve_person, resolve_topic

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from conftest import make_ref
+from timeline_helpers import make_ref
 
 from summitwatch.timeline import build_timeline
 from summitwatch.timeline.dating import states_day
@@ -261,3 +261,17 @@ def test_explicit_days_a_week_apart_stay_apart() -> None:
                  evidence="2日通電話"),
     ]
     assert [e.date for e in build_timeline(refs)] == ["2020-01-27", "2020-02-02"]
+
+
+def test_occasion_points_an_undated_mention_to_its_summit() -> None:
+    import dataclasses
+
+    osaka = make_ref("o", "2019-06-30", ["Donald Trump"], ["Xi Jinping"], date="2019-06-29", location="Osaka")
+    ba = make_ref("b", "2018-12-02", ["Donald Trump"], ["Xi Jinping"], date="2018-12-01", location="Buenos Aires")
+    osaka = dataclasses.replace(osaka, engagement=dataclasses.replace(osaka.engagement, occasion="G20 2019"))
+    ba = dataclasses.replace(ba, engagement=dataclasses.replace(ba.engagement, occasion="G20 2018"))
+    mention = make_ref("m", "2020-06-04", ["Donald Trump"], ["Xi Jinping"], focus=False)
+    mention = dataclasses.replace(mention, engagement=dataclasses.replace(mention.engagement, occasion="G20 2018"))
+    entries = build_timeline([osaka, ba, mention])
+    assert next(e for e in entries if "dir/m.md" in e.sources).date == "2018-12-01"
+    assert next(e for e in entries if e.date == "2018-12-01").occasion == "G20 2018"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GOLD, SHARED, fill_store
+from timeline_helpers import GOLD, SHARED, fill_store
 
 from summitwatch.cli import main
 from summitwatch.store.db import connect

@@ -1,4 +1,5 @@
-"""Fixtures of the timeline tests: record builders and a small store filled with real-shaped rows."""
+"""Helpers of the timeline tests: record builders and a small store filled with real-shaped rows
+(a uniquely named module rather than conftest.py, so that imports cannot pick another area's conftest)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from summitwatch.model import Engagement
 from summitwatch.timeline import RecordRef
@@ -27,11 +26,6 @@ def make_ref(article: str, published: str | None, us: list[str], cn: list[str], 
                      topics=topics)
     return RecordRef(article_id=article, source=f"dir/{article}.md", seq=seq, published=published,
                      outlet=outlet, title=f"title {article}", engagement=eng)
-
-
-@pytest.fixture
-def ref_factory():  # noqa: ANN201
-    return make_ref
 
 
 def fill_store(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:

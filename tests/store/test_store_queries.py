@@ -1,0 +1,97 @@
+"""Article queries and stats on the seed store, through the library and the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from summitwatch.cli import main
+from summitwatch.store.articles import AmbiguousRef, get_article, list_articles, resolve_ref
+from summitwatch.store.stats import corpus_stats
+
+
+@pytest.fixture
+def conn(seeds_db: Path) -> sqlite3.Connection:
+    c = sqlite3.connect(seeds_db)
+    c.row_factory = sqlite3.Row
+    return c
+
+
+def test_resolve_by_id_prefix_source_and_number(conn: sqlite3.Connection) -> None:
+    aid = resolve_ref(conn, "47751")
+    assert aid is not None
+    assert resolve_ref(conn, aid) == aid
+    assert resolve_ref(conn, aid[:6]) == aid
+    assert resolve_ref(conn, "000_bbaef8e750e56c0e.txt") == aid
+    assert resolve_ref(conn, "no-such-thing") is None
+    a = get_article(conn, aid)
+    assert a is not None and a.site_article_no == "47751" and a.published_date == "2021-11-16"
+
+
+def test_ambiguous_prefix_and_number(tmp_path: Path) -> None:
+    from summitwatch.store.db import connect
+
+    c = connect(tmp_path / "amb.db")
+    for aid in ("abcd1111", "abcd2222"):
+        c.execute(
+            "INSERT INTO articles(id, content_hash, source, blocks, site_article_no) VALUES(?, 'h', ?, '[]', '7')",
+            (aid, aid + ".md"),
+        )
+    c.commit()
+    with pytest.raises(AmbiguousRef) as exc:
+        resolve_ref(c, "abcd")
+    assert exc.value.candidates == ["abcd1111", "abcd2222"]
+    with pytest.raises(AmbiguousRef):
+        resolve_ref(c, "7")
+    assert resolve_ref(c, "abcd2") == "abcd2222"
+
+
+def test_list_filters(conn: sqlite3.Connection) -> None:
+    allrows = list_articles(conn, limit=None)
+    assert len(allrows) == 5
+    assert [r.published for r in allrows] == sorted((r.published for r in allrows), reverse=True)
+    hk = list_articles(conn, outlet="眾新聞")
+    assert len(hk) == 3 and all(r.outlet == "眾新聞" for r in hk)
+    assert len(list_articles(conn, outlet="Citizen News")) == 3
+    assert [r.site_article_no for r in list_articles(conn, outlet="眾新聞", since="2021-03-01")] == ["47751", "39492"]
+    assert len(list_articles(conn, until="2021")) == 4
+    assert len(list_articles(conn, limit=2)) == 2
+    with pytest.raises(ValueError):
+        list_articles(conn, since="last week")
+
+
+def test_stats_contract(conn: sqlite3.Connection) -> None:
+    st = corpus_stats(conn)
+    for k in ("files", "sources", "articles", "quarantined"):
+        assert isinstance(st[k], int)
+    assert st["files"] == st["sources"] + st["quarantined"] == 5
+    assert st["articles"] == 5
+    assert st["by_outlet"]["眾新聞"] == 3
+    assert st["by_year"] == {"2021": 4, "2023": 1}
+    assert {"quarantine_reasons", "duplicate_groups_detail", "flags", "languages"} <= set(st)
+
+
+def test_cli_articles_show_stats(seeds_db: Path) -> None:
+    r = CliRunner()
+    db = str(seeds_db)
+    out = r.invoke(main, ["articles", "--db", db, "--outlet", "眾新聞", "--since", "2021-01-01", "--json"])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert len(rows) == 3 and rows[0]["site_article_no"] == "47751"
+    table = r.invoke(main, ["articles", "--db", db])
+    assert table.exit_code == 0 and "5 articles" in table.output
+    shown = r.invoke(main, ["show", "--db", db, "47751"])
+    assert shown.exit_code == 0, shown.output
+    assert "中美元首視像會晤" in shown.output and "Citizen News" in shown.output
+    assert "請加入成為眾新聞的月費訂戶" not in shown.output
+    assert r.invoke(main, ["show", "--db", db, "000_bbaef8e750e56c0e.txt"]).output == shown.output
+    missing = r.invoke(main, ["show", "--db", db, "nothing-like-this"])
+    assert missing.exit_code != 0 and "no article" in missing.output
+    st = r.invoke(main, ["stats", "--db", db, "--json"])
+    d = json.loads(st.output)
+    assert d["files"] == d["sources"] + d["quarantined"]
+    assert r.invoke(main, ["stats", "--db", str(Path(db).parent / "absent.db")]).exit_code != 0
