@@ -12,6 +12,17 @@ derive (蓬佩奧 / 庞皮欧, 峇里島 / 巴厘岛) are listed explicitly in t
 Office terms are half-open intervals ``[start, end)``: ``end`` is the first day the person no
 longer held the office (the successor's first day on a hand-over), so on an inauguration day
 the new holder, and only the new holder, holds the office.
+
+Beyond the records, the loader builds read-only indexes for the matchers: ``name_index`` (every
+full surface form -> canonical names), ``short_index``, ``title_index`` (title -> office ids; a
+title may name several offices, e.g. 國防部長, resolved by ``Office.bare`` / date), ``joint_titles``
+(中美元首 -> both presidents' offices), ``meeting_names`` (川習會 -> Trump, Xi), ``place_index``,
+``topic_index`` and ``body_index``. ``Official.exclude`` lists longer words that contain an alias
+but do not name the person (俄羅斯 ⊃ 羅斯).
+
+Parsing YAML and starting OpenCC cost ~0.5 s, so the parsed files are cached as JSON keyed by the
+files' sha256 (``$SUMMITWATCH_CACHE``, default ``~/.cache/summitwatch``; empty disables it). Within a
+process ``load_knowledge`` is memoised; a pickled ``Knowledge`` reloads from its directory.
 """
 
 from __future__ import annotations
@@ -73,7 +84,9 @@ class Official:
     short: tuple[str, ...]  # short forms safe only after the full name has appeared
     offices: tuple[OfficeTerm, ...]
     source: str
-    exclude: tuple[str, ...] = ()  # longer words that contain an alias but are not this person (俄羅斯 ⊃ 羅斯)
+    exclude: tuple[
+        str, ...
+    ] = ()  # longer words that contain an alias but are not this person (俄羅斯 ⊃ 羅斯)
     note: str = ""
 
 
@@ -159,7 +172,9 @@ class Knowledge:
     place_index: Mapping[str, str] = field(repr=False)  # surface form -> place name
     topic_index: Mapping[str, tuple[str, ...]] = field(repr=False)  # cue word -> topic ids
     body_index: Mapping[str, str] = field(repr=False)  # surface form -> body name
-    joint_titles: Mapping[str, tuple[str, ...]] = field(repr=False)  # 中美元首 -> (us.president, prc.president)
+    joint_titles: Mapping[str, tuple[str, ...]] = field(
+        repr=False
+    )  # 中美元首 -> (us.president, prc.president)
     meeting_names: Mapping[str, tuple[str, ...]] = field(repr=False)  # 川習會 -> (Donald Trump, Xi Jinping)
     summit_dates: tuple[str, ...] = field(repr=False, default=())  # start dates of ``summits`` (sorted)
 
@@ -197,7 +212,9 @@ class Knowledge:
 
     def rank_on(self, name: str, date: str) -> str | None:
         """The highest rank ``name`` held on ``date`` (leader > ministerial > senior > other), else None."""
-        ranks = [self.offices[t.office].rank for t in self.offices_held(name, date) if t.office in self.offices]
+        ranks = [
+            self.offices[t.office].rank for t in self.offices_held(name, date) if t.office in self.offices
+        ]
         return min(ranks, key=_RANK_ORDER.__getitem__) if ranks else None
 
     def ever_rank(self, name: str) -> str | None:
@@ -352,7 +369,9 @@ def _cache_dir() -> Path | None:
     env = os.environ.get("SUMMITWATCH_CACHE")
     if env == "":
         return None  # SUMMITWATCH_CACHE= (empty) turns the cache off
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summitwatch"
+    base = (
+        Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summitwatch"
+    )
     return base
 
 
@@ -422,14 +441,18 @@ def _script_table(docs: dict[str, Any]) -> dict[str, tuple[str, ...]]:
             if isinstance(e, dict):
                 for k in fields_:
                     v = e.get(k)
-                    scripts.add([v] if isinstance(v, str) else [str(x) for x in v or () if isinstance(x, str)])
+                    scripts.add(
+                        [v] if isinstance(v, str) else [str(x) for x in v or () if isinstance(x, str)]
+                    )
     for fname, key in (("offices.yaml", "joint_titles"), ("officials.yaml", "meeting_names")):
         doc = docs.get(fname)
         entries = doc.get(key) if isinstance(doc, dict) else None
         for e in entries if isinstance(entries, list) else ():
             if isinstance(e, dict):
                 scripts.add([str(x) for x in e.get("zh") or () if isinstance(x, str)])
-    series = (docs.get("summits.yaml") or {}).get("series") if isinstance(docs.get("summits.yaml"), dict) else None
+    series = (
+        (docs.get("summits.yaml") or {}).get("series") if isinstance(docs.get("summits.yaml"), dict) else None
+    )
     for s in series.values() if isinstance(series, dict) else ():
         if isinstance(s, dict):
             v = s.get("zh")
@@ -621,9 +644,7 @@ def _load(data_dir: Path) -> Knowledge:
         terms_by_office=freeze(
             {k: tuple(sorted(v, key=lambda p: p[1].start)) for k, v in terms_by_office.items()}
         ),
-        name_index=freeze(
-            _index((s, o.name) for o in officials.values() for s in (*o.zh, *o.en))
-        ),
+        name_index=freeze(_index((s, o.name) for o in officials.values() for s in (*o.zh, *o.en))),
         short_index=freeze(_index((s, o.name) for o in officials.values() for s in o.short)),
         title_index=freeze(_index((t, o.id) for o in offices.values() for t in o.titles)),
         place_index=freeze({s: p.name for p in places.values() for s in p.zh}),

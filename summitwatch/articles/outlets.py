@@ -30,6 +30,7 @@ class Outlet:
     id: str
     name: str
     name_en: str
+    aliases: tuple[str, ...]
     timezone: str
     domains: tuple[str, ...]
     markers: tuple[str, ...]
@@ -49,6 +50,7 @@ def outlets() -> tuple[Outlet, ...]:
                 id=o["id"],
                 name=o["name"],
                 name_en=o["name_en"],
+                aliases=tuple(str(a) for a in o.get("aliases") or ()),
                 timezone=o.get("timezone") or data.get("default_timezone", "UTC"),
                 domains=tuple(d.lower() for d in o.get("domains") or ()),
                 markers=tuple(o.get("markers") or ()),
@@ -113,7 +115,11 @@ def outlet_by_name(name: str | None) -> Outlet | None:
         return None
     key = name.strip().lower()
     for o in outlets():
-        if key in (o.id, o.name.lower(), o.name_en.lower()) or o.name in name or o.name_en.lower() in key:
+        names = (o.id, o.name, o.name_en, *o.aliases)
+        if any(key == n.lower() for n in names):
+            return o
+    for o in outlets():  # "DW 中文 | 德國之聲", "新浪新闻_新浪网": a name inside a longer site title
+        if any(len(n) >= 2 and n.lower() in key for n in (o.name, *o.aliases) if not n.isascii() or len(n) > 3):
             return o
     return None
 

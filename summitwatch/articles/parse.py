@@ -283,6 +283,8 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
         firsts = [b.text for b in out_blocks if b.kind in ("heading", "paragraph")]
         if draft.title_from_body and firsts and len(firsts[0]) <= 80:
             title = firsts[0].split("\n", 1)[0]
+            if title == firsts[0] and len(firsts) > 1:  # the first line was the title: not body text
+                out_blocks.remove(next(b for b in out_blocks if b.text == title))
 
     body_text_blocks = [b for b in out_blocks if b.kind in ("paragraph", "heading", "caption")]
     placeholder = placeholder_reason(title) if title else None
@@ -312,7 +314,7 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
     text = "\n\n".join(b.text for b in out_blocks)
     outlet: Outlet | None = outlet_by_url(article_url) or outlet_by_url(url_target)
     if outlet is None:
-        outlet = outlet_by_text(text) or outlet_by_name(draft.site_name)
+        outlet = outlet_by_name(draft.site_name) or outlet_by_text(text)
     canon, site_no = canonical_article_url(article_url, outlet)
     if canon is None and url_target and url_target != article_url:
         canon, site_no = canonical_article_url(url_target, outlet)

@@ -25,8 +25,8 @@ _CNYEAR = re.compile(r"([一二三四五六七八九〇零○]{4})年")
 _MD = re.compile(r"(?<![\d年])(本月|上月|下月|去年|今年|明年)?" + D + r"月" + D + r"[日号]?(?:(?:至|到|-|–|—|~|、|和|及)(?:" + D + r"月)?" + D + r"[日号])?(?!\d)")
 _MONTHDAY_ONLY = re.compile(r"(本月|上月|下月)" + D + r"[日号]")
 _DAY = re.compile(r"(?<![\d月年周])" + D + r"[日号]?(?:至|到|-|–|—|~|、|和|及)" + D + r"[日号]|(?<![\d月年周星期])" + D + r"[日号](?!\d)")
-_REL = re.compile(r"(今早|今晨|今天|今日|今晚|今午|今明两日|昨日|昨天|昨晚|昨早|昨晨|前日|前天|前晚|明日|明天|明早|明晚|后天|当日|当天)")
-_REL_OFFSET = {"今": 0, "昨": -1, "前": -2, "明": 1, "后": 2, "当": 0}
+_REL = re.compile(r"(今早|今晨|今天|今日|今晚|今午|今明两日|昨日|昨天|昨晚|昨早|昨晨|前日|前天|前晚|明日|明天|明早|明晚|后天)")
+_REL_OFFSET = {"今": 0, "昨": -1, "前": -2, "明": 1, "后": 2}
 _WEEK = re.compile(r"(上上|上个|上|下个|下|本|这|今)?(?:周|星期|礼拜)([一二三四五六日天])")
 _APPROX = re.compile(r"(去年|今年|明年|前年)?" + D + r"月(初|中旬|中|底|下旬|上旬|末)?(?![\d日号])")
 _YM = re.compile(r"(\d{4})年" + D + r"月(?![\d])(?!\d{1,2}[日号])")
@@ -44,6 +44,7 @@ class DateHit:
     approx: str | None = None  # "2018-11" or "2018" when the day cannot be fixed
     precision: str | None = None  # day | month | year
     relative: bool = False
+    weekday: bool = False  # a bare weekday (「周四」): the weakest day expression
 
 
 def _mk(y: int, m: int, d: int) -> dt.date | None:
@@ -163,7 +164,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
                     c += dt.timedelta(days=7)
                 elif not future and c > p:
                     c -= dt.timedelta(days=7)
-            rel.append(DateHit(m.start(), m.end(), _iso(c), None, None, "day", True))
+            rel.append(DateHit(m.start(), m.end(), _iso(c), None, None, "day", True, weekday=not pre))
     for m in _MD.finditer(s):
         if not free(m.start(), m.end()) or p is None and not m.group(1):
             if p is None:

@@ -90,6 +90,7 @@ class Detector:
         self.prev_index = -10
         self.heads = _office_class_ids(kn, "head_of_state")
         self.header_date: DateHit | None = None
+        self.last_day: DateHit | None = None
         self.title_norm = ""
         self.title_people: list[str] = []
         self.principals = self._article_principals()
@@ -142,7 +143,10 @@ class Detector:
             (us if sp.side == "US" else cn).append(name)
         # collective references (「中美元首」「中美防長」)
         window = norm_s[a:b]
-        for word, classes in self.cues["collective"].items():
+        collective = dict(self.cues["collective"])
+        if "中美" in norm_s or "美中" in norm_s:
+            collective.update(self.cues["collective_us_china"])
+        for word, classes in collective.items():
             i = window.find(word)
             if i >= 0 and word.startswith("两国"):
                 pair = window[max(0, i - 2):i]
@@ -169,6 +173,8 @@ class Detector:
                 continue
             if ref and not in_office(self.kn, n, ref):
                 continue
+            if ref and self._speaker_only(n, ref):
+                continue
             out.append(n)
         return out
 
@@ -186,6 +192,12 @@ class Detector:
                     continue
             sp_in = [sp for sp in self.spans if sp.start >= sent.start and sp.end <= sent.end]
             cues = meeting_cues(norm_s, sp_in, sent.start)
+            prev_day = self.last_day
+            days = [h for h in find_dates(norm_s, self.pub, None) if h.date and not h.weekday]
+            if days:
+                self.last_day = days[-1]
+            if cues:
+                self.last_day, new_day = prev_day, self.last_day
             if not cues:
                 self._remember(sent, sp_in, si)
                 continue
@@ -204,6 +216,7 @@ class Detector:
                 self.prev_index = si
             else:
                 self._remember(sent, sp_in, si)
+            self.last_day = new_day
         return out
 
     def _remember(self, sent: Sentence, sp_in: list[Span], si: int) -> None:
@@ -223,6 +236,8 @@ class Detector:
                 if not self._other_event_date(norm_s, h, ca) and not _in_long_quote(norm_s, h.start)]
         if self.header_date and not any(h.date for h in hits):
             hits.append(self.header_date)
+        if not any(h.date for h in hits) and self.last_day and any(w in norm_s for w in self.cues["same_day"]):
+            hits.append(self.last_day)
         date_hit = _closest(hits, ca, day=True)
         date = date_hit.date if date_hit else None
         us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date)
@@ -313,6 +328,15 @@ class Detector:
             location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
         )
 
+
+    def _speaker_only(self, name: str, ref: str) -> bool:
+        """True when every office ``name`` holds on ``ref`` is a spokesperson's (they speak, not meet)."""
+        o = self.kn.officials.get(name)
+        words = self.cues["non_participant_offices"]
+        lo, hi = (ref + "-01-01", ref + "-12-31") if len(ref) == 4 else (ref, ref)
+        held = [self.kn.offices.get(t.office) for t in o.offices
+                if (t.start or "0000") <= hi and (t.end is None or t.end >= lo)] if o else []
+        return bool(held) and all(off is not None and any(w in (off.en or "") for w in words) for off in held)
 
     def _former(self, before: str) -> bool:
         """「前國務卿」-style prefix right before a name (not the 前 of 「四年前」「此前」)."""
@@ -448,10 +472,12 @@ def _in_long_quote(s: str, pos: int) -> bool:
 
 
 def _closest(hits: list[DateHit], pos: int, day: bool) -> DateHit | None:
+    """The date expression that dates the meeting word at ``pos``: a stated day beats a bare weekday,
+    then the nearest one before it, then the nearest after."""
     pool = [h for h in hits if (h.date is not None) == day]
     if not pool:
         return None
-    return min(pool, key=lambda h: (0 if h.start <= pos else 1, abs(h.start - pos)))
+    return min(pool, key=lambda h: (h.weekday, 0 if h.start <= pos else 1, abs(h.start - pos)))
 
 
 def _uniq(xs: list[str]) -> list[str]:

@@ -21,19 +21,25 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _WORDCHAR = re.compile(r"[A-Za-z0-9]")
 
 
+def _lower(s: str) -> str:
+    """Lower case keeping the length (``str.lower`` is fast but may lengthen a few characters)."""
+    low = s.lower()
+    return low if len(low) == len(s) else s.translate(_ASCII_LOWER)
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(s: str) -> str:
-    """Simplified, ASCII-lower-cased form of a pattern (cached: patterns repeat)."""
-    return _T2S.convert(s).translate(_ASCII_LOWER)
+    """Simplified, lower-cased form of a pattern (cached: patterns repeat)."""
+    return normalise(s)
 
 
 def normalise(text: str) -> str:
-    """Simplified, ASCII-lower-cased text with exactly the length of ``text`` (so offsets carry over)."""
+    """Simplified, lower-cased text with exactly the length of ``text`` (so offsets carry over)."""
     out = _T2S.convert(text)
     if len(out) != len(text):
         # Rare: a conversion changed a length; fall back to one character at a time.
         out = "".join(c if len(x := _T2S.convert(c)) != 1 else x for c in text)
-    return out.translate(_ASCII_LOWER)
+    return _lower(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,23 +113,12 @@ class Gazetteer:
         """Leftmost-longest, non-overlapping hits in normalised text."""
         if self.empty:
             return []
-        raw: list[Hit] = []
-        for end, (p, entries) in self.automaton.iter(norm):
+        out: list[Hit] = []
+        for end, (p, entries) in self.automaton.iter_long(norm):  # leftmost-longest, in C
             start = end - len(p) + 1
             if p.isascii() and _is_word_cut(norm, start, end + 1):
                 continue
-            raw.append(Hit(start, end + 1, p, entries))
-        raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
-        out: list[Hit] = []
-        last_end = -1
-        for h in raw:
-            if h.start >= last_end:
-                out.append(h)
-                last_end = h.end
-            elif out and h.end > out[-1].end and h.end - h.start > out[-1].end - out[-1].start:
-                # a longer pattern starting inside the previous one: keep the longer one
-                out[-1] = h
-                last_end = h.end
+            out.append(Hit(start, end + 1, p, entries))
         return out
 
 

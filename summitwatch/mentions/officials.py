@@ -9,6 +9,7 @@ takes its side from the country word before it.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from summitwatch.mentions.cues import load_cues
@@ -19,12 +20,25 @@ def _before(norm: str, start: int, n: int = 6) -> str:
     return norm[max(0, start - n):start]
 
 
+@lru_cache(maxsize=1)
+def _country_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    cues = load_cues()["country"]
+    return tuple((k, tuple(sorted(cues[k], key=len, reverse=True))) for k in ("both", "US", "PRC"))
+
+
+@lru_cache(maxsize=1)
+def _shift_words() -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    c = load_cues()
+    countries = tuple(sorted(c["country"]["US"] + c["country"]["PRC"] + [""], key=len, reverse=True))
+    shifts = tuple((k, tuple(sorted(c["time_prefix"][k], key=len, reverse=True))) for k in ("then", "incoming", "former"))
+    return countries, shifts
+
+
 def office_side_from_country(norm: str, hit: Hit) -> str | None:
     """The side named by a country word right before a title (「美國」「中方」), 'both' for 「中美」, else None."""
-    cues = load_cues()["country"]
     before = _before(norm, hit.start, 4)
-    for key in ("both", "US", "PRC"):
-        for w in sorted(cues[key], key=len, reverse=True):
+    for key, words in _country_words():
+        for w in words:
             if before.endswith(w):
                 return key
     return None
@@ -64,15 +78,15 @@ def _is_bare(office: Any, pattern: str) -> bool:
 
 def time_shift(norm: str, hit: Hit) -> str | None:
     """'former', 'then' or 'incoming' when a prefix such as 「前」「時任」「候任」 sits before the title."""
-    shifts = load_cues()["time_prefix"]
     before = _before(norm, hit.start, 6)
+    countries, shifts = _shift_words()
     # the country word may sit between the prefix and the title: 「前美國國務卿」
-    for country in sorted(load_cues()["country"]["US"] + load_cues()["country"]["PRC"] + [""], key=len, reverse=True):
+    for country in countries:
         if country and not before.endswith(country):
             continue
         stem = before[: len(before) - len(country)] if country else before
-        for kind in ("then", "incoming", "former"):
-            for w in sorted(shifts[kind], key=len, reverse=True):
+        for kind, words in shifts:
+            for w in words:
                 if stem.endswith(w):
                     prev = stem[-len(w) - 1:-len(w)]
                     if w == "前" and prev and prev in load_cues().get("former_not_after", ""):

@@ -40,9 +40,12 @@ class Parts:
 
 # ---------------------------------------------------------------- Markdown inline
 
+_MAX_INLINE = 200_000  # characters; longer "paragraphs" skip the Markdown link/emphasis rules
 _NEEDS_INLINE = re.compile(r"[\[<*&\\~`_{]|https?://")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?((?:[^()\"<>]|\([^()\s]*\))*?)>?\s*(?:\"[^\"]*\"\s*)?\)")
+_MD_LINK = re.compile(
+    r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?((?:[^()\"<>]|\([^()\s]*\))*?)>?\s*(?:\"[^\"]*\"\s*)?\)"
+)
 _URLISH = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\.|[\w-]+\.[\w-])")
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(\w+)\s*(.*?)\s*[>%]\}\}", re.S)
 _SRC_ATTR = re.compile(r"\b(?:src|href|url|id)\s*=\s*[\"']?([^\"'\s]+)")
@@ -64,6 +67,9 @@ def clean_markdown_inline(text: str, parts: Parts) -> str:
     """Markdown (with inline HTML) -> clean text; inline images and links go to ``parts``."""
     if _NEEDS_INLINE.search(text) is None:
         return _SPACES.sub(" ", text).strip()
+    if len(text) > _MAX_INLINE:
+        # hostile or broken input: one "paragraph" of this size is no prose; strip tags only
+        return _SPACES.sub(" ", _HTML_TAG.sub("", text)).strip()
     pos = len(parts.blocks)
     if "{{" in text:
 

@@ -103,6 +103,7 @@ class HtmlRules:
     title_separators: tuple[str, ...]
     headline_labels: tuple[str, ...]
     drop: tuple[re.Pattern[str], ...]
+    drop_anywhere: tuple[re.Pattern[str], ...]
     cut_from: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
@@ -111,6 +112,8 @@ class HtmlRules:
     figure_caption_drop: tuple[re.Pattern[str], ...] = ()
     max_boilerplate_chars: int = 200
     max_unanchored_chars: int = 100
+    max_input_chars: int = 20_000_000
+    max_clean_chars: int = 600_000
     site_name_max_chars: int = 16
     min_text_before_cut: int = 60
     link_density: float = 0.5
@@ -126,12 +129,18 @@ def load_rules(path: Path = DATA_FILE) -> HtmlRules:
     def patterns(name: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p, re.IGNORECASE) for p in data.get(name) or ())
 
+    def combined(name: str) -> tuple[re.Pattern[str], ...]:
+        """One alternation per list: a search finds the leftmost match of any of them, fast."""
+        items = data.get(name) or ()
+        return (re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE),) if items else ()
+
     return HtmlRules(
         drop_tags=tuple(data["drop_tags"]),
         title_separators=tuple(data["title_separators"]),
         headline_labels=tuple(data["headline_labels"]),
-        drop=patterns("drop"),
-        cut_from=patterns("cut_from"),
+        drop=combined("drop"),
+        drop_anywhere=combined("drop_anywhere"),
+        cut_from=combined("cut_from"),
         caption=patterns("caption_patterns"),
         dateline=patterns("dateline_patterns"),
         strip=patterns("strip"),
@@ -139,6 +148,8 @@ def load_rules(path: Path = DATA_FILE) -> HtmlRules:
         dateline_labels=str(data.get("dateline_labels") or ""),
         max_boilerplate_chars=int(data.get("max_boilerplate_chars", 200)),
         max_unanchored_chars=int(data.get("max_unanchored_chars", 100)),
+        max_input_chars=int(data.get("max_input_chars", 20_000_000)),
+        max_clean_chars=int(data.get("max_clean_chars", 600_000)),
         site_name_max_chars=int(data.get("site_name_max_chars", 16)),
         min_text_before_cut=int(data.get("min_text_before_cut", 60)),
         link_density=float(data.get("link_density", 0.5)),
@@ -161,21 +172,32 @@ def clean_html(html: str, rules: HtmlRules | None = None) -> str | None:
 
     None when the input holds no element with text at all.
     """
+    return _clean_page(html, rules or load_rules())[0]
+
+
+def _clean_page(html: str, rules: HtmlRules) -> tuple[str | None, list[str]]:
+    """The cleaned page (see :func:`clean_html`) and the texts of its JSON-LD scripts."""
     from selectolax.lexbor import LexborHTMLParser
 
-    rules = rules or load_rules()
     try:
-        parser = LexborHTMLParser(html)
+        parser = LexborHTMLParser(html[: rules.max_input_chars])
     except (ValueError, TypeError, RuntimeError):
-        return None
+        return None, []
     root = parser.root
     if root is None:
-        return None
+        return None, []
+    json_ld = [
+        node.text(deep=True)
+        for node in parser.css("script")
+        if (node.attributes.get("type") or "").lower() == "application/ld+json"
+    ]
     for node in parser.css(",".join(rules.drop_tags)):
         node.decompose()
     _flatten_deep(root)
     out = parser.html
-    return out if out and out.strip() else None
+    if out and len(out) > rules.max_clean_chars:
+        out = out[: rules.max_clean_chars]  # lxml closes what the cut leaves open
+    return (out if out and out.strip() else None), json_ld
 
 
 def _flatten_deep(root: Any) -> None:
@@ -326,13 +348,13 @@ def _absolute(url: str, base: str | None) -> str:
 # the two extractors
 
 
-def _trafilatura_items(html: str, url: str | None) -> tuple[list[_Item], Any]:
-    """trafilatura's main text as blocks, plus its metadata record (fallbacks for date/author)."""
+def _trafilatura_items(html: str, url: str | None) -> list[_Item]:
+    """trafilatura's main text as blocks ([] when it finds none)."""
     import trafilatura
 
     tree = parse_tree(html)
     if tree is None:
-        return [], None
+        return []
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -344,9 +366,9 @@ def _trafilatura_items(html: str, url: str | None) -> tuple[list[_Item], Any]:
             include_tables=True,
         )
     except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError):
-        return [], None
+        return []
     body = getattr(doc, "body", None) if doc is not None else None
-    return (_blocks_of(body, url, split_lines=True) if body is not None else []), doc
+    return _blocks_of(body, url, split_lines=True) if body is not None else []
 
 
 def _readability_items(html: str, url: str | None) -> list[_Item]:
@@ -469,7 +491,9 @@ def clean_items(items: list[_Item], headline: str, rules: HtmlRules) -> list[_It
             break
         if k == head_key or _JUNK.match(k):
             continue
-        if short and _matches(rules.drop, k, rules.max_unanchored_chars):
+        if short and (
+            _matches(rules.drop, k, rules.max_unanchored_chars) or _matches(rules.drop_anywhere, k)
+        ):
             continue
         if len(k) <= rules.link_dense_max_chars and it.link_share >= rules.link_density:
             continue
@@ -509,14 +533,12 @@ def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
     return out
 
 
-def _json_ld(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
-    """Objects of the page's JSON-LD blocks (scripts were dropped, so read them from the raw tree)."""
+def _json_ld(texts: list[str]) -> list[dict[str, Any]]:
+    """Objects of the page's JSON-LD blocks (``@graph`` lists flattened)."""
     found: list[dict[str, Any]] = []
-    for s in tree.iter("script"):
-        if (s.get("type") or "").lower() != "application/ld+json" or not s.text:
-            continue
+    for text in texts:
         try:
-            data = json.loads(s.text)
+            data = json.loads(text)
         except ValueError:
             continue
         stack = [data]
@@ -790,14 +812,20 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
     """Extract the article of one HTML page; never raises (empty doc for empty/garbage input)."""
     if not isinstance(html, str) or not html.strip() or _looks_binary(html):
         return EMPTY_DOC
-    rules = load_rules()
-    raw_tree = parse_tree(html)  # for JSON-LD (scripts are dropped from the cleaned page)
-    cleaned = clean_html(html, rules)
+    try:
+        return _extract(html, url, load_rules())
+    except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError):
+        # a page that trips a parser in an unforeseen way is no article, not a failed run
+        return EMPTY_DOC
+
+
+def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
+    cleaned, json_ld = _clean_page(html, rules)
     tree = parse_tree(cleaned) if cleaned else None
     if tree is None:
         return EMPTY_DOC
     meta = _meta(tree)
-    ld = _json_ld(raw_tree) if raw_tree is not None else []
+    ld = _json_ld(json_ld)
     canonical = next(
         (ln.get("href") for ln in tree.iter("link") if (ln.get("rel") or "").lower() == "canonical"), None
     )
@@ -805,7 +833,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlDoc:
     page_url = _absolute(page_url, url) if page_url else url
     base = url or page_url
 
-    traf_items, _ = _trafilatura_items(cleaned, base)
+    traf_items = _trafilatura_items(cleaned, base)
     first_text = _first_paragraph(traf_items)
     if not first_text:
         dens_items = _density_items(cleaned, base)

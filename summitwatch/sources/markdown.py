@@ -161,28 +161,33 @@ def markdown_to_parts(body: str, parts: Parts | None = None) -> Parts:
     parts = parts if parts is not None else Parts()
     chunk: list[str] = []
     in_html = False
+    depth = 0  # open <figure>/<div>/<table>/<blockquote> elements of the current HTML chunk
     for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if not line.strip():
-            if chunk and not (in_html and _html_open(chunk)):
+            if chunk and not (in_html and depth > 0):
                 _chunk_to_parts(chunk, parts)
                 chunk = []
                 in_html = False
+                depth = 0
             continue
         if not chunk:
             in_html = line.lstrip().startswith("<") and not line.lstrip().startswith(("<http", "<mailto"))
+        if in_html and "<" in line:
+            depth += _open_balance(line)
         chunk.append(line)
     if chunk:
         _chunk_to_parts(chunk, parts)
     return parts
 
 
-def _html_open(chunk: list[str]) -> bool:
-    """An HTML block continues across blank lines while its <figure>/<div>/<table> is still open."""
-    text = "\n".join(chunk)
-    for tag in ("figure", "div", "table", "blockquote"):
-        if text.count(f"<{tag}") > text.count(f"</{tag}"):
-            return True
-    return False
+_CONTAINER_OPEN = re.compile(r"<(?:figure|div|table|blockquote)\b", re.I)
+_CONTAINER_CLOSE = re.compile(r"</(?:figure|div|table|blockquote)\s*>", re.I)
+
+
+def _open_balance(line: str) -> int:
+    """Opened minus closed container elements on one line: an HTML block continues across blank
+    lines while its <figure>/<div>/<table> is still open."""
+    return len(_CONTAINER_OPEN.findall(line)) - len(_CONTAINER_CLOSE.findall(line))
 
 
 def _chunk_to_parts(lines: list[str], parts: Parts) -> None:

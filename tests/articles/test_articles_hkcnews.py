@@ -41,7 +41,10 @@ def test_byte_identical_copy_gets_the_same_id_as_seed_000() -> None:
 
 
 def test_other_captures_of_seed_articles_share_the_canonical_id() -> None:
-    for seed_prefix, member in (("001", "38001-39000/article_38089.md"), ("003", "39001-40000/article_39492.md")):
+    for seed_prefix, member in (
+        ("001", "38001-39000/article_38089.md"),
+        ("003", "39001-40000/article_39492.md"),
+    ):
         seed = next((FIX / "seeds").glob(seed_prefix + "_*.txt"))
         a = parse_record(RawDoc(seed.name, seed.read_bytes()))
         assert isinstance(a, Article)

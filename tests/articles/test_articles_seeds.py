@@ -14,7 +14,19 @@ from summitwatch.model import Article, RawDoc
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
-BOILERPLATE = ("月費訂戶", "請加入成為眾新聞", "首页", "责任编辑", "原文链接", "©", "版權聲明", "**", "](", "<", "&nbsp;")
+BOILERPLATE = (
+    "月費訂戶",
+    "請加入成為眾新聞",
+    "首页",
+    "责任编辑",
+    "原文链接",
+    "©",
+    "版權聲明",
+    "**",
+    "](",
+    "<",
+    "&nbsp;",
+)
 
 
 def parse_seed(prefix: str) -> Article:
@@ -118,7 +130,9 @@ def test_seed_parses_exactly(prefix: str) -> None:
 def test_seed_000_is_archive_capture_with_damaged_url() -> None:
     a = parse_seed("000")
     assert a.archived_at == "2022-01-17T16:14:12Z"
-    assert a.archived_url.startswith("https://web.archive.org/web/20220117161412/https://hkcnews.com/article/47751/")
+    assert a.archived_url.startswith(
+        "https://web.archive.org/web/20220117161412/https://hkcnews.com/article/47751/"
+    )
     assert "damaged-url" in a.flags
     assert a.tags == ("習近平", "xi jinping", "拜登", "中美會晤")
     assert a.category == "眾聞"
@@ -131,7 +145,9 @@ def test_seed_000_is_archive_capture_with_damaged_url() -> None:
 def test_seed_001_links_unwrapped_and_plea_removed() -> None:
     a = parse_seed("001")
     urls = {lk.text: lk for lk in a.links}
-    assert urls["新聞稿"].url.startswith("https://www.whitehouse.gov/briefing-room/statements-releases/2021/02/10/")
+    assert urls["新聞稿"].url.startswith(
+        "https://www.whitehouse.gov/briefing-room/statements-releases/2021/02/10/"
+    )
     assert urls["新聞稿"].archived_url.startswith("https://web.archive.org/web/20210712054633/")
     assert urls["央視"].url == "https://world.huanqiu.com/article/41sx6hZRpi0"
     assert not any("subscribe" in lk.url for lk in a.links), "links of dropped footers are dropped too"
@@ -141,11 +157,18 @@ def test_seed_001_links_unwrapped_and_plea_removed() -> None:
 def test_seed_002_mirror_html_body() -> None:
     a = parse_seed("002")
     assert a.original_url == "https://www.epochtimes.com/gb/21/11/14/n13374563.htm"
-    assert a.headings == ("美方强调负责任管控美中竞争 中方强调推动美中关系", "美中在台海局势问题上各说各话", "其它议题")
+    assert a.headings == (
+        "美方强调负责任管控美中竞争 中方强调推动美中关系",
+        "美中在台海局势问题上各说各话",
+        "其它议题",
+    )
     # <ok href=...> tags are unwrapped and their text joins the sentence without spaces
     assert "国务卿布林肯和中共外长王毅通话" in a.paragraphs[0]
     assert a.figures[0].caption.startswith("2021年10月31日，美国国务卿布林肯在罗马20国集团峰会期间")
-    assert a.figures[0].src == "https://i.epochtimes.com/assets/uploads/2021/11/id13346626-000_9QQ4M4-600x400.jpeg"
+    assert (
+        a.figures[0].src
+        == "https://i.epochtimes.com/assets/uploads/2021/11/id13346626-000_9QQ4M4-600x400.jpeg"
+    )
     assert any(lk.text == "布林肯" and "/gb/tag/" in lk.url for lk in a.links)
     assert not any(lk.text in ("首页", "评论", "翻墙") for lk in a.links), "navigation links dropped"
     assert "华子明" not in a.text
@@ -161,7 +184,9 @@ def test_seed_004_rss_mirror_stamps_and_proxied_images() -> None:
         "https://static.dw.com/image/66164354_303.jpg",
     ]
     assert a.figures[0].archived_src == "https://images.weserv.nl/?url=static.dw.com/image/63748879_303.jpg"
-    assert a.figures[2].caption == "美國財政部長葉倫曾在7月8日訪問中國，並與中國國務院副總理何立峰會晤（資料照）"
+    assert (
+        a.figures[2].caption == "美國財政部長葉倫曾在7月8日訪問中國，並與中國國務院副總理何立峰會晤（資料照）"
+    )
     assert "韓正轉達中方意願" in a.headings
     assert a.paragraphs[-2].startswith("CNN分析，雖然世界上最大的兩個經濟體之間的關係")
     assert "2023-11-09T04:43:30" not in a.text, "the stamp is metadata, not text"

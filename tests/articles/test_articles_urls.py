@@ -77,7 +77,10 @@ def test_canonical_urls_per_outlet() -> None:
         "https://www.hkcnews.com/article/47751",
         "47751",
     )
-    assert canonical_article_url("http://m.hkcnews.com/article/1234") == ("https://www.hkcnews.com/article/1234", "1234")
+    assert canonical_article_url("http://m.hkcnews.com/article/1234") == (
+        "https://www.hkcnews.com/article/1234",
+        "1234",
+    )
     assert canonical_article_url("https://www.epochtimes.com/b5/21/11/14/n13374563.htm") == (
         "https://www.epochtimes.com/gb/21/11/14/n13374563.htm",
         "13374563",

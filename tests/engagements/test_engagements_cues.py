@@ -95,3 +95,16 @@ def test_location_only_from_places_data(kn: Any) -> None:
 def test_no_publication_date_keeps_relative_dates_null(kn: Any) -> None:
     engs = extract_article(make_article("國家主席習近平與美國總統拜登今早舉行視像會晤。", published=None), kn).engagements
     assert engs and engs[0].date is None
+
+
+def test_same_day_takes_the_day_last_named(kn: Any) -> None:
+    engs = extract_article(make_article(
+        "中國外交部發言人3月12日在記者會上發表言論。",
+        "同一天，美國國務卿蓬佩奧與中共中央外事辦主任楊潔篪通電話。", published="2020-03-17T00:00:00+08:00"), kn).engagements
+    assert len(engs) == 1 and engs[0].date == "2020-03-12"
+
+
+def test_stated_day_beats_a_bare_weekday(kn: Any) -> None:
+    e = _one(kn, "香港時間上周五（10日）早上，即美國周四晚上，中美官方證實了國家主席習近平跟美國總統特朗普通了一次電話。",
+             published="2017-02-13T00:00:00+08:00")
+    assert e.date == "2017-02-10" and e.status == "held"

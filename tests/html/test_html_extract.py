@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summitwatch.model import Block
 from summitwatch.sources.html import EMPTY_DOC, HtmlDoc, extract_html, normalise_space
@@ -197,3 +199,42 @@ def test_figures_captions_and_links_inside_the_text() -> None:
     assert any(
         ln.text == "新华社报道" and ln.url == "https://news.example.cn/report.html" for ln in doc.links
     )
+
+
+_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<a href='x'>",
+        "</a>",
+        "<script>",
+        "</script>",
+        "<br>",
+        "<h1>",
+        "</h1>",
+        "<title>",
+        "</title>",
+        "<!--",
+        "-->",
+        "<img src='a.png'>",
+        "&amp;",
+        "&#x0;",
+        "&#99999999;",
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "中文，句子。",
+        "<meta property='og:title' content='x'>",
+        '<script type=\'application/ld+json\'>{"datePublished": "2019-99-99"}</script>',
+        "<time datetime='2019-13-45T99:99'>",
+        " 2019年13月45日 25:61 ",
+        "\ufffd",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=30))
+def test_any_tag_soup_gives_a_record_without_raising(parts: list[str]) -> None:
+    assert isinstance(extract_html("".join(parts)), HtmlDoc)

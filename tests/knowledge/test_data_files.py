@@ -145,7 +145,9 @@ def test_single_holder_offices_do_not_overlap(kn: Knowledge) -> None:
                 if not overlap:
                     continue
                 noted = any(w in (t1.note + t2.note).lower() for w in ("acting", "holdover", "alongside"))
-                assert noted or n1 == n2, f"{oid}: {n1} {t1.start}..{t1.end} overlaps {n2} {t2.start}..{t2.end}"
+                assert noted or n1 == n2, (
+                    f"{oid}: {n1} {t1.start}..{t1.end} overlaps {n2} {t2.start}..{t2.end}"
+                )
 
 
 def test_summits_refer_to_known_cities_and_are_ordered(kn: Knowledge) -> None:
@@ -341,7 +343,9 @@ def test_gold_participants_are_named_in_their_evidence(kn: Knowledge) -> None:
         for e in json.loads(line)["engagements"]:
             for n in e["us"] + e["cn"]:
                 o = kn.officials[n]
-                forms = set(o.zh) | set(o.en) | {t for term in o.offices for t in kn.offices[term.office].titles}
+                forms = (
+                    set(o.zh) | set(o.en) | {t for term in o.offices for t in kn.offices[term.office].titles}
+                )
                 forms |= {z for z, names in kn.meeting_names.items() if n in names}
                 held = {term.office for term in o.offices}
                 forms |= {z for z, ids in kn.joint_titles.items() if held & set(ids)}
@@ -374,7 +378,9 @@ def test_an_edit_changes_the_hash_and_is_seen_through_the_cache(tmp_path: Path, 
     knowledge._load_cached.cache_clear()  # a new process would start here
     after = load_knowledge(data)
     assert after.hash != before.hash
-    assert "白林鏗" in after.officials["Antony Blinken"].zh and "白林铿" in after.officials["Antony Blinken"].zh
+    assert (
+        "白林鏗" in after.officials["Antony Blinken"].zh and "白林铿" in after.officials["Antony Blinken"].zh
+    )
     knowledge._load_cached.cache_clear()
     assert load_knowledge(data).hash == after.hash  # now served from the cache file
     assert any((tmp_path / "cache").iterdir())

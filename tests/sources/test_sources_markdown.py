@@ -17,7 +17,13 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 @pytest.mark.parametrize(
     ("prefix", "fmt"),
-    [("000", "yaml-markdown"), ("001", "yaml-markdown"), ("002", "mirror-markdown"), ("003", "yaml-markdown"), ("004", "rss-mirror")],
+    [
+        ("000", "yaml-markdown"),
+        ("001", "yaml-markdown"),
+        ("002", "mirror-markdown"),
+        ("003", "yaml-markdown"),
+        ("004", "rss-mirror"),
+    ],
 )
 def test_detect_seed_formats(prefix: str, fmt: str) -> None:
     path = next((FIX / "seeds").glob(prefix + "_*.txt"))
@@ -33,7 +39,9 @@ def test_detect_other_formats() -> None:
 
 
 def test_fast_front_matter_equals_yaml() -> None:
-    for path in sorted((FIX / "hkcnews").rglob("article_*.md")) + sorted((FIX / "seeds").glob("00[013]_*.txt")):
+    for path in sorted((FIX / "hkcnews").rglob("article_*.md")) + sorted(
+        (FIX / "seeds").glob("00[013]_*.txt")
+    ):
         text = path.read_text(encoding="utf-8")
         fm, _ = split_front_matter(text)
         block = text.replace("\r\n", "\n").split("\n---\n", 1)[0][4:]
@@ -42,7 +50,9 @@ def test_fast_front_matter_equals_yaml() -> None:
 
 
 def test_front_matter_yaml_fallback() -> None:
-    fm, body = split_front_matter("---\ntitle: plain title\ndate: 2021-11-16\ntags: [a, b]\nn: 3\n---\n\n# t\n")
+    fm, body = split_front_matter(
+        "---\ntitle: plain title\ndate: 2021-11-16\ntags: [a, b]\nn: 3\n---\n\n# t\n"
+    )
     assert fm == {"title": "plain title", "date": "2021-11-16", "tags": ["a", "b"], "n": "3"}
     assert body == "\n# t\n"
 
@@ -99,3 +109,12 @@ def test_plain_markdown_without_front_matter() -> None:
     assert isinstance(out, Article)
     assert out.title == "一個標題" and out.paragraphs == ("第一段文字，說明一件事情。", "第二段。")
     assert out.id.startswith("c") and "no-date" in out.flags
+
+
+def test_front_matter_errors_name_the_problem() -> None:
+    with pytest.raises(FrontMatterError, match="truncated"):
+        split_front_matter('---\ntitle: "x"\n')
+    with pytest.raises(FrontMatterError, match="does not start"):
+        split_front_matter("# 沒有前置資料\n")
+    with pytest.raises(FrontMatterError, match="invalid YAML"):
+        split_front_matter('---\ntitle: "a\n  b: [\n---\n')

@@ -56,7 +56,11 @@ def test_rss_items_become_articles() -> None:
     assert isinstance(a, Article)
     assert a.format == "feed-item"
     assert a.title == "傳「拜習會」11月15日登場 北京：準備好了"
-    assert (a.outlet, a.url, a.site_article_no) == ("德國之聲", "https://www.dw.com/zh/a-67349937", "67349937")
+    assert (a.outlet, a.url, a.site_article_no) == (
+        "德國之聲",
+        "https://www.dw.com/zh/a-67349937",
+        "67349937",
+    )
     assert a.published == "2023-11-09T04:43:30+00:00"
     assert a.tags == ("中美關係",)
     assert any(p.startswith("（德國之聲中文網）消息人士指出") for p in a.paragraphs)
@@ -67,7 +71,9 @@ def test_rss_items_become_articles() -> None:
 
 
 def test_atom_entry() -> None:
-    body = html.escape("<p>（德國之聲中文網）消息人士指出，美國總統拜登和中國國家主席習近平預計將於11月15日在美國舊金山會面。</p>")
+    body = html.escape(
+        "<p>（德國之聲中文網）消息人士指出，美國總統拜登和中國國家主席習近平預計將於11月15日在美國舊金山會面。</p>"
+    )
     feed = f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>DW</title>
 <entry><title>傳「拜習會」11月15日登場</title><link href="https://www.dw.com/zh/a-67349937"/>
@@ -91,14 +97,16 @@ def test_entity_expansion_is_refused() -> None:
 
 
 def test_feed_without_items() -> None:
-    kids = split_record(RawDoc("empty.xml", b'<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>'))
+    kids = split_record(
+        RawDoc("empty.xml", b'<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>')
+    )
     out = parse_record(kids[0])
     assert isinstance(out, Quarantined) and out.reason == "empty"
 
 
 def epoch_page_gbk() -> bytes:
     text = seed_text("002")
-    start = text.index("<div class=\"post_content\"")
+    start = text.index('<div class="post_content"')
     end = text.index("<!-- article content end -->")
     return (
         '<!DOCTYPE html><html><head><meta charset="gbk"><title>拜习会前 布林肯和王毅通话 台湾问题分歧大 | 大纪元</title>'
@@ -112,7 +120,9 @@ def build_warc() -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     page = epoch_page_gbk()
-    writer.write_record(writer.create_warc_record("dns:www.epochtimes.com", "resource", payload=io.BytesIO(b"1.2.3.4")))
+    writer.write_record(
+        writer.create_warc_record("dns:www.epochtimes.com", "resource", payload=io.BytesIO(b"1.2.3.4"))
+    )
     http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
     writer.write_record(
         writer.create_warc_record(
@@ -125,7 +135,12 @@ def build_warc() -> bytes:
     )
     img = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
     writer.write_record(
-        writer.create_warc_record("https://i.epochtimes.com/a.jpg", "response", payload=io.BytesIO(b"\xff\xd8\xff"), http_headers=img)
+        writer.create_warc_record(
+            "https://i.epochtimes.com/a.jpg",
+            "response",
+            payload=io.BytesIO(b"\xff\xd8\xff"),
+            http_headers=img,
+        )
     )
     return buf.getvalue()
 

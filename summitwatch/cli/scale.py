@@ -1,0 +1,67 @@
+"""Scale commands: ``load`` (a SQLite store from a Parquet dataset) and ``export dataset``.
+
+The distributed ingest itself is ``summitwatch ingest PATH --scheduler tcp://HOST:8786`` (or
+``--scheduler local:N`` for a loopback cluster of N processes) and ``--to-parquet DIR``; see
+docs/scale.md. These commands are thin: they call ``summitwatch.run.parquet``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from summitwatch.cli.app import DB_OPTION, export, main
+
+
+def _print_rows(title: str, rows: dict[str, int], as_json: bool, path: str) -> None:
+    if as_json:
+        click.echo(json.dumps({"path": path, "rows": rows}, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=title, show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    for table, n in rows.items():
+        t.add_row(table, f"{n:,}")
+    Console().print(t)
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False))
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the rows loaded as JSON.")
+def load(dataset: str, db_path: str, as_json: bool) -> None:
+    """Build (or update) the SQLite store from a Parquet DATASET written by `ingest --to-parquet`.
+
+    Rows replace rows with the same key; loading twice changes nothing.
+    """
+    from summitwatch.run.parquet import load_dataset
+    from summitwatch.store.db import StoreError
+
+    try:
+        s = load_dataset(dataset, db_path)
+    except (FileNotFoundError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_rows(f"summitwatch load → {db_path}", s.rows, as_json, s.path)
+    sys.exit(0)
+
+
+@export.command(name="dataset")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@DB_OPTION
+@click.option("--no-raw", is_flag=True, help="Leave the sources' raw bytes out (a loaded store cannot reparse).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows written as JSON.")
+def export_dataset(out_dir: str, db_path: str, no_raw: bool, as_json: bool) -> None:
+    """Write the store as a Parquet dataset partitioned by outlet and year (hive layout) in OUT_DIR."""
+    from summitwatch.run.parquet import write_dataset
+    from summitwatch.store.db import StoreError, connect
+
+    try:
+        connect(db_path, create=False).close()
+        s = write_dataset(db_path, out_dir, raw=not no_raw)
+    except (FileExistsError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_rows(f"summitwatch export dataset → {out_dir}", s.rows, as_json, s.path)
