@@ -269,7 +269,7 @@ class Detector:
             return None
         named_only = any(w in norm_s[ca:cb] for w in self.cues["named_only"])
         if ((not us or not cn) and self.prev_principals and si - self.prev_index <= 2 and not named_only
-                and any(w in window for w in self.cues["coreference"])):
+                and any(w in window for w in self.cues["coreference"]) and not self._other_pair(window)):
             pu, pc = self.prev_principals
             us, cn = us or list(pu), cn or list(pc)
         unnamed = False
@@ -337,6 +337,15 @@ class Detector:
         held = [self.kn.offices.get(t.office) for t in o.offices
                 if (t.start or "0000") <= hi and (t.end is None or t.end >= lo)] if o else []
         return bool(held) and all(off is not None and any(w in (off.en or "") for w in words) for off in held)
+
+    def _other_pair(self, text: str) -> bool:
+        """True when the text names another pair of countries (「中朝」「中韓」「美朝」), so 「雙方」 is them."""
+        pc = self.cues["pair_chars"]
+        for i in range(len(text) - 1):
+            a, b = text[i], text[i + 1]
+            if a != b and a in pc and b in pc and a in "中美" and text[i:i + 2] not in ("中美", "美中"):
+                return True
+        return False
 
     def _former(self, before: str) -> bool:
         """「前國務卿」-style prefix right before a name (not the 前 of 「四年前」「此前」)."""

@@ -322,6 +322,7 @@ class _Writer:
         self.article_hash: dict[str, str] = {
             r[0]: r[1] for r in conn.execute("SELECT id, content_hash FROM articles")
         }
+        self.orig_hash = dict(self.article_hash)
         # byte-identical copies parsed by this parser version: link without parsing
         self.by_hash: dict[str, tuple[str, str | None]] = {
             r[0]: (r[1], r[2])
@@ -352,22 +353,26 @@ class _Writer:
         self.pending = 0
 
     def _count_article(self, article_id: str, content_hash: str) -> None:
-        if article_id in self.seen_articles:
-            if self.article_hash.get(article_id) != content_hash:
-                self.touched.add(article_id)
-            self.article_hash[article_id] = content_hash
-            return
+        """Note the article's content as of now; new/updated/unchanged are decided in ``tally``.
+
+        Deciding at the end matters when several sources yield one article id (two captures of
+        the same URL): only the final content is compared with what the store held before.
+        """
         self.seen_articles.add(article_id)
-        old = self.article_hash.get(article_id)
-        if old is None:
-            self.s.articles_new += 1
-            self.touched.add(article_id)
-        elif old != content_hash:
-            self.s.articles_updated += 1
-            self.touched.add(article_id)
-        else:
-            self.s.articles_unchanged += 1
         self.article_hash[article_id] = content_hash
+
+    def tally(self) -> None:
+        """Count articles new/updated/unchanged against the store as it was when the run began."""
+        for aid in self.seen_articles:
+            old = self.orig_hash.get(aid)
+            if old is None:
+                self.s.articles_new += 1
+                self.touched.add(aid)
+            elif old != self.article_hash.get(aid):
+                self.s.articles_updated += 1
+                self.touched.add(aid)
+            else:
+                self.s.articles_unchanged += 1
 
     def prev_extraction(self, source: str) -> tuple[str, str] | None:
         """(article id, content hash) whose extraction is current for this source's old article."""
@@ -582,6 +587,7 @@ def _pipeline(
                 writer.result(r)
             progress.update(summary.files)
         writer.commit()
+        writer.tally()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -638,10 +644,18 @@ def _extract_pending(
 
 
 def _dedupe(conn: Any, writer: _Writer, everything: bool = False) -> None:
+    """Near-duplicate pass over this run's new/changed articles, plus any a killed run left behind."""
     from summitwatch.articles.dedupe import find_duplicates
 
-    res = find_duplicates(conn, None if everything else writer.touched)
+    done = int(storedb.get_meta(conn, "dedupe_done_run") or 0)
+    touched = set(writer.touched)
+    touched.update(
+        r[0] for r in conn.execute("SELECT id FROM articles WHERE updated_run > ? AND updated_run < ?",
+                                   (done, writer.run_id))
+    )  # fmt: skip
+    res = find_duplicates(conn, None if everything else touched)
     write.set_duplicates(conn, res.assignments)
+    storedb.set_meta(conn, "dedupe_done_run", str(writer.run_id))
     conn.commit()
 
 

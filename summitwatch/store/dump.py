@@ -39,8 +39,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def canonical_dump(db_path: str | Path, tables: dict[str, str] | None = None) -> str:
-    """Every content row of the store as sorted JSON lines (``# table`` headers between tables)."""
+def canonical_dump(
+    db_path: str | Path, tables: dict[str, str] | None = None, *, exclude: frozenset[str] | set[str] = RUN_COLUMNS
+) -> str:
+    """Every content row of the store as sorted JSON lines (``# table`` headers between tables).
+
+    ``exclude``: columns left out (default: run bookkeeping). Comparing stores built while the
+    code changes, also leave out ``parser_version`` (a digest of the parsing code).
+    """
     conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
     try:
         out: list[str] = []
@@ -48,7 +54,7 @@ def canonical_dump(db_path: str | Path, tables: dict[str, str] | None = None) ->
         for table, key in (tables or CONTENT_TABLES).items():
             if table not in present:
                 continue
-            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in RUN_COLUMNS]
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in exclude]
             quoted = ", ".join(f'"{c}"' for c in cols)
             out.append(f"# {table} ({', '.join(cols)})")
             for row in conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {key}"):

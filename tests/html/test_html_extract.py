@@ -238,3 +238,44 @@ _PIECES = st.sampled_from(
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=30))
 def test_any_tag_soup_gives_a_record_without_raising(parts: list[str]) -> None:
     assert isinstance(extract_html("".join(parts)), HtmlDoc)
+
+
+def test_article_sentences_that_mention_furniture_words_are_kept() -> None:
+    kept = [
+        "中方表示，将依法保护版权所有人的合法权益。",
+        "外交部发言人在声明中说，美方应停止干涉中国内政。",
+        "相关新闻发布会将于明天下午举行。",
+        "更多细节将在会后公布。",
+        "用户下载客户端后，需要扫描二维码才能登录。",
+        "记者：您如何看待这次会谈的成果？",
+        "作者认为，双方的分歧仍然很大。",
+    ]
+    body = (
+        "<h1>测试新闻标题</h1><article>" + BODY + "".join(f"<p>{s}</p>" for s in kept) + BODY + "</article>"
+    )
+    text = " ".join(b.text for b in extract_html(_page(body)).blocks)
+    for sentence in kept:
+        assert sentence in text
+
+
+def test_english_page() -> None:
+    paras = "".join(
+        f"<p>Paragraph {i}: US and Chinese officials met in Geneva on Monday, and both sides said the talks "
+        "were candid and constructive, according to statements released afterwards.</p>"
+        for i in range(6)
+    )
+    related = "".join(f'<li><a href="/s{i}">Story number {i} headline here</a></li>' for i in range(6))
+    html = (
+        '<html lang="en"><head><title>US-China talks resume in Geneva | Example News</title>'
+        '<meta property="article:published_time" content="2021-10-06T09:00:00Z"></head><body>'
+        '<nav><a href="/">Home</a> <a href="/world">World</a></nav><main><h1>US-China talks resume in Geneva</h1>'
+        f"<article>{paras}</article><aside><h3>Most read</h3><ul>{related}</ul></aside></main>"
+        "<footer><p>Copyright © 2021 Example News. All rights reserved.</p></footer></body></html>"
+    )
+    doc = extract_html(html, url="https://example.com/a")
+    assert doc.title == "US-China talks resume in Geneva"
+    assert doc.published == "2021-10-06T09:00:00+00:00"
+    assert doc.language == "en" and doc.site_name == "Example News"
+    text = " ".join(b.text for b in doc.blocks)
+    assert "Paragraph 0:" in text and "Paragraph 5:" in text
+    assert "Story number" not in text and "Copyright" not in text and "Home" not in text
