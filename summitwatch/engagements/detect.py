@@ -193,7 +193,7 @@ class Detector:
             sp_in = [sp for sp in self.spans if sp.start >= sent.start and sp.end <= sent.end]
             cues = meeting_cues(norm_s, sp_in, sent.start)
             prev_day = self.last_day
-            days = [h for h in find_dates(norm_s, self.pub, None) if h.date and not h.weekday]
+            days = [h for h in find_dates(norm_s, self.pub, None) if h.date]
             if days:
                 self.last_day = days[-1]
             if cues:

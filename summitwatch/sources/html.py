@@ -109,6 +109,8 @@ class HtmlRules:
     dateline: tuple[re.Pattern[str], ...]
     strip: tuple[re.Pattern[str], ...] = ()
     dateline_labels: str = ""
+    byline: tuple[re.Pattern[str], ...] = ()
+    non_names: frozenset[str] = frozenset()
     figure_caption_drop: tuple[re.Pattern[str], ...] = ()
     max_boilerplate_chars: int = 200
     max_unanchored_chars: int = 100
@@ -146,6 +148,8 @@ def load_rules(path: Path = DATA_FILE) -> HtmlRules:
         strip=patterns("strip"),
         figure_caption_drop=patterns("figure_caption_drop"),
         dateline_labels=str(data.get("dateline_labels") or ""),
+        byline=tuple(re.compile(p) for p in data.get("byline_patterns") or ()),
+        non_names=frozenset(data.get("non_names") or ()),
         max_boilerplate_chars=int(data.get("max_boilerplate_chars", 200)),
         max_unanchored_chars=int(data.get("max_unanchored_chars", 100)),
         max_input_chars=int(data.get("max_input_chars", 20_000_000)),
@@ -465,11 +469,16 @@ def clean_items(items: list[_Item], headline: str, rules: HtmlRules) -> list[_It
     """Apply the precision filters to one extractor's blocks (order matters, see module doc)."""
     head_key = _key(headline)
     # 1. text before the headline is breadcrumbs, dates and navigation
+    # (only when less text precedes the headline than follows it: a headline quoted again near the
+    # end, as in "（原题为《…》）", must not take the article with it)
     if head_key:
-        for i, it in enumerate(items[: max(1, len(items) * 2 // 3)]):
+        sizes = [len(it.text) for it in items]
+        total = sum(sizes)
+        for i, it in enumerate(items):
             k = _key(it.text)
             if k == head_key or (head_key in k and len(k) <= len(head_key) + 12):
-                items = items[i + 1 :]
+                if sum(sizes[:i]) < total - sum(sizes[: i + 1]):
+                    items = items[i + 1 :]
                 break
     kept: list[_Item] = []
     text_chars = 0
@@ -871,7 +880,7 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
         figures=tuple(figures),
         links=tuple(links),
         published=_published(tree, meta, ld, page_text, headline, rules),
-        author=_author(meta, ld, site),
+        author=_author(meta, ld, site) or _byline(page_text, headline, rules),
         site_name=normalise_space(site) if site else None,
         url=page_url or None,
         language=_language(tree, meta, f"{headline} {(text or page_text)[:2000]}"),
@@ -944,6 +953,20 @@ def _author(meta: dict[str, str], ld: list[dict[str, Any]], site: str | None) ->
     ):
         if v and _plausible_name(v) and not (site and _key(v) in _key(site)):
             return normalise_space(v)
+    return None
+
+
+def _byline(page_text: str, headline: str, rules: HtmlRules) -> str | None:
+    """A name after 作者： / "By" shortly after the headline."""
+    start = page_text.find(headline) if headline else -1
+    if start < 0:
+        return None
+    window = page_text[start + len(headline) : start + len(headline) + rules.dateline_window]
+    for pat in rules.byline:
+        for m in pat.finditer(window):
+            name = m.group(1)
+            if not any(name.startswith(n) for n in rules.non_names):
+                return name
     return None
 
 

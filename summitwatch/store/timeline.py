@@ -153,6 +153,10 @@ def rebuild_timeline(conn: sqlite3.Connection, framing: Framing | None = None) -
     """Rebuild the timeline tables from the engagements table; returns the number of entries."""
     entries, refs = compute_timeline(conn, framing)
     write_timeline(conn, entries)
+    # Analysts' corrections live apart from extracted data and are re-applied after every rebuild.
+    from summitwatch.curation.apply import apply_corrections  # curation sits after the timeline
+
+    apply_corrections(conn, entries, refs, framing)
     return len(entries)
 
 

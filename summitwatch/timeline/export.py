@@ -15,7 +15,7 @@ from typing import Any
 
 from summitwatch.model import TimelineEntry
 
-EXPORT_FIELDS = ("id", "us", "cn", "modality", "date", "date_end", "date_approx", "location", "status", "sources")
+EXPORT_FIELDS = ("id", "us", "cn", "modality", "date", "date_end", "date_approx", "location", "status", "curation", "sources")
 CSV_FIELDS = (*EXPORT_FIELDS[:-1], "date_precision", "occasion", "n_sources", "outlets", "sources")
 
 
@@ -24,7 +24,9 @@ def export_row(entry: TimelineEntry) -> dict[str, Any]:
     return {
         "id": entry.id, "us": list(entry.us), "cn": list(entry.cn), "modality": entry.modality,
         "date": entry.date, "date_end": entry.date_end, "date_approx": entry.date_approx,
-        "location": entry.location, "status": entry.status, "sources": list(entry.sources),
+        "location": entry.location, "status": entry.status,
+        "curation": (entry.data.get("curation") or {}).get("status"),  # analyst mark (issue 6), else None
+        "sources": list(entry.sources),
     }
 
 

@@ -85,8 +85,8 @@ def test_correction_survives_full_reextraction(conn: sqlite3.Connection) -> None
              "status": "held", "evidence": "蓬佩奧與王毅通電話。"}
     with conn:
         insert_engagements(conn, "art-osaka", [extra, *ARTICLES[5]["engagements"]])
-    rebuild_timeline(conn)
-    assert entry_data(conn, osaka)["location"] == "Osaka"  # type: ignore[index]  # the plain rebuild
+    rebuild_timeline(conn)  # the rebuild re-applies corrections itself (hook in store/timeline.py)
+    assert entry_data(conn, osaka)["location"] == "Kobe"  # type: ignore[index]
     report = apply_corrections(conn)
     assert [o.state for o in report.outcomes] == ["applied", "applied"]
     e = entry_data(conn, osaka)
@@ -293,7 +293,7 @@ def test_merge_and_split_survive_knowledge_change(conn: sqlite3.Connection) -> N
         insert_engagements(conn, "art-bali", bali_recs)
         insert_engagements(conn, "art-anc-2", [dict(ARTICLES[1]["engagements"][0], date="2021-03-19")])
     rebuild_timeline(conn)
-    assert entry_for(conn, "art-bali", 0) not in (phone, bali)  # the plain merge gives the Bali meeting a new id
+    rebuild_timeline(conn)  # re-applies the corrections itself; applying again changes nothing
     report = apply_corrections(conn)
     assert report.orphans == [] and {o.state for o in report.outcomes} <= {"applied", "retargeted"}
     assert entry_for(conn, "art-bali", 0) == phone

@@ -279,3 +279,20 @@ def test_english_page() -> None:
     text = " ".join(b.text for b in doc.blocks)
     assert "Paragraph 0:" in text and "Paragraph 5:" in text
     assert "Story number" not in text and "Copyright" not in text and "Home" not in text
+
+
+def test_headline_quoted_again_at_the_end_keeps_the_article() -> None:
+    body = (
+        "<h1>测试新闻标题</h1><article>"
+        + BODY
+        + "<p>（原题为《测试新闻标题》）</p><p>结尾一段。</p></article>"
+    )
+    text = " ".join(b.text for b in extract_html(_page(body)).blocks)
+    assert "第1段正文" in text and "第4段正文" in text
+
+
+def test_byline_after_the_headline() -> None:
+    body = "<h1>测试新闻标题</h1><div class='info'>作者：王小明 2019-09-09 18:13</div>" + BODY
+    assert extract_html(_page(body)).author == "王小明"
+    body = "<h1>测试新闻标题</h1><div class='info'>作者：网络整理</div>" + BODY
+    assert extract_html(_page(body)).author is None
