@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from conftest import make_article
+from eng_helpers import make_article
 
 from summitwatch.cli import main
 from summitwatch.engagements import extract_article

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import make_article
+from eng_helpers import make_article
 
 from summitwatch.engagements import extract_article
 

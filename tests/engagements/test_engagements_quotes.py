@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import make_article as _make
+from eng_helpers import make_article as _make
 
 from summitwatch.engagements import extract_article
 
