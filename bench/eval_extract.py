@@ -3,7 +3,7 @@
 usage: .venv/bin/python bench/eval_extract.py [--out preds.jsonl] [--quiet] [--only SUBSTR]
 
 Streams ../shared/corpus/hkcnews-dev.tar.gz once, picks the members named in the gold, parses them
-with ``summitwatch.articles.parse.parse_record`` (a crude bench-only loader while that is missing),
+with ``summitwatch.articles.parse.parse_record``,
 extracts, writes a predictions JSONL and prints figures, misses and false positives.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tarfile
@@ -24,59 +23,21 @@ SHARED = ROOT / ".." / "shared"
 GOLD = SHARED / "gold" / "dev_articles.jsonl"
 TARBALL = SHARED / "corpus" / "hkcnews-dev.tar.gz"
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from summitwatch.eval import load_jsonl, score_articles, source_key  # noqa: E402
-from summitwatch.model import Article, Block, RawDoc  # noqa: E402
-
-
-def crude_article(raw: RawDoc) -> Article:
-    """Bench-only stand-in for parse_record on the YAML-front-matter Markdown of the tarball."""
-    txt = raw.data.decode("utf-8", "replace")
-    meta: dict[str, str] = {}
-    body = txt
-    if txt.startswith("---"):
-        end = txt.find("\n---", 3)
-        for line in txt[3:end].splitlines():
-            m = re.match(r'^(\w+):\s*"?(.*?)"?\s*$', line)
-            if m:
-                meta[m.group(1)] = m.group(2)
-        body = txt[end + 4:]
-    blocks = [Block("title", meta.get("title", ""))]
-    body = re.sub(r"<figcaption>(.*?)</figcaption>", lambda m: "\n\nCAPTION:" + m.group(1) + "\n\n", body, flags=re.S)
-    body = re.sub(r"<[^>]+>", "", body)
-    for para in re.split(r"\n\s*\n", body):
-        p = para.strip()
-        if not p:
-            continue
-        kind = "paragraph"
-        if p.startswith("CAPTION:"):
-            kind, p = "caption", p[8:]
-        if p.startswith("#"):
-            if p.lstrip("# ").strip() == meta.get("title", "").strip():
-                continue
-            kind, p = "heading", p.lstrip("# ")
-        p = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", p)
-        p = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", p).replace("**", "").strip()
-        if p:
-            blocks.append(Block(kind, p))
-    pub = meta.get("date") or None
-    return Article(id=raw.source, content_hash="", source=raw.source, format="yaml-markdown",
-                   title=meta.get("title", ""), blocks=tuple(blocks), published=pub)
+from summitwatch.model import Article, RawDoc  # noqa: E402
 
 
 def parser() -> Any:
-    try:
-        from summitwatch.articles.parse import parse_record
-    except ImportError:
-        return crude_article
+    from summitwatch.articles.parse import parse_record
+
     return parse_record
 
 
 def knowledge() -> Any:
-    from dev_knowledge import load_any_knowledge
+    from summitwatch.knowledge import load_knowledge
 
-    return load_any_knowledge()
+    return load_knowledge()
 
 
 def gold_articles() -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -64,7 +64,7 @@ def _phase(name: str, args: argparse.Namespace) -> dict[str, object]:
         )  # fmt: skip
         d = s.to_dict()
         out.update(
-            files=s.files, stored=s.stored, quarantined=s.quarantined_total, articles=d["articles"],
+            files=s.files, parsed=s.parsed, stored=s.stored, quarantined=s.quarantined_total, articles=d["articles"],
             extracted=s.extracted, failed=s.failed, timings=d["timings_s"],
         )  # fmt: skip
     out["wall_s"] = round(time.monotonic() - t0, 2)
@@ -111,7 +111,8 @@ def main() -> None:
         else:
             arts = r["articles"]
             parsed = sum(arts.values()) if isinstance(arts, dict) else 0
-            line += f"  {r['files']:,} files, {parsed / max(float(r['wall_s']), 1e-9):,.0f} articles/s"
+            line += f"  {r['files']:,} files ({r['parsed']:,} parsed), "
+            line += f"{parsed / max(float(r['wall_s']), 1e-9):,.0f} articles/s"
             line += f"  phases {r['timings']}"
             if r["phase"] == "full":
                 line += f"  extracted {r['extracted']:,}"

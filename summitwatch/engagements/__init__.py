@@ -17,7 +17,7 @@ from summitwatch.mentions import Span, normalise, resolve_span, scan
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Article, Engagement, Extraction, Mention
 
-EXTRACTOR_VERSION = "eng-0.1"
+EXTRACTOR_VERSION = "eng-0.3"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "prefilter"]
 
@@ -103,6 +103,8 @@ def _compatible(a: Candidate, b: Candidate) -> bool:
         return False
     if a.location and b.location and a.location != b.location:
         return False
+    if (a.listed or b.listed) and not (a.date and b.date):
+        return False  # a call told apart by its listed day stays apart from undated mentions
     if a.date and b.date:
         from datetime import date as _d
 

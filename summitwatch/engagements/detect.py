@@ -42,6 +42,7 @@ class Candidate:
     order: int = 0
     weak: bool = False  # in_person read from a generic meeting word only
     unnamed: bool = False  # sides filled from the article's principals (「中美高層會談結束」)
+    listed: bool = False  # one of several calls told apart by listed days (merges only on its own day)
     extra_sentences: list[Sentence] = field(default_factory=list)
 
 
@@ -212,6 +213,7 @@ class Detector:
                     continue
                 seen.add(k)
                 out.append(cand)
+                out.extend(self._listed_calls(cand, norm_s, ca))
                 self.prev_principals = (cand.us, cand.cn)
                 self.prev_index = si
             else:
@@ -337,6 +339,27 @@ class Detector:
         held = [self.kn.offices.get(t.office) for t in o.offices
                 if (t.start or "0000") <= hi and (t.end is None or t.end >= lo)] if o else []
         return bool(held) and all(off is not None and any(w in (off.en or "") for w in words) for off in held)
+
+    def _listed_calls(self, cand: Candidate, norm_s: str, ca: int) -> list[Candidate]:
+        """「繼2月11日及9月10日後，第三度通話」: earlier calls told apart by their days, one record each.
+
+        Only for phone/video words preceded by two or more distinct stated days joined by 及/和/、."""
+        if cand.modality == "in_person" or cand.status != "held":
+            return []
+        hits = [h for h in find_dates(norm_s, self.pub, False) if h.date and not h.weekday and h.end <= ca]
+        if len(hits) < 2 or len({h.date for h in hits}) < 2:
+            return []
+        if not all(b.start - a.end <= 12 and any(j in norm_s[a.end:b.start] for j in ("及", "和", "、", "与"))
+                   for a, b in zip(hits, hits[1:], strict=False)):
+            return []
+        out = []
+        for h in hits:
+            out.append(Candidate(us=list(cand.us), cn=list(cand.cn), modality=cand.modality, status="held",
+                                 focus=False, sentence=cand.sentence, date=h.date, precision="day",
+                                 background=True, order=cand.order, listed=True))
+        if cand.date in {h.date for h in hits}:
+            cand.date, cand.date_end, cand.precision = None, None, None  # the listed days are the earlier calls
+        return out
 
     def _other_pair(self, text: str) -> bool:
         """True when the text names another pair of countries (「中朝」「中韓」「美朝」), so 「雙方」 is them."""

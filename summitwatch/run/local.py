@@ -14,6 +14,7 @@ Why this shape:
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import time
 import traceback
@@ -47,6 +48,7 @@ class RunSummary:
     inputs: list[str] = field(default_factory=list)
     files: int = 0  # leaf records seen
     stored: int = 0  # leaf records stored as sources
+    parsed: int = 0  # records that went through the parser (the rest were skipped by hash)
     sources_new: int = 0
     sources_changed: int = 0
     sources_unchanged: int = 0
@@ -85,6 +87,7 @@ class RunSummary:
             "inputs": self.inputs,
             "files": self.files,
             "stored": self.stored,
+            "parsed": self.parsed,
             "quarantined": self.quarantined_total,
             "quarantine_reasons": dict(self.quarantined.most_common()),
             "sources": {
@@ -127,8 +130,9 @@ def _code_digest(files: Iterable[Path]) -> str:
 def parser_version() -> str:
     """``PARSER_VERSION`` of the parser plus a digest of the parsing code and its data files.
 
-    Why a digest: a parser fix must re-parse stored records even when nobody bumped the number;
-    the knowledge files (extraction's business) are left out, so editing them re-extracts only.
+    Why a digest: a parser fix must re-parse stored records even when nobody bumped the number.
+    The data files counted are those the parsing code names (``outlets.yaml``, ...), so editing a
+    knowledge file (extraction's business) re-extracts without re-parsing.
     """
     pkg = Path(__file__).resolve().parents[1]
     try:
@@ -137,14 +141,16 @@ def parser_version() -> str:
         declared = str(getattr(parse, "PARSER_VERSION", "0"))
     except ImportError:
         declared = "none"
-    try:
-        from summitwatch.knowledge import KNOWLEDGE_FILES
-    except ImportError:
-        KNOWLEDGE_FILES = ()  # noqa: N806
     mine = {"walk.py", "dedupe.py"}
-    files = [p for d in ("sources", "articles") for p in (pkg / d).glob("*.py") if p.name not in mine]
-    files += [p for p in (pkg / "data").glob("*.yaml") if p.name not in KNOWLEDGE_FILES]
-    return f"{declared}+{_code_digest(files)}"
+    code = [p for d in ("sources", "articles") for p in (pkg / d).glob("*.py") if p.name not in mine]
+    named: set[str] = set()
+    for p in code:
+        try:
+            named.update(re.findall(r"[A-Za-z0-9_-]+\.yaml", p.read_text(encoding="utf-8")))
+        except OSError:
+            continue
+    data = [pkg / "data" / n for n in sorted(named) if (pkg / "data" / n).exists()]
+    return f"{declared}+{_code_digest(code + data)}"
 
 
 @dataclass(frozen=True)
@@ -434,6 +440,7 @@ class _Writer:
         t = r.task
         raw = t.raw
         self.s.files += 1
+        self.s.parsed += 1
         old = self.sources.get(raw.source)
         if r.quarantined is not None:
             self.s.quarantined[r.quarantined.reason] += 1

@@ -152,8 +152,6 @@ _FIGURE = re.compile(
     re.S,
 )
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
-_CJK_END = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]$")
-_CJK_START = re.compile(r"^[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
 def markdown_to_parts(body: str, parts: Parts | None = None) -> Parts:
@@ -260,17 +258,24 @@ def _join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: hard breaks stay line breaks, soft wraps join (no space in CJK)."""
     if len(lines) == 1:
         return lines[0]
-    out = lines[0].rstrip("\\").rstrip() if _HARD_BREAK.search(lines[0]) else lines[0]
-    prev_hard = bool(_HARD_BREAK.search(lines[0]))
-    for line in lines[1:]:
-        nxt = line.strip()
-        if prev_hard:
-            out += "\n" + nxt.rstrip("\\").rstrip()
-        elif _CJK_END.search(out) or _CJK_START.search(nxt):
-            out += nxt
-        else:
-            out += " " + nxt
-        prev_hard = bool(_HARD_BREAK.search(line))
-        if prev_hard:
-            out = out.rstrip("\\").rstrip()
-    return out
+    pieces: list[str] = []
+    prev_hard = False
+    prev_last = ""
+    for i, line in enumerate(lines):
+        hard = _HARD_BREAK.search(line) is not None
+        text = line.rstrip("\\").rstrip() if hard else line
+        if i:
+            text = text.strip()
+            if prev_hard:
+                pieces.append("\n")
+            elif not (_is_cjk(prev_last) or _is_cjk(text[:1])):
+                pieces.append(" ")
+        pieces.append(text)
+        if text:
+            prev_last = text[-1]
+        prev_hard = hard
+    return "".join(pieces)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f")

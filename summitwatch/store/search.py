@@ -38,7 +38,7 @@ import opencc
 import rjieba
 
 #: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
-INDEX_VERSION = "bigram-t2s-2"
+INDEX_VERSION = "bigram-t2s-3"
 #: BM25 weights of the FTS columns (title, body): a hit in the title counts more.
 _WEIGHTS = (4.0, 1.0)
 _REBUILD_STALE_FRACTION = 0.25
@@ -66,6 +66,11 @@ _DDL = (
 
 
 # --------------------------------------------------------------------------- normalisation
+def _is_cjk(run: str) -> bool:
+    """True for a run of CJK ideographs (runs are homogeneous: all CJK or all letters/digits)."""
+    return "\u3400" <= run[0] <= "\ufaff"
+
+
 def _fold(word: str) -> str:
     """An ASCII/full-width word in its index form: NFKC (full-width to ASCII) and lower case."""
     return word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).lower()
@@ -73,17 +78,17 @@ def _fold(word: str) -> str:
 
 def normalize(text: str) -> str:
     """Fold a string the way the index does: Traditional->Simplified, words lower case and half-width."""
-    return _RUN.sub(lambda m: _fold(m.group()) if m.group()[0] < "\u3400" else m.group(), _T2S.convert(text))
+    return _RUN.sub(lambda m: m.group() if _is_cjk(m.group()) else _fold(m.group()), _T2S.convert(text))
 
 
 def _runs(text: str) -> list[str]:
     """The normalised runs of ``text``: CJK runs (Simplified) and folded ASCII words."""
-    return [r if r[0] >= "\u3400" else _fold(r) for r in _RUN.findall(_T2S.convert(text))]
+    return [r if _is_cjk(r) else _fold(r) for r in _RUN.findall(_T2S.convert(text))]
 
 
 def _run_tokens(run: str) -> list[str]:
     """Tokens of one run: an ASCII word as is, a CJK run as its bigrams (a lone character as itself)."""
-    if run[0] < "\u3400" or len(run) == 1:
+    if not _is_cjk(run) or len(run) == 1:
         return [run]
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -109,7 +114,7 @@ class ParsedQuery:
 
 def _phrase(tokens: Sequence[str]) -> str:
     """An FTS5 phrase; a single CJK character becomes a prefix query (it is the start of bigrams)."""
-    if len(tokens) == 1 and len(tokens[0]) == 1 and tokens[0] >= "\u3400":
+    if len(tokens) == 1 and len(tokens[0]) == 1 and _is_cjk(tokens[0]):
         return f'"{tokens[0]}" *'
     return '"' + " ".join(tokens) + '"'
 
@@ -120,7 +125,7 @@ def _words(run: str) -> list[str]:
     rjieba cuts 拜登台湾 into 拜登|台湾 (two conditions, AND-ed) but 拜习会 into 拜习|会; gluing
     the lone 会 back keeps the unknown word 拜习会 one exact phrase.
     """
-    if run[0] < "\u3400" or len(run) <= 2:
+    if not _is_cjk(run) or len(run) <= 2:
         return [run]
     pieces: list[str] = []
     for w in rjieba.cut(run):

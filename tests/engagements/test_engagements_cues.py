@@ -108,3 +108,13 @@ def test_stated_day_beats_a_bare_weekday(kn: Any) -> None:
     e = _one(kn, "香港時間上周五（10日）早上，即美國周四晚上，中美官方證實了國家主席習近平跟美國總統特朗普通了一次電話。",
              published="2017-02-13T00:00:00+08:00")
     assert e.date == "2017-02-10" and e.status == "held"
+
+
+def test_calls_told_apart_by_listed_days(kn: Any) -> None:
+    engs = extract_article(make_article(
+        "這是拜登繼今年2月11日農曆新年及台灣時間9月10日後，第三度與習近平通話。",
+        published="2021-10-06T00:00:00+08:00"), kn).engagements
+    dated = sorted(e.date for e in engs if e.date)
+    assert dated == ["2021-02-11", "2021-09-10"]
+    assert all(e.modality == "phone" and e.us == ("Joe Biden",) for e in engs)
+    assert any(e.date is None for e in engs)  # the third call itself has no stated day
