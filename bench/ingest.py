@@ -104,8 +104,10 @@ def main() -> None:
             rows.append(_spawn("full", args, Path(tmp) / "full.db"))
         db_mb = db.stat().st_size / 1e6
     for r in rows:
-        line = f"{r['phase']:>9}: wall {r['wall_s']:6.1f} s  cpu {r['cpu_s']:6.1f} s  " \
-               f"peak {r['peak_mb_self']:6.0f} MB main + {r['peak_mb_child']:5.0f} MB largest worker"
+        line = (
+            f"{r['phase']:>9}: wall {r['wall_s']:6.1f} s  cpu {r['cpu_s']:6.1f} s  "
+            f"peak {r['peak_mb_self']:6.0f} MB main + {r['peak_mb_child']:5.0f} MB largest worker"
+        )
         if r["phase"] == "read":
             line += f"  ({r['members']:,} members, {int(r['bytes']) / 1e6:.0f} MB expanded)"
         else:

@@ -119,7 +119,9 @@ def outlet_by_name(name: str | None) -> Outlet | None:
         if any(key == n.lower() for n in names):
             return o
     for o in outlets():  # "DW 中文 | 德國之聲", "新浪新闻_新浪网": a name inside a longer site title
-        if any(len(n) >= 2 and n.lower() in key for n in (o.name, *o.aliases) if not n.isascii() or len(n) > 3):
+        if any(
+            len(n) >= 2 and n.lower() in key for n in (o.name, *o.aliases) if not n.isascii() or len(n) > 3
+        ):
             return o
     return None
 

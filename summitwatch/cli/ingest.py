@@ -66,7 +66,11 @@ def print_summary(summary, console: Console, title: str = "ingest") -> None:  # 
     if s.extract_note:
         t.add_row("extraction", escape(s.extract_note.splitlines()[0][:100]))
     else:
-        t.add_row("extracted", f"{s.extracted:,}" + (f" ({s.extract_errors} errors)" if s.extract_errors else ""))
+        t.add_row(
+            "extracted", f"{s.extracted:,}" + (f" ({s.extract_errors} errors)" if s.extract_errors else "")
+        )
+    if s.timeline_entries is not None:
+        t.add_row("timeline entries", f"{s.timeline_entries:,}")
     t.add_row("elapsed", f"{s.elapsed:.1f} s")
     t.add_row("articles/s", f"{s.articles_per_s:,.0f}")
     console.print(t)
@@ -97,7 +101,13 @@ def _finish_run(summary, as_json: bool, title: str) -> None:  # noqa: ANN001
 @_PROGRESS
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 def ingest(
-    paths: tuple[str, ...], db_path: str, fmt: str | None, workers: int, no_extract: bool, progress: bool, as_json: bool
+    paths: tuple[str, ...],
+    db_path: str,
+    fmt: str | None,
+    workers: int,
+    no_extract: bool,
+    progress: bool,
+    as_json: bool,
 ) -> None:
     """Ingest files, directories, .tar/.tar.gz/.zip archives into the store.
 
@@ -106,7 +116,9 @@ def ingest(
     """
     from summitwatch.run.local import ingest as run_ingest
 
-    summary = run_ingest(list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract)
+    summary = run_ingest(
+        list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract
+    )
     _finish_run(summary, as_json, "ingest")
 
 
@@ -240,8 +252,12 @@ def show(db_path: str, ref: str, as_json: bool) -> None:
     meta = [
         ("id", a.id),
         ("outlet", " / ".join(x for x in (a.outlet, a.outlet_en) if x)),
-        ("published", a.published + (f" (mirror stamp {a.published_alt})" if a.published_alt else "")
-         if a.published else None),
+        (
+            "published",
+            a.published + (f" (mirror stamp {a.published_alt})" if a.published_alt else "")
+            if a.published
+            else None,
+        ),
         ("author", a.author),
         ("category", a.category),
         ("tags", ", ".join(a.tags) or None),
@@ -283,7 +299,9 @@ def show(db_path: str, ref: str, as_json: bool) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="One JSON object (files, sources, articles, quarantined, ...).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object (files, sources, articles, quarantined, ...)."
+)
 def stats(db_path: str, as_json: bool) -> None:
     """Counts of the store: files, sources, articles, quarantined, with breakdowns."""
     from summitwatch.store.stats import corpus_stats

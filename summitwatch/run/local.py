@@ -62,6 +62,7 @@ class RunSummary:
     extracted: int = 0
     extract_errors: int = 0
     extract_note: str = ""  # why extraction was skipped, when it was
+    timeline_entries: int | None = None  # entries after the rebuild, when this run rebuilt it
     failed: str = ""  # set when the run itself failed
     elapsed: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
@@ -106,6 +107,7 @@ class RunSummary:
             "extracted": self.extracted,
             "extract_errors": self.extract_errors,
             "extract_note": self.extract_note,
+            "timeline_entries": self.timeline_entries,
             "failed": self.failed,
             "elapsed_s": round(self.elapsed, 2),
             "articles_per_s": round(self.articles_per_s, 1),
@@ -277,7 +279,9 @@ def _run_inline(fn: Callable[[Any], Any], chunks: Iterable[Any]) -> Iterator[Any
         yield fn(chunk)
 
 
-def _run_pool(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], chunks: Iterable[Any], inflight: int) -> Iterator[Any]:
+def _run_pool(
+    pool: ProcessPoolExecutor, fn: Callable[[Any], Any], chunks: Iterable[Any], inflight: int
+) -> Iterator[Any]:
     """Ordered map with at most ``inflight`` chunks submitted: bounded memory, unlike Pool.imap."""
     pending: deque[Future[Any]] = deque()
     for chunk in chunks:
@@ -535,11 +539,20 @@ def _hint(raw: RawDoc, fmt: str | None) -> RawDoc:
 
 
 def _walk(paths: Sequence[str | Path], fmt: str | None) -> Iterator[tuple[str, RawDoc | Quarantined]]:
+    """Records of every PATH. Two PATHs holding the same relative name (``a/x.md`` and ``b/x.md``
+    given as ``a b``) would collide on ``source``: the later one is then named after its PATH
+    (``b/x.md``) so that both are kept and counted."""
     from summitwatch.sources.walk import iter_records
 
+    seen: dict[str, str] = {}
     for p in paths:
+        inp = str(p)
         for rec in iter_records(Path(p)):
-            yield str(p), (rec if isinstance(rec, Quarantined) else _hint(rec, fmt))
+            first = seen.setdefault(rec.source, inp)
+            if first != inp:
+                rec = replace(rec, source=f"{Path(p).name}/{rec.source}")
+                seen.setdefault(rec.source, inp)
+            yield inp, (rec if isinstance(rec, Quarantined) else _hint(rec, fmt))
 
 
 def _make_pool(workers: int, extractor: Extractor | None, pv: str, run_id: int) -> ProcessPoolExecutor | None:
@@ -667,7 +680,9 @@ def _dedupe(conn: Any, writer: _Writer, everything: bool = False) -> None:
 
 
 def _count_duplicates(conn: Any, summary: RunSummary) -> None:
-    summary.duplicates = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+    summary.duplicates = conn.execute(
+        "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"
+    ).fetchone()[0]
     summary.duplicate_groups = conn.execute(
         "SELECT count(DISTINCT duplicate_of) FROM articles WHERE duplicate_of IS NOT NULL"
     ).fetchone()[0]
@@ -693,6 +708,27 @@ def _finish(
     _extract_pending(conn, writer, workers=workers, everything=extract_all, progress=progress)
     summary.timings["extract_pending"] = time.monotonic() - t
     _count_duplicates(conn, summary)
+    if summary.extracted or summary.orphans_removed:
+        t = time.monotonic()
+        progress.update(0, "timeline")
+        _rebuild_timeline(conn, summary)
+        summary.timings["timeline"] = time.monotonic() - t
+
+
+def _rebuild_timeline(conn: Any, summary: RunSummary) -> None:
+    """Re-merge the timeline when this run changed per-article records, so it is never stale."""
+    try:
+        from summitwatch.store.timeline import rebuild_timeline
+    except ImportError:
+        return
+    try:
+        summary.timeline_entries = rebuild_timeline(conn)
+        conn.commit()
+    except Exception as exc:  # the articles and records are stored; say why the timeline is not
+        conn.rollback()
+        summary.extract_note = (summary.extract_note + "; " if summary.extract_note else "") + (
+            f"timeline not rebuilt ({_short_exc(exc)}); run `summitwatch build-timeline`"
+        )
 
 
 def _run(
@@ -723,7 +759,13 @@ def _run(
         )
         summary.timings["records"] = time.monotonic() - t
         _finish(
-            conn, writer, summary, workers=workers, extract_all=extract_all, dedupe_all=dedupe_all, progress=bar
+            conn,
+            writer,
+            summary,
+            workers=workers,
+            extract_all=extract_all,
+            dedupe_all=dedupe_all,
+            progress=bar,
         )
     except KeyboardInterrupt:
         summary.failed = "interrupted"
@@ -773,7 +815,16 @@ def ingest(
         for input, rec in _walk(paths, fmt):
             yield input, rec, None
 
-    return _run("ingesting", db_path, inputs, records, workers=workers, progress=progress, extract=extract, force=False)
+    return _run(
+        "ingesting",
+        db_path,
+        inputs,
+        records,
+        workers=workers,
+        progress=progress,
+        extract=extract,
+        force=False,
+    )
 
 
 def _stored_records(conn: Any) -> Iterator[tuple[str, RawDoc | Quarantined, str | None]]:
@@ -797,7 +848,9 @@ def _stored_records(conn: Any) -> Iterator[tuple[str, RawDoc | Quarantined, str 
                 yield input or "", RawDoc(source, dz.decompress(raw), hint, m), raw_hash
 
 
-def reparse(db_path: str | Path, *, workers: int = 2, progress: bool = True, extract: bool = True) -> RunSummary:
+def reparse(
+    db_path: str | Path, *, workers: int = 2, progress: bool = True, extract: bool = True
+) -> RunSummary:
     """Re-parse every stored raw record (no original files needed), e.g. after a parser fix."""
     storedb.connect(db_path, create=False).close()
     return _run(
@@ -806,7 +859,9 @@ def reparse(db_path: str | Path, *, workers: int = 2, progress: bool = True, ext
     )  # fmt: skip
 
 
-def extract(db_path: str | Path, *, workers: int = 2, progress: bool = True, everything: bool = False) -> RunSummary:
+def extract(
+    db_path: str | Path, *, workers: int = 2, progress: bool = True, everything: bool = False
+) -> RunSummary:
     """Run extraction on articles without a current extraction (``everything``: on all)."""
     storedb.connect(db_path, create=False).close()
 

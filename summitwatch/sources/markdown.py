@@ -278,4 +278,6 @@ def _join_lines(lines: list[str]) -> str:
 
 
 def _is_cjk(ch: str) -> bool:
-    return bool(ch) and ("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f")
+    return bool(ch) and (
+        "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+    )

@@ -105,7 +105,9 @@ def _iter_tar(
                 count += 1
                 src = _join(prefix, name)
                 if count > MAX_MEMBERS:
-                    yield Quarantined(archive_src, "archive-bomb", f"more than {MAX_MEMBERS} members; rest skipped")
+                    yield Quarantined(
+                        archive_src, "archive-bomb", f"more than {MAX_MEMBERS} members; rest skipped"
+                    )
                     return
                 if _unsafe_member(m.name):
                     yield Quarantined(src, "unsafe-path", f"member name {m.name!r} escapes the archive")
@@ -119,16 +121,24 @@ def _iter_tar(
                     continue
                 expanded += m.size
                 if expanded > MAX_EXPANDED_BYTES:
-                    yield Quarantined(src, "archive-bomb", f"archive expands beyond {MAX_EXPANDED_BYTES} bytes; rest skipped")
+                    yield Quarantined(
+                        src,
+                        "archive-bomb",
+                        f"archive expands beyond {MAX_EXPANDED_BYTES} bytes; rest skipped",
+                    )
                     return
                 fh = tf.extractfile(m)
                 data = fh.read() if fh is not None else b""
                 yield from _leaf_or_nested(src, data, depth)
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
         # corrupt data mid-stream: what was read stays; the archive itself is quarantined
-        yield Quarantined(archive_src, "corrupt-archive", f"after {count} members: {type(exc).__name__}: {exc}")
+        yield Quarantined(
+            archive_src, "corrupt-archive", f"after {count} members: {type(exc).__name__}: {exc}"
+        )
     except Exception as exc:  # zlib.error, lzma.LZMAError, ... depend on the compression
-        yield Quarantined(archive_src, "corrupt-archive", f"after {count} members: {type(exc).__name__}: {exc}")
+        yield Quarantined(
+            archive_src, "corrupt-archive", f"after {count} members: {type(exc).__name__}: {exc}"
+        )
 
 
 def _zip_is_link(info: zipfile.ZipInfo) -> bool:
@@ -139,7 +149,9 @@ def _zip_is_link(info: zipfile.ZipInfo) -> bool:
     return ftype not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
-def _iter_zip(fileobj: io.IOBase | Path, prefix: str, archive_src: str, depth: int) -> Iterator[RawDoc | Quarantined]:
+def _iter_zip(
+    fileobj: io.IOBase | Path, prefix: str, archive_src: str, depth: int
+) -> Iterator[RawDoc | Quarantined]:
     """Read a zip in place (central directory, then each member with size and ratio caps)."""
     try:
         zf = zipfile.ZipFile(fileobj)  # type: ignore[arg-type]
@@ -306,7 +318,9 @@ def _load_splitter() -> Callable[[RawDoc], list[RawDoc] | None] | None:
     return split_record
 
 
-def split_leaf(raw: RawDoc, splitter: Callable[[RawDoc], list[RawDoc] | None] | None) -> Iterator[RawDoc | Quarantined]:
+def split_leaf(
+    raw: RawDoc, splitter: Callable[[RawDoc], list[RawDoc] | None] | None
+) -> Iterator[RawDoc | Quarantined]:
     """Children of a feed/WARC leaf, or the leaf itself; a failing split quarantines the leaf."""
     if splitter is None:
         yield raw

@@ -110,9 +110,13 @@ def get_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
     return [found[i] for i in ids if i in found]
 
 
-def iter_articles(conn: sqlite3.Connection, ids: Iterable[str] | None = None, batch: int = 500) -> Iterator[Article]:
+def iter_articles(
+    conn: sqlite3.Connection, ids: Iterable[str] | None = None, batch: int = 500
+) -> Iterator[Article]:
     """Every article (or those of ``ids``) as records, fetched in batches to bound memory."""
-    all_ids = list(ids) if ids is not None else [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+    all_ids = (
+        list(ids) if ids is not None else [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+    )
     for i in range(0, len(all_ids), batch):
         yield from get_articles(conn, all_ids[i : i + batch])
 
@@ -127,7 +131,9 @@ def sources_of(conn: sqlite3.Connection, article_id: str) -> list[str]:
 
 def duplicates_of(conn: sqlite3.Connection, article_id: str) -> list[str]:
     """Ids that point to ``article_id`` as their near-duplicate representative."""
-    return [r[0] for r in conn.execute("SELECT id FROM articles WHERE duplicate_of=? ORDER BY id", (article_id,))]
+    return [
+        r[0] for r in conn.execute("SELECT id FROM articles WHERE duplicate_of=? ORDER BY id", (article_id,))
+    ]
 
 
 _DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -199,7 +205,9 @@ def resolve_ref(conn: sqlite3.Connection, ref: str) -> str | None:
     row = conn.execute("SELECT id FROM articles WHERE id=?", (ref,)).fetchone()
     if row:
         return row[0]
-    row = conn.execute("SELECT article_id FROM sources WHERE source=? AND article_id IS NOT NULL", (ref,)).fetchone()
+    row = conn.execute(
+        "SELECT article_id FROM sources WHERE source=? AND article_id IS NOT NULL", (ref,)
+    ).fetchone()
     if row:
         return row[0]
     # a source path given with a leading ./ or as a suffix (dir/member)

@@ -65,6 +65,9 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"database schema version {version} is newer than this summitwatch ({SCHEMA_VERSION})"
         )
     if version == SCHEMA_VERSION:
+        # replay (CREATE ... IF NOT EXISTS, cheap): tables or indexes added to schema.sql without
+        # a version bump (a new area's table) then appear in files created before them
+        conn.executescript(schema_sql())
         return version
     with conn:
         if version >= 1:

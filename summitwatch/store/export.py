@@ -249,7 +249,9 @@ def _extractions(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, dict
         if r["article_id"] in out:
             e = _engagement_dict(r)
             out[r["article_id"]]["engagements"].append({k: e[k] for k in _SPEC_FIELDS})
-    for r in conn.execute(f"SELECT * FROM quotes WHERE article_id IN ({marks}) ORDER BY article_id, seq", ids):
+    for r in conn.execute(
+        f"SELECT * FROM quotes WHERE article_id IN ({marks}) ORDER BY article_id, seq", ids
+    ):
         if r["article_id"] in out:
             out[r["article_id"]]["quotes"].append(
                 {
@@ -316,13 +318,16 @@ def article_records(conn: sqlite3.Connection, *, batch: int = 500) -> Iterator[d
         ext = _extractions(conn, sorted({r["id"] for r in rows}))
         for r in rows:
             a = article_from_row(r)
-            d = a.to_dict()
+            # JSON columns are taken as stored (already plain dicts): no dataclass round trip
+            d = {
+                k: r[k] for k in r.keys() if k not in ("leaf", "blocks", "figures", "links", "tags", "flags")
+            }
             d["source"] = r["leaf"]
             d["tags"] = list(a.tags)
             d["flags"] = list(a.flags)
-            d["blocks"] = [{"kind": b.kind, "text": b.text} for b in a.blocks]
-            d["figures"] = [dict(f) for f in d["figures"]]
-            d["links"] = [dict(x) for x in d["links"]]
+            d["blocks"] = json.loads(r["blocks"] or "[]")
+            d["figures"] = json.loads(r["figures"] or "[]")
+            d["links"] = json.loads(r["links"] or "[]")
             d["text"] = a.text
             d["duplicate_of"] = r["duplicate_of"]
             d["sources"] = all_sources.get(a.id, [])

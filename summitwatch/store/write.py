@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,9 +97,10 @@ def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[A
         _json(list(a.tags)),
         a.language,
         a.script,
-        _json([asdict(b) for b in a.blocks]),
-        _json([asdict(f) for f in a.figures]),
-        _json([asdict(x) for x in a.links]),
+        # plain dicts by hand: dataclasses.asdict deep-copies and costs ~0.5 ms per article
+        _json([{"kind": b.kind, "text": b.text} for b in a.blocks]),
+        _json([{"src": f.src, "caption": f.caption, "archived_src": f.archived_src} for f in a.figures]),
+        _json([{"text": x.text, "url": x.url, "archived_url": x.archived_url} for x in a.links]),
         _json(list(a.flags)),
         run_id,
         title_key,
@@ -191,9 +191,7 @@ def upsert_quarantine(
 
 def touch_sources(conn: sqlite3.Connection, sources: Iterable[str], run_id: int) -> None:
     """Mark unchanged sources as seen by this run."""
-    conn.executemany(
-        "UPDATE sources SET last_seen_run=? WHERE source=?", ((run_id, s) for s in sources)
-    )
+    conn.executemany("UPDATE sources SET last_seen_run=? WHERE source=?", ((run_id, s) for s in sources))
 
 
 def write_extraction(
@@ -274,4 +272,6 @@ def delete_orphan_articles(conn: sqlite3.Connection) -> int:
 
 def set_duplicates(conn: sqlite3.Connection, assignments: Iterable[tuple[str, str | None]]) -> None:
     """Set ``duplicate_of`` per article id (None: representative or alone)."""
-    conn.executemany("UPDATE articles SET duplicate_of=? WHERE id=?", ((rep, aid) for aid, rep in assignments))
+    conn.executemany(
+        "UPDATE articles SET duplicate_of=? WHERE id=?", ((rep, aid) for aid, rep in assignments)
+    )

@@ -24,7 +24,9 @@ def _paragraphs(body: str) -> list[str]:
 
 
 def test_title_key_normalises() -> None:
-    assert title_key("【七一立法會案】11人被控暴動　8月20日再訊") == title_key("【七一立法會案】 11人被控暴動 8月20日再訊！")
+    assert title_key("【七一立法會案】11人被控暴動　8月20日再訊") == title_key(
+        "【七一立法會案】 11人被控暴動 8月20日再訊！"
+    )
     assert title_key("Ｔｅｓｔ  ＴＩＴＬＥ") == "testtitle"
     assert title_key("") is None and title_key("短") is None
 

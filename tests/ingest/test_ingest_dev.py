@@ -28,10 +28,14 @@ def _conn(db: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 
 
-def test_every_member_accounted_for(dev_db: Path, dev_summary: RunSummary, pytestconfig: pytest.Config) -> None:
+def test_every_member_accounted_for(
+    dev_db: Path, dev_summary: RunSummary, pytestconfig: pytest.Config
+) -> None:
     with _conn(dev_db) as conn:
         stored = conn.execute("SELECT count(*) FROM sources WHERE input=?", (str(TARBALL),)).fetchone()[0]
-        quarantined = conn.execute("SELECT count(*) FROM quarantine WHERE input=?", (str(TARBALL),)).fetchone()[0]
+        quarantined = conn.execute(
+            "SELECT count(*) FROM quarantine WHERE input=?", (str(TARBALL),)
+        ).fetchone()[0]
         reasons = conn.execute(
             "SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC"
         ).fetchall()
@@ -93,7 +97,19 @@ def test_stats_json(dev_db: Path) -> None:
 
 def test_articles_filter_on_dev(dev_db: Path) -> None:
     out = CliRunner().invoke(
-        main, ["articles", "--db", str(dev_db), "--outlet", "眾新聞", "--since", "2021-01-01", "--limit", "5", "--json"]
+        main,
+        [
+            "articles",
+            "--db",
+            str(dev_db),
+            "--outlet",
+            "眾新聞",
+            "--since",
+            "2021-01-01",
+            "--limit",
+            "5",
+            "--json",
+        ],
     )
     rows = [json.loads(line) for line in out.output.splitlines()]
     assert len(rows) == 5 and all(r["published"] >= "2021-01-01" for r in rows)
@@ -102,7 +118,9 @@ def test_articles_filter_on_dev(dev_db: Path) -> None:
 def test_reingest_changes_nothing(dev_db: Path) -> None:
     with _conn(dev_db) as conn:
         before = corpus_stats(conn)
-        digest = conn.execute("SELECT group_concat(id || content_hash, '') FROM articles ORDER BY id").fetchone()[0]
+        digest = conn.execute(
+            "SELECT group_concat(id || content_hash, '') FROM articles ORDER BY id"
+        ).fetchone()[0]
     again = ingest([SEEDS, TARBALL], dev_db, workers=2, progress=False)
     assert not again.failed
     assert (again.articles_new, again.articles_updated) == (0, 0)
@@ -110,8 +128,11 @@ def test_reingest_changes_nothing(dev_db: Path) -> None:
     assert again.files == before["files"]
     with _conn(dev_db) as conn:
         after = corpus_stats(conn)
-        assert conn.execute(
-            "SELECT group_concat(id || content_hash, '') FROM articles ORDER BY id"
-        ).fetchone()[0] == digest
+        assert (
+            conn.execute("SELECT group_concat(id || content_hash, '') FROM articles ORDER BY id").fetchone()[
+                0
+            ]
+            == digest
+        )
     for k in ("files", "sources", "articles", "quarantined", "duplicates", "duplicate_groups"):
         assert after[k] == before[k], k

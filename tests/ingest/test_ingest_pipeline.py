@@ -68,12 +68,17 @@ def hostile_dir(tmp_path: Path) -> tuple[Path, int]:
     (d / "gb18030.md").write_bytes(seed2.encode("gb18030"))
     (d / "utf16.md").write_bytes(seed0.encode("utf-16"))  # with BOM
     (d / "truncated-front-matter.md").write_text('---\ntitle: "中美', encoding="utf-8")
-    (d / "invalid-yaml.md").write_text("---\ntitle: [unclosed\ndate: : :\n---\n\n正文一段。\n", encoding="utf-8")
+    (d / "invalid-yaml.md").write_text(
+        "---\ntitle: [unclosed\ndate: : :\n---\n\n正文一段。\n", encoding="utf-8"
+    )
     (d / "big-50mb.md").write_bytes(b"---\ntitle: big\n---\n\n" + "中".encode() * (50 * 1024 * 1024 // 3))
     depth = 5000
     (d / "nested.html").write_text(
-        "<html><head><title>深層</title></head><body>" + "<div>" * depth + "<p>美中會談。</p>"
-        + "</div>" * depth + "</body></html>",
+        "<html><head><title>深層</title></head><body>"
+        + "<div>" * depth
+        + "<p>美中會談。</p>"
+        + "</div>" * depth
+        + "</body></html>",
         encoding="utf-8",
     )
     (d / "garbage.txt").write_bytes(bytes(range(128, 256)) * 50)
@@ -101,8 +106,12 @@ def test_hostile_directory_every_file_accounted(hostile_dir: tuple[Path, int], t
     with sqlite3.connect(db) as conn:
         reasons = dict(conn.execute("SELECT source, reason FROM quarantine"))
         stored = {r[0] for r in conn.execute("SELECT source FROM sources")}
-        titles = {r[0]: r[1] for r in conn.execute(
-            "SELECT s.source, a.title FROM sources s JOIN articles a ON a.id = s.article_id")}
+        titles = {
+            r[0]: r[1]
+            for r in conn.execute(
+                "SELECT s.source, a.title FROM sources s JOIN articles a ON a.id = s.article_id"
+            )
+        }
     print("quarantined:", reasons)
     assert reasons["binary.bin"] == "binary"
     assert reasons["empty.md"] == "empty"
@@ -150,11 +159,16 @@ def test_reingest_changes_nothing_and_changed_file_updates(tmp_path: Path, seed_
     assert (again.articles_new, again.articles_updated, again.articles_unchanged) == (0, 0, 5)
     assert again.sources_unchanged == 5 and again.sources_new == again.sources_changed == 0
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT id, content_hash, updated_run FROM articles ORDER BY id").fetchall() == before
+        assert (
+            conn.execute("SELECT id, content_hash, updated_run FROM articles ORDER BY id").fetchall()
+            == before
+        )
 
     target = d / SEED0.name
     text = target.read_text(encoding="utf-8")
-    first_para = next(p for p in text.split("\n\n")[1:] if len(p) > 40 and not p.startswith(("!", "#", "---")))
+    first_para = next(
+        p for p in text.split("\n\n")[1:] if len(p) > 40 and not p.startswith(("!", "#", "---"))
+    )
     target.write_text(text.replace(first_para, first_para + "（本段已更新）"), encoding="utf-8")
     changed = ingest([d], db, workers=0, progress=False)
     assert (changed.articles_new, changed.articles_updated, changed.articles_unchanged) == (0, 1, 4)
@@ -239,3 +253,16 @@ def test_format_override_is_recorded_as_hint(tmp_path: Path) -> None:
     ingest([SEED0], db, workers=0, progress=False, extract=False, fmt="yaml-markdown")
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT hint FROM sources").fetchone()[0] == "yaml-markdown"
+
+
+def test_same_name_under_two_paths_kept_apart(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    shutil.copy(SEED0, a / "x.md")
+    shutil.copy(SEED2, b / "x.md")
+    db = tmp_path / "x.db"
+    s = ingest([a, b], db, workers=0, progress=False, extract=False)
+    assert s.files == s.stored == 2
+    with sqlite3.connect(db) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT source FROM sources")) == ["b/x.md", "x.md"]

@@ -18,7 +18,9 @@ from summitwatch.store.export import ARTICLE_SCHEMA, write_records
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
 def test_export_articles_reads_back(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"articles.{fmt}"
-    res = CliRunner().invoke(main, ["export", "articles", "--db", str(seeds_db), "--format", fmt, "-o", str(out)])
+    res = CliRunner().invoke(
+        main, ["export", "articles", "--db", str(seeds_db), "--format", fmt, "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
     if fmt == "jsonl":
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -50,7 +52,17 @@ def test_export_articles_carries_extraction(seeds_db: Path, tmp_path: Path) -> N
     assert all(isinstance(r["engagements"], list) for r in rows)
     for r in rows:
         for e in r["engagements"]:
-            assert set(e) == {"us", "cn", "modality", "date", "date_end", "location", "status", "focus", "evidence"}
+            assert set(e) == {
+                "us",
+                "cn",
+                "modality",
+                "date",
+                "date_end",
+                "location",
+                "status",
+                "focus",
+                "evidence",
+            }
 
 
 @pytest.mark.parametrize("what", ["engagements", "quotes", "mentions"])

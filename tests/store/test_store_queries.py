@@ -57,7 +57,10 @@ def test_list_filters(conn: sqlite3.Connection) -> None:
     hk = list_articles(conn, outlet="眾新聞")
     assert len(hk) == 3 and all(r.outlet == "眾新聞" for r in hk)
     assert len(list_articles(conn, outlet="Citizen News")) == 3
-    assert [r.site_article_no for r in list_articles(conn, outlet="眾新聞", since="2021-03-01")] == ["47751", "39492"]
+    assert [r.site_article_no for r in list_articles(conn, outlet="眾新聞", since="2021-03-01")] == [
+        "47751",
+        "39492",
+    ]
     assert len(list_articles(conn, until="2021")) == 4
     assert len(list_articles(conn, limit=2)) == 2
     with pytest.raises(ValueError):

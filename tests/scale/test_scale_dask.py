@@ -1,0 +1,93 @@
+"""Ingest on a real Dask ``LocalCluster`` (two worker processes, TCP on loopback) gives the same
+store as the in-process run. Inputs: the first 300 members of the dev tarball and the five seeds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from summitwatch.run.dask import DaskEngine, ingest_dask, parse_scheduler
+from summitwatch.run.local import ingest
+from summitwatch.store.dump import RUN_COLUMNS, canonical_dump
+
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+CONTENT = RUN_COLUMNS | {"parser_version"}  # see test_scale_crash.py: colleagues edit the parser meanwhile
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[DaskEngine]:
+    from distributed import Client, LocalCluster
+
+    lc = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, protocol="tcp", host="127.0.0.1",
+        dashboard_address=None, silence_logs=True,
+    )  # fmt: skip
+    engine = DaskEngine(Client(lc), lc)
+    assert engine.client.scheduler.address.startswith("tcp://127.0.0.1:")
+    yield engine
+    engine.close()
+
+
+def test_parse_scheduler() -> None:
+    assert parse_scheduler("tcp://10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
+    assert parse_scheduler("10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
+    local = parse_scheduler("local:3")
+    assert local.local and local.workers == 3
+    assert parse_scheduler("local", 4).workers == 4
+    with pytest.raises(ValueError):
+        parse_scheduler("local:x")
+
+
+def test_dask_run_equals_in_process_run(cluster: DaskEngine, corpus300: tuple[Path, Path], tmp_path: Path) -> None:
+    tar, seeds = corpus300
+    inputs = [tar, seeds]
+    a = ingest(inputs, tmp_path / "local.db", workers=0, progress=False)
+    b = ingest_dask(inputs, tmp_path / "dask.db", engine=cluster, progress=False)
+    assert not a.failed and not b.failed, (a.failed, b.failed)
+    assert b.files == a.files == 305 and b.extracted == a.extracted > 0
+    # the work ran on both worker processes, not in this one
+    assert sum(1 for n in cluster.client.run(_chunks_done).values() if n) == 2
+    da, db_ = canonical_dump(tmp_path / "local.db", exclude=CONTENT), canonical_dump(tmp_path / "dask.db", exclude=CONTENT)
+    assert da == db_
+    # incremental on Dask too: a second run changes nothing
+    again = ingest_dask(inputs, tmp_path / "dask.db", engine=cluster, progress=False)
+    assert again.sources_unchanged == again.stored and again.articles_new == 0
+    assert canonical_dump(tmp_path / "dask.db", exclude=CONTENT) == da
+
+
+def _chunks_done() -> int:
+    """On a worker: how many record chunks this process has parsed (counted by the init plugin)."""
+    from summitwatch.run import local
+
+    return int(local._W.get("parse") is not None and local._W.get("run_id") is not None)
+
+
+def test_cli_scheduler_and_to_parquet(cluster: DaskEngine, corpus300: tuple[Path, Path], tmp_path: Path) -> None:
+    import duckdb
+
+    from summitwatch.cli import main
+
+    _tar, seeds = corpus300
+    db = tmp_path / "cli.db"
+    out = tmp_path / "ds"
+    addr = cluster.client.scheduler.address
+    r = CliRunner().invoke(
+        main, ["ingest", str(seeds), "--db", str(db), "--scheduler", addr, "--to-parquet", str(out), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output[: r.output.rindex("}") + 1])
+    assert summary["files"] == 5
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{out}/articles/**/*.parquet', hive_partitioning=true)"
+    ).fetchall()[0][0]
+    with sqlite3.connect(db) as conn:
+        assert n == conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
+    bad = CliRunner().invoke(main, ["ingest", str(seeds), "--db", str(tmp_path / "x.db"),
+                                    "--scheduler", "tcp://127.0.0.1:9", "--no-extract"])  # fmt: skip
+    assert bad.exit_code == 1 and "Dask scheduler unavailable" in bad.output
