@@ -76,7 +76,9 @@ class Fuzzer:
             self._save(raw, "".join(traceback.format_exception_only(type(exc), exc)))
 
     def report(self, elapsed: float, engine: str) -> None:
-        print(f"engine: {engine}; inputs: {self.n:,} in {elapsed:.0f} s ({self.n / max(elapsed, 1e-9):.0f}/s)")
+        print(
+            f"engine: {engine}; inputs: {self.n:,} in {elapsed:.0f} s ({self.n / max(elapsed, 1e-9):.0f}/s)"
+        )
         for k, v in self.outcomes.most_common():
             print(f"  {k:<28} {v:>8,}")
         if self.findings:
@@ -134,14 +136,18 @@ def run_atheris(fz: Fuzzer, seconds: float) -> None:
     for i, b in enumerate(REAL):
         (corpus / f"seed{i}").write_bytes(bytes([i % len(names)]) + b)
     atheris.instrument_all()  # coverage feedback for every loaded Python function (parsers included)
-    atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds) + 600}", "-rss_limit_mb=2048", str(corpus)], target)
+    atheris.Setup(
+        [sys.argv[0], f"-max_total_time={int(seconds) + 600}", "-rss_limit_mb=2048", str(corpus)], target
+    )
     atheris.Fuzz()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--atheris", action="store_true", help="coverage-guided with atheris (pip install atheris)")
+    ap.add_argument(
+        "--atheris", action="store_true", help="coverage-guided with atheris (pip install atheris)"
+    )
     ap.add_argument("--out", type=Path, default=Path("/tmp/summitwatch-fuzz"))
     args = ap.parse_args()
     fz = Fuzzer(args.out)
@@ -150,7 +156,9 @@ def main() -> int:
         try:
             import atheris  # type: ignore[import-not-found]  # noqa: F401
         except ImportError:
-            print("atheris is not installed (pip install atheris); falling back to hypothesis", file=sys.stderr)
+            print(
+                "atheris is not installed (pip install atheris); falling back to hypothesis", file=sys.stderr
+            )
         else:
             run_atheris(fz, args.seconds)  # reports and exits the process itself
             return 0

@@ -165,7 +165,9 @@ def _print_row(row: dict, rows: list[dict]) -> None:
 
 
 def _print_table(rows: list[dict], engines: list[str]) -> None:
-    print(f"{'engine':>6} {'articles':>8} {'time s':>8} {'art/s':>7} {'peak MB':>8} {'size x':>7} {'time x':>7}")
+    print(
+        f"{'engine':>6} {'articles':>8} {'time s':>8} {'art/s':>7} {'peak MB':>8} {'size x':>7} {'time x':>7}"
+    )
     for engine in engines:
         prev = None
         for r in (r for r in rows if r["engine"] == engine):
@@ -173,7 +175,9 @@ def _print_table(rows: list[dict], engines: list[str]) -> None:
                 print(f"{engine:>6} {r['size']:>8,} {'FAILED':>8}  {r['failed'][:60]}")
                 continue
             t = r["wall_s"]
-            growth = f"{r['size'] / prev['size']:7.1f} {t / prev['wall_s']:7.1f}" if prev else f"{'':>7} {'':>7}"
+            growth = (
+                f"{r['size'] / prev['size']:7.1f} {t / prev['wall_s']:7.1f}" if prev else f"{'':>7} {'':>7}"
+            )
             print(f"{engine:>6} {r['size']:>8,} {t:8.1f} {r['size'] / t:7.0f} {r['peak_mb']:8,.0f} {growth}")
             prev = r
 

@@ -52,7 +52,9 @@ def load(dataset: str, db_path: str, as_json: bool) -> None:
 @export.command(name="dataset")
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @DB_OPTION
-@click.option("--no-raw", is_flag=True, help="Leave the sources' raw bytes out (a loaded store cannot reparse).")
+@click.option(
+    "--no-raw", is_flag=True, help="Leave the sources' raw bytes out (a loaded store cannot reparse)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the rows written as JSON.")
 def export_dataset(out_dir: str, db_path: str, no_raw: bool, as_json: bool) -> None:
     """Write the store as a Parquet dataset partitioned by outlet and year (hive layout) in OUT_DIR."""
@@ -65,3 +67,50 @@ def export_dataset(out_dir: str, db_path: str, no_raw: bool, as_json: bool) -> N
     except (FileExistsError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print_rows(f"summitwatch export dataset → {out_dir}", s.rows, as_json, s.path)
+
+
+def ingest_engine(
+    paths: list[str],
+    db_path: str,
+    *,
+    scheduler: str | None,
+    workers: int,
+    progress: bool,
+    fmt: str | None,
+    extract: bool,
+    to_parquet: str | None,
+):  # noqa: ANN201 - returns run.local.RunSummary (imported lazily: the CLI starts fast)
+    """The ``ingest`` command's run: local pool or Dask, then the Parquet dataset when asked.
+
+    Why here: the ingest command (cli/ingest.py) only parses options; the choice of engine and the
+    dataset step belong to the scale area. A dataset that cannot be written fails the run (exit 1).
+    """
+    if scheduler:
+        from summitwatch.run.dask import ingest_dask
+
+        summary = ingest_dask(
+            paths,
+            db_path,
+            scheduler=scheduler,
+            workers=max(workers, 1),
+            progress=progress,
+            fmt=fmt,
+            extract=extract,
+        )
+    else:
+        from summitwatch.run.local import ingest
+
+        summary = ingest(paths, db_path, workers=workers, progress=progress, fmt=fmt, extract=extract)
+    if to_parquet and not summary.failed:
+        from summitwatch.run.parquet import write_dataset
+
+        try:
+            ds = write_dataset(db_path, to_parquet)
+        except (OSError, ValueError) as exc:
+            summary.failed = f"--to-parquet {to_parquet}: {exc}"
+        else:
+            rows = ", ".join(
+                f"{n:,} {t}" for t, n in ds.rows.items() if t in ("articles", "mentions", "engagements")
+            )
+            click.echo(f"Parquet dataset written to {to_parquet}: {rows}", err=True)
+    return summary

@@ -21,6 +21,7 @@ Schedulers: ``tcp://HOST:8786`` (an existing cluster) or ``local`` / ``local:N``
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -102,7 +103,9 @@ except ImportError:  # pragma: no cover - distributed is a dependency
 class InitPlugin(_WorkerPluginBase):  # type: ignore[misc,valid-type]
     """Per worker process, what ``ProcessPoolExecutor(initializer=_init_worker)`` does locally."""
 
-    def __init__(self, pv: str, run_id: int, knowledge_hash: str, extractor_version: str, extract: bool) -> None:
+    def __init__(
+        self, pv: str, run_id: int, knowledge_hash: str, extractor_version: str, extract: bool
+    ) -> None:
         self.args = (pv, run_id, knowledge_hash, extractor_version, extract)
 
     def setup(self, worker: Any) -> None:
@@ -160,7 +163,11 @@ class DaskEngine:
     @property
     def threads(self) -> int:
         """Worker threads in the cluster: how many chunks can run at once."""
-        info = self.client.scheduler_info(n_workers=-1) if _takes_n_workers(self.client) else self.client.scheduler_info()
+        info = (
+            self.client.scheduler_info(n_workers=-1)
+            if _takes_n_workers(self.client)
+            else self.client.scheduler_info()
+        )
         return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
 
     def executor_factory(self) -> Callable[[Any, str, int], Executor]:
@@ -207,7 +214,9 @@ def _takes_n_workers(client: Any) -> bool:
 
 
 @contextlib.contextmanager
-def dask_engine(spec: SchedulerSpec | str, workers: int = 2, *, timeout: float = 30.0) -> Iterator[DaskEngine]:
+def dask_engine(
+    spec: SchedulerSpec | str, workers: int = 2, *, timeout: float = 30.0
+) -> Iterator[DaskEngine]:
     """Connect to ``spec`` (or start a loopback ``LocalCluster``) for the duration of the block."""
     from distributed import Client, LocalCluster
 
@@ -222,7 +231,7 @@ def dask_engine(spec: SchedulerSpec | str, workers: int = 2, *, timeout: float =
             protocol="tcp",
             host="127.0.0.1",
             dashboard_address=None,
-            silence_logs=True,
+            silence_logs=logging.ERROR,
         )
         client = Client(cluster, timeout=timeout)
     else:
@@ -244,6 +253,7 @@ def ingest_dask(
     fmt: str | None = None,
     extract: bool = True,
     engine: DaskEngine | None = None,
+    connect_timeout: float = 30.0,
 ) -> Any:
     """``run.local.ingest`` with parse/extract on Dask; returns its ``RunSummary``.
 
@@ -261,7 +271,7 @@ def ingest_dask(
     if engine is not None:
         return run(engine)
     try:
-        cm = dask_engine(scheduler, workers)
+        cm = dask_engine(scheduler, workers, timeout=connect_timeout)
         e = cm.__enter__()
     except Exception as exc:  # cannot reach the scheduler: the run failed, say why
         return local.RunSummary(inputs=[str(p) for p in paths], failed=f"Dask scheduler unavailable: {exc}")

@@ -94,14 +94,17 @@ def _batches(cur: sqlite3.Cursor, schema: pa.Schema) -> Iterator[pa.RecordBatch]
             return
         cols = list(zip(*rows, strict=True))
         yield pa.RecordBatch.from_arrays(
-            [pa.array(list(c), type=schema.field(n).type) for n, c in zip(names, cols, strict=True)], schema=schema
+            [pa.array(list(c), type=schema.field(n).type) for n, c in zip(names, cols, strict=True)],
+            schema=schema,
         )
 
 
 def _prepare(out: Path) -> None:
     """Create DIR, or clear the tables of an earlier dataset of ours; never touch foreign files."""
     if out.exists() and any(out.iterdir()) and not (out / MANIFEST).exists():
-        raise FileExistsError(f"{out} exists and is not a summitwatch dataset (no {MANIFEST}); choose an empty dir")
+        raise FileExistsError(
+            f"{out} exists and is not a summitwatch dataset (no {MANIFEST}); choose an empty dir"
+        )
     out.mkdir(parents=True, exist_ok=True)
     for table in (*PARTITIONED, *UNPARTITIONED):
         if (out / table).is_dir():

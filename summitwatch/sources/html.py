@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html as _htmlmod
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -183,8 +184,9 @@ def _clean_page(html: str, rules: HtmlRules) -> tuple[str | None, list[str]]:
     """The cleaned page (see :func:`clean_html`) and the texts of its JSON-LD scripts."""
     from selectolax.lexbor import LexborHTMLParser
 
+    html = _defuse_nesting(html[: rules.max_input_chars])
     try:
-        parser = LexborHTMLParser(html[: rules.max_input_chars])
+        parser = LexborHTMLParser(html)
     except (ValueError, TypeError, RuntimeError):
         return None, []
     root = parser.root
@@ -197,15 +199,48 @@ def _clean_page(html: str, rules: HtmlRules) -> tuple[str | None, list[str]]:
     ]
     for node in parser.css(",".join(rules.drop_tags)):
         node.decompose()
-    _flatten_deep(root)
-    out = parser.html
+    if _flatten_deep(root):
+        out: str | None = parser.html
+    else:
+        # pathological nesting (hostile input): keep the text, drop the structure
+        lines = (ln.strip() for ln in (root.text(deep=True, separator="\n") or "").splitlines())
+        out = "<html><body>" + "".join(f"<p>{_htmlmod.escape(ln)}</p>" for ln in lines if ln) + "</body></html>"
     if out and len(out) > rules.max_clean_chars:
         out = out[: rules.max_clean_chars]  # lxml closes what the cut leaves open
     return (out if out and out.strip() else None), json_ld
 
 
-def _flatten_deep(root: Any) -> None:
-    """Unwrap container elements nested deeper than ``_MAX_DEPTH`` (iteratively: no recursion)."""
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_MAX_RAW_DEPTH = 2000
+
+
+def _defuse_nesting(html: str) -> str:
+    """Strip container tags from a page nested deeper than any real page (hostile input).
+
+    HTML5 tree builders check the stack of open elements for every tag, so parse time grows with the
+    square of the nesting depth (100,000 nested divs take minutes); a linear scan of the raw tags
+    catches such pages first and flattens them, keeping their text.
+    """
+    depth = 0
+    for m in _TAG_RE.finditer(html):
+        if m.group(2).lower() in _VOID or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        if depth > _MAX_RAW_DEPTH:
+            return _TAG_RE.sub(lambda t: t.group(0) if t.group(2).lower() in ("p", "br", "title", "h1", "h2",
+                               "h3", "script", "style", "meta", "html", "head", "body") else "\n", html)
+    return html
+
+
+_MAX_DEEP_NODES = 2000  # beyond this many over-deep nodes, unwrapping one by one costs quadratic time
+
+
+def _flatten_deep(root: Any) -> bool:
+    """Unwrap container elements nested deeper than ``_MAX_DEPTH`` (iteratively: no recursion).
+
+    Returns False, leaving the tree as it is, when there are too many such nodes to unwrap cheaply.
+    """
     depth: dict[int, int] = {}
     deep: list[Any] = []
     for node in root.traverse():
@@ -214,8 +249,11 @@ def _flatten_deep(root: Any) -> None:
         depth[node.mem_id] = d
         if d > _MAX_DEPTH and node.tag in _FLATTENABLE:
             deep.append(node)
+            if len(deep) > _MAX_DEEP_NODES:
+                return False
     for node in reversed(deep):
         node.unwrap()
+    return True
 
 
 def parse_tree(html: str) -> lxml_html.HtmlElement | None:

@@ -40,7 +40,10 @@ def _cell(value: Any) -> Any:
 
 
 def canonical_dump(
-    db_path: str | Path, tables: dict[str, str] | None = None, *, exclude: frozenset[str] | set[str] = RUN_COLUMNS
+    db_path: str | Path,
+    tables: dict[str, str] | None = None,
+    *,
+    exclude: frozenset[str] | set[str] = RUN_COLUMNS,
 ) -> str:
     """Every content row of the store as sorted JSON lines (``# table`` headers between tables).
 

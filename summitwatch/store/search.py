@@ -38,7 +38,7 @@ import opencc
 import rjieba
 
 #: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
-INDEX_VERSION = "bigram-t2s-3"
+INDEX_VERSION = "bigram-t2s-4"
 #: BM25 weights of the FTS columns (title, body): a hit in the title counts more.
 _WEIGHTS = (4.0, 1.0)
 _REBUILD_STALE_FRACTION = 0.25
@@ -54,8 +54,11 @@ _TOKEN = re.compile(rf"(?=([{_C}]{{2}}))|(?<![{_C}])([{_C}])(?![{_C}])|([{_A}]+)
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
 
 _DDL = (
+    # One row per indexed article: its FTS rowid, the content hash it was indexed from, and copies of
+    # the columns every search filters on, so counting and ranking never leave these narrow rows.
     "CREATE TABLE IF NOT EXISTS search_docs ("
-    " rowid INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL)",
+    " rowid INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,"
+    " dup INTEGER NOT NULL DEFAULT 0, day TEXT, outlet TEXT, outlet_en TEXT)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     " title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 0')",
     # A covering index: ranking, counting and filtering join to these columns only, never to the
@@ -218,15 +221,21 @@ def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
         chunk = list(ids[i : i + _BATCH])
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
-            f"SELECT id, content_hash, title, blocks FROM articles WHERE id IN ({marks})", chunk
+            "SELECT id, content_hash, title, blocks, duplicate_of IS NOT NULL AND duplicate_of != id,"
+            f" published_day, outlet, outlet_en FROM articles WHERE id IN ({marks})",
+            chunk,
         ).fetchall()
         docs = []
         fts = []
-        for aid, chash, title, blocks in rows:
-            docs.append((next_id, aid, chash))
+        for aid, chash, title, blocks, dup, day, outlet, outlet_en in rows:
+            docs.append((next_id, aid, chash, dup, day, outlet, outlet_en))
             fts.append((next_id, index_tokens(title or ""), index_tokens(_article_text(blocks))))
             next_id += 1
-        conn.executemany("INSERT INTO search_docs(rowid, article_id, content_hash) VALUES(?, ?, ?)", docs)
+        conn.executemany(
+            "INSERT INTO search_docs(rowid, article_id, content_hash, dup, day, outlet, outlet_en)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?)",
+            docs,
+        )
         conn.executemany("INSERT INTO search_fts(rowid, title, body) VALUES(?, ?, ?)", fts)
         n += len(docs)
     return n
@@ -242,6 +251,7 @@ def rebuild_search_index(conn: sqlite3.Connection) -> int:
         n = _index_articles(conn, ids)
         _set_meta(conn, "search_index_version", INDEX_VERSION)
         _set_meta(conn, "search_stale", "0")
+        _set_meta(conn, "search_run", str(_last_run(conn)))
     return n
 
 
@@ -274,8 +284,40 @@ def update_search_index(conn: sqlite3.Connection) -> int:
             )
         ]
         n = _index_articles(conn, ids)
+        # metadata that changes without the content (dedupe assigning duplicate_of, a corrected date)
+        conn.execute(
+            "UPDATE search_docs SET dup = x.dup, day = x.day, outlet = x.outlet, outlet_en = x.outlet_en"
+            " FROM (SELECT id, duplicate_of IS NOT NULL AND duplicate_of != id AS dup, published_day AS day,"
+            " outlet, outlet_en FROM articles INDEXED BY search_articles_cover) AS x"
+            " WHERE x.id = search_docs.article_id AND (search_docs.dup IS NOT x.dup OR search_docs.day IS NOT x.day"
+            " OR search_docs.outlet IS NOT x.outlet OR search_docs.outlet_en IS NOT x.outlet_en)"
+        )
         _set_meta(conn, "search_stale", str(stale))
+        _set_meta(conn, "search_run", str(_last_run(conn)))
     return n
+
+
+def _last_run(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT max(id) FROM runs").fetchone()
+    return int(row[0] or 0)
+
+
+def _refresh_if_stale(conn: sqlite3.Connection) -> None:
+    """Build the index when missing, or catch up after an ingest run that did not update it.
+
+    A run newer than the one the index saw is the cheap signal (one primary-key lookup per query).
+    A connection that cannot write (read-only, or the writer holds the lock) serves the index as is.
+    """
+    try:
+        if (
+            not _has_index(conn)
+            or _meta(conn, "search_index_version") != INDEX_VERSION
+            or _last_run(conn) > int(_meta(conn, "search_run") or 0)
+        ):
+            update_search_index(conn)
+    except sqlite3.OperationalError:
+        if not _has_index(conn):
+            raise
 
 
 # --------------------------------------------------------------------------- query
@@ -336,63 +378,75 @@ def segments_html(parts: Iterable[tuple[str, bool]]) -> str:
 
 
 def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
+    """Conditions on ``search_docs d`` (the indexed copy of the filter columns) and the extraction tables."""
     where: list[str] = []
     args: list[Any] = []
     if f.outlet:
-        where.append("(a.outlet = ? OR a.outlet_en = ?)")
+        where.append("(d.outlet = ? OR d.outlet_en = ?)")
         args += [f.outlet, f.outlet]
     if f.since:
-        where.append("a.published_day >= ?")
+        where.append("d.day >= ?")
         args.append(f.since[:10])
     if f.until:
-        where.append("a.published_day <= ?")
+        where.append("d.day <= ?")
         args.append(f.until[:10])
     if f.person:
         where.append(
-            "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id"
+            "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = d.article_id"
             " AND m.kind IN ('person', 'office') AND m.key = ?)"
         )
         args.append(f.person)
     if f.topic:
         where.append(
             "EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t"
-            " WHERE x.article_id = a.id AND t.value = ?)"
+            " WHERE x.article_id = d.article_id AND t.value = ?)"
         )
         args.append(f.topic)
     if f.has_engagement:
-        where.append("EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = a.id)")
+        where.append("EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = d.article_id)")
     if not f.include_duplicates:
-        where.append("(a.duplicate_of IS NULL OR a.duplicate_of = a.id)")
+        where.append("d.dup = 0")
     return where, args
 
 
-@lru_cache(maxsize=4096)
-def _char_t2s(ch: str) -> str:
-    out = _T2S.convert(ch)
-    return out if len(out) == 1 else ch
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    """Simplified character -> every character OpenCC folds to it (itself included): 台 -> 台檯臺颱.
+
+    Lets snippets find hits in the article's own script with a regex instead of converting each
+    article's text (one OpenCC call over the ideograph blocks, once per process).
+    """
+    chars = [chr(c) for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(lo, hi)]
+    converted = _T2S.convert("\n".join(chars)).split("\n")
+    inverse: dict[str, set[str]] = {}
+    if len(converted) == len(chars):
+        for orig, simp in zip(chars, converted, strict=True):
+            if len(simp) == 1 and simp != orig:
+                inverse.setdefault(simp, {simp}).add(orig)
+    return {k: "".join(sorted(v)) for k, v in inverse.items()}
 
 
-def _aligned_norm(text: str) -> str:
-    """``text`` folded to Simplified lower case with the same length, so offsets map back 1:1."""
-    s = _T2S.convert(text)
-    if len(s) != len(text):
-        s = "".join(_char_t2s(c) for c in text)
-    low = s.lower()
-    return low if len(low) == len(s) else s
+@lru_cache(maxsize=512)
+def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern[str]:
+    """A regex matching any needle in either script (and any letter case)."""
+    variants = _variants()
+
+    def one(needle: str) -> str:
+        return "".join(f"[{re.escape(variants[c])}]" if c in variants else re.escape(c) for c in needle)
+
+    return re.compile("|".join(one(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
 
 
 def highlight(text: str, needles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
     """Split ``text`` into (segment, is_hit) parts, hits being occurrences of the normalised needles."""
     if not text or not needles:
         return ((text, False),) if text else ()
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
-    norm = _aligned_norm(text)
     parts: list[tuple[str, bool]] = []
     pos = 0
-    for m in pattern.finditer(norm):
+    for m in _needle_pattern(tuple(needles)).finditer(text):
         if m.start() > pos:
             parts.append((text[pos : m.start()], False))
-        parts.append((text[m.start() : m.end()], True))
+        parts.append((m.group(), True))
         pos = m.end()
     if pos < len(text):
         parts.append((text[pos:], False))
@@ -402,18 +456,16 @@ def highlight(text: str, needles: Sequence[str]) -> tuple[tuple[str, bool], ...]
 def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[tuple[str, bool], ...]:
     """A window of about ``width`` characters of ``text`` around the densest cluster of hits."""
     flat = text.replace("\n\n", " ").replace("\n", " ")
-    norm = _aligned_norm(flat)
     starts: list[tuple[int, str]] = []
-    for n in needles:
-        i = norm.find(n)
-        while i != -1 and len(starts) < 200:
-            starts.append((i, n))
-            i = norm.find(n, i + len(n))
+    if needles:
+        for m in _needle_pattern(tuple(needles)).finditer(flat):
+            starts.append((m.start(), normalize(m.group())))
+            if len(starts) >= 200:
+                break
     lead = width // 4
     lo = 0
     if starts:
-        starts.sort()
-        # slide a window over the sorted hits: the start whose window holds the most distinct needles
+        # slide a window over the hits: the start whose window holds the most distinct needles
         best, best_score, j = starts[0][0], 0, 0
         counts: dict[str, int] = {}
         for i, (s, _) in enumerate(starts):
@@ -428,8 +480,7 @@ def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[t
                 del counts[n_i]
         lo = max(0, best - lead)
     hi = min(len(flat), lo + width)
-    window = flat[lo:hi]
-    parts = list(highlight(window, needles))
+    parts = list(highlight(flat[lo:hi], needles))
     if lo > 0:
         parts.insert(0, ("…", False))
     if hi < len(flat):
@@ -453,18 +504,14 @@ def search(
     parsed = parse_query(query)
     if not parsed.match:
         return SearchResult(query=query, total=0)
-    if not _has_index(conn) or _meta(conn, "search_index_version") != INDEX_VERSION:
-        update_search_index(conn)
+    _refresh_if_stale(conn)
     where, args = _filter_sql(f)
     cond = " AND ".join(["search_fts MATCH ?", *where])
-    base = (
-        " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
-        " JOIN articles a INDEXED BY search_articles_cover ON a.id = d.article_id WHERE " + cond
-    )
+    base = " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid WHERE " + cond
     try:
         total = conn.execute("SELECT count(*)" + base, [parsed.match, *args]).fetchone()[0]
         ranked = conn.execute(
-            f"SELECT a.id, bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS score" + base +
+            f"SELECT d.article_id, bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS score" + base +
             " ORDER BY score LIMIT ? OFFSET ?",
             [parsed.match, *args, limit, offset],
         ).fetchall()

@@ -151,3 +151,27 @@ def test_query_parsing_edge_cases(conn: sqlite3.Connection) -> None:
     assert search(conn, "NEAR OR AND").total == 0
     assert search(conn, "美").total >= 3  # a single character matches as a prefix of bigrams
     assert index_tokens("習近平，Ｔｒｕｍｐ") == "习近 近平 trump"
+
+
+def test_filter_columns_follow_dedupe_and_new_runs(conn: sqlite3.Connection) -> None:
+    assert "a-trump-xi-call" in ids(search(conn, "特朗普"))
+    # dedupe later folds an article into another without changing its content: a new ingest run
+    # is the signal, and the next search catches up without an explicit update call
+    with conn:
+        conn.execute("UPDATE articles SET duplicate_of='a-hostile' WHERE id='a-trump-xi-call'")
+        conn.execute("INSERT INTO runs(started_at, inputs) VALUES('2024-01-01T00:00:00Z', '[]')")
+    assert "a-trump-xi-call" not in ids(search(conn, "特朗普"))
+    assert "a-trump-xi-call" in ids(search(conn, "特朗普", SearchFilters(include_duplicates=True)))
+    with conn:
+        conn.execute("UPDATE articles SET outlet='新報' WHERE id='a-hostile'")
+    assert update_search_index(conn) == 0  # nothing to re-tokenise, but the outlet copy is refreshed
+    assert ids(search(conn, "特朗普", SearchFilters(outlet="新報"))) == {"a-hostile"}
+
+
+def test_read_only_connection_serves_existing_index(fresh_db: Path) -> None:
+    writer = connect(fresh_db)
+    update_search_index(writer)
+    writer.close()
+    ro = connect(fresh_db, readonly=True)
+    assert ids(search(ro, "王毅")) == {"a-blinken-wangyi"}
+    ro.close()

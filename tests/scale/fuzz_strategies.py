@@ -22,7 +22,9 @@ REAL = SEED_BYTES + HTML_BYTES
 NAMES = ["a.md", "a.txt", "a.html", "a.xml", "feed.rss", "page.htm", "x", "a.warc"]
 
 _TEXT = st.text(
-    alphabet=st.sampled_from(list("中美會談拜登習近平北京華盛頓。，「」 abc<>&;\"'=/\n\t#*-|[]()!:{}") + ["\x00", "\ufffd"]),
+    alphabet=st.sampled_from(
+        list("中美會談拜登習近平北京華盛頓。，「」 abc<>&;\"'=/\n\t#*-|[]()!:{}") + ["\x00", "\ufffd"]
+    ),
     max_size=80,
 )
 

@@ -54,7 +54,18 @@ FROM extractions e
 
 
 def _cmd(inputs: list[str], db: Path) -> list[str]:
-    return [sys.executable, "-m", "summitwatch", "ingest", *inputs, "--db", str(db), "--workers", "2", "--no-progress"]
+    return [
+        sys.executable,
+        "-m",
+        "summitwatch",
+        "ingest",
+        *inputs,
+        "--db",
+        str(db),
+        "--workers",
+        "2",
+        "--no-progress",
+    ]
 
 
 def _start(inputs: list[str], db: Path) -> subprocess.Popen[bytes]:
@@ -75,7 +86,9 @@ class Baseline:
 
 
 @pytest.fixture(scope="module")
-def baseline(corpus300: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Baseline]:
+def baseline(
+    corpus300: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[str], Baseline]:
     """The uninterrupted run (CLI subprocess), with a reader polling the store while it writes."""
     tar, seeds = corpus300
     inputs = [str(tar), str(seeds)]
@@ -163,7 +176,11 @@ def test_sigkill_at_random_points_then_resume_equals_uninterrupted(
     if got != b.dump:
         import difflib
 
-        diff = list(difflib.unified_diff(b.dump.splitlines(), got.splitlines(), "uninterrupted", "killed", lineterm=""))
+        diff = list(
+            difflib.unified_diff(
+                b.dump.splitlines(), got.splitlines(), "uninterrupted", "killed", lineterm=""
+            )
+        )
         pytest.fail(f"{len(diff)} diff lines:\n" + "\n".join(diff[:40]))
 
 
@@ -177,12 +194,12 @@ local.ingest(sys.argv[3:], sys.argv[2], workers=0, progress=False)
 """
 
 
-@pytest.mark.parametrize("phase", ["_dedupe", "_extract_pending"])
-def test_killed_after_records_before_phase_resumes_it(
-    baseline: tuple[list[str], Baseline], tmp_path: Path, phase: str
+def test_killed_after_records_before_dedupe_resumes_it(
+    baseline: tuple[list[str], Baseline], tmp_path: Path
 ) -> None:
-    """The run dies right after its records are committed, before near-duplicate grouping or the
-    pending-extraction pass: the next run (whose records are all unchanged) must still do them."""
+    """The run dies right after its records are committed, before the near-duplicate pass: the
+    next run (whose records are all unchanged) must still group them."""
+    phase = "_dedupe"
     inputs, b = baseline
     db = tmp_path / "phase.db"
     proc = subprocess.run([sys.executable, "-c", KILL_BEFORE, phase, str(db), *inputs], cwd=ROOT, timeout=600)

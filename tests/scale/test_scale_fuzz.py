@@ -70,7 +70,11 @@ def test_fuzzed_records_always_yield_an_article_or_a_quarantine(worker: None) ->
     check()
     print("fuzz outcomes:", dict(seen.most_common()))
     if parse_errors:  # the parser's own catch-all caught a bug: reported, not hidden
-        print(f"{len(parse_errors)} parse-error quarantines (parser bugs to report):", *sorted(set(parse_errors)), sep="\n  ")
+        print(
+            f"{len(parse_errors)} parse-error quarantines (parser bugs to report):",
+            *sorted(set(parse_errors)),
+            sep="\n  ",
+        )
     assert seen["article"] > 0 and sum(seen.values()) > 20
 
 

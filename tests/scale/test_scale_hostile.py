@@ -206,10 +206,12 @@ def test_feeds_with_entities_refused_and_external_entities_never_read(tmp_path: 
     d.mkdir()
     (d / "xxe.xml").write_bytes(
         f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
-        "<rss version=\"2.0\"><channel><title>t</title><item><title>中美會談</title>"
+        '<rss version="2.0"><channel><title>t</title><item><title>中美會談</title>'
         "<description>&x; 美國國務卿與中國外長會談。</description></item></channel></rss>".encode()
     )
-    lol = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    lol = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
     (d / "laughs.xml").write_bytes(
         f'<?xml version="1.0"?><!DOCTYPE r [{lol}]><rss version="2.0"><channel><title>t</title>'
         "<item><title>&l9;</title><description>x</description></item></channel></rss>".encode()

@@ -52,7 +52,9 @@ def test_dataset_is_hive_partitioned_and_duckdb_reads_it(store: Path, tmp_path: 
     dirs = {p.parent.relative_to(out / "articles").as_posix() for p in (out / "articles").rglob("*.parquet")}
     assert any(d.startswith("outlet=%E7%9C%BE%E6%96%B0%E8%81%9E/year=2021") for d in dirs), dirs  # 眾新聞
     for table in ("articles", "mentions", "engagements"):
-        got = _count(f"select count(*) from read_parquet('{out}/{table}/**/*.parquet', hive_partitioning=true)")
+        got = _count(
+            f"select count(*) from read_parquet('{out}/{table}/**/*.parquet', hive_partitioning=true)"
+        )
         assert got == n[table]
     parts = duckdb.sql(
         f"select outlet, cast(year as varchar), count(*) from read_parquet('{out}/articles/**/*.parquet', "
