@@ -31,7 +31,7 @@ from summitwatch.store.browse import (
 )
 from summitwatch.store.db import connect
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters, search
+from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 
 #: Sent with every response. No inline script or style, no third-party origin, no framing.
 CSP = (
@@ -174,10 +174,15 @@ def api_search(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
-    return search(conn, q, f, limit, offset).to_dict()
+    try:
+        return search(conn, q, f, limit, offset).to_dict()
+    except SearchIndexUnavailable as exc:
+        raise HTTPException(503, str(exc)) from exc
 
 
-@router.get("/stats", summary="Corpus counts: articles, sources, quarantine, engagements, per outlet and month")
+@router.get(
+    "/stats", summary="Corpus counts: articles, sources, quarantine, engagements, per outlet and month"
+)
 def api_stats(conn: Conn) -> dict[str, Any]:
     return corpus_stats(conn).to_dict()
 
@@ -197,7 +202,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.state.pool = ConnectionPool(db_path)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)

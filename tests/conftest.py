@@ -2,13 +2,15 @@
 
 - ``seeds_db``: the five seed articles (bundled in tests/fixtures/seeds), with extraction; fast.
 - ``dev_db``: the seeds plus the whole dev tarball (../shared/corpus/hkcnews-dev.tar.gz, 36,674
-  members), ingested with extraction ONCE per session; skipped when ../shared is absent. Tests
-  must treat both as read-only (copy them, or build a tmp store, to test writes).
+  members), ingested with extraction ONCE per session (~2 CPU-minutes; set
+  SUMMITWATCH_DEV_DB_NO_EXTRACT=1 to store articles only); skipped when ../shared is absent.
+  Tests must treat both as read-only (copy them, or build a tmp store, to test writes).
 - ``dev_summary`` / ``seeds_summary``: the RunSummary of those ingests.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,7 +52,8 @@ def dev_ingest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
     if not DEV_TARBALL.exists():
         pytest.skip("../shared/corpus/hkcnews-dev.tar.gz is absent")
     db = tmp_path_factory.mktemp("dev") / "dev.db"
-    summary = ingest([SHARED_SEEDS, DEV_TARBALL], db, workers=2, progress=False)
+    extract = not os.environ.get("SUMMITWATCH_DEV_DB_NO_EXTRACT")
+    summary = ingest([SHARED_SEEDS, DEV_TARBALL], db, workers=2, progress=False, extract=extract)
     assert not summary.failed, summary.failed
     yield db, summary
 

@@ -24,7 +24,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 @main.command("search")
 @click.argument("query")
 @DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help='Print {"total": N, "hits": [...]} (as GET /api/search).')
+@click.option(
+    "--json", "as_json", is_flag=True, help='Print {"total": N, "hits": [...]} (as GET /api/search).'
+)
 @click.option("--outlet", help="Only this outlet (Chinese or English name).")
 @click.option("--since", callback=_date, help="Published on or after (YYYY[-MM[-DD]]).")
 @click.option("--until", callback=_date, help="Published on or before (YYYY[-MM[-DD]]).")
@@ -53,15 +55,19 @@ def search_cmd(
     The first search on a database without a search index builds it (ingest keeps it current).
     """
     from summitwatch.store.db import StoreError, connect
-    from summitwatch.store.search import SearchFilters, search
+    from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 
     try:
         conn = connect(db_path, create=False)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     f = SearchFilters(outlet, since, until, person, topic, has_engagement, all_copies)
-    result = search(conn, query, f, limit=limit, offset=offset)
-    conn.close()
+    try:
+        result = search(conn, query, f, limit=limit, offset=offset)
+    except SearchIndexUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        conn.close()
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

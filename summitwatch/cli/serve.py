@@ -9,8 +9,12 @@ from summitwatch.cli.app import DB_OPTION, main
 
 @main.command("serve")
 @DB_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to bind. The default serves this machine only; 0.0.0.0 exposes it to the network.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind. The default serves this machine only; 0.0.0.0 exposes it to the network.",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve_cmd(db_path: str, host: str, port: int) -> None:
     """Serve the timeline, engagement, person, article, search and corpus pages plus /api (OpenAPI at /openapi.json)."""
@@ -18,11 +22,18 @@ def serve_cmd(db_path: str, host: str, port: int) -> None:
 
     from summitwatch.api import create_app
     from summitwatch.store.db import StoreError, connect
+    from summitwatch.store.search import update_search_index
 
     try:
-        connect(db_path, create=False).close()  # fail early, with a clear message, on a missing file
+        conn = connect(db_path, create=False)  # fail early, with a clear message, on a missing file
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    # bring the search index up to date before the first request rather than inside it
+    click.echo("updating the search index…")
+    n = update_search_index(conn)
+    conn.close()
+    if n:
+        click.echo(f"indexed {n} new or changed articles")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"summitwatch serving {db_path} at http://{shown}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")

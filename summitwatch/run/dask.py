@@ -31,6 +31,7 @@ from typing import Any
 __all__ = ["DaskEngine", "SchedulerSpec", "parse_scheduler", "dask_engine", "ingest_dask"]
 
 PLUGIN_NAME = "summitwatch-init"
+WAIT_FOR_WORKERS_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -185,13 +186,15 @@ class DaskEngine:
                 getattr(extractor, "version", "") if extract else "",
                 extract,
             )  # fmt: skip
+            try:  # a cluster just started (jobqueue, Kubernetes) may still be bringing workers up
+                self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_S)
+            except Exception as exc:  # TimeoutError, or a client that lost its scheduler
+                raise RuntimeError(f"the Dask cluster has no workers after {WAIT_FOR_WORKERS_S:g} s") from exc
             self.client.register_plugin(plugin, name=PLUGIN_NAME)
             errors = {addr: e for addr, e in self.client.run(_worker_check).items() if e}
             if errors:
                 addr, err = next(iter(errors.items()))
                 raise RuntimeError(f"Dask worker {addr} cannot run this ingest: {err}")
-            if not self.client.scheduler_info().get("workers"):
-                raise RuntimeError("the Dask cluster has no workers")
             return _ClientPool(self.client)
 
         return make

@@ -470,7 +470,7 @@ class _Writer:
                 size=len(raw.data), hint=raw.hint, meta=raw.meta_dict(), fmt=r.fmt,
                 article_id=r.article_id, parser_version=self.pv, run_id=self.run_id,
             )  # fmt: skip
-            self.conn.execute(write._ARTICLE_UPSERT, r.row)
+            write.upsert_article_row(self.conn, r.row)
             self.sources[raw.source] = (t.raw_hash, self.pv, r.article_id)
             self.qsources.pop(raw.source, None)
             self.by_hash[t.raw_hash] = (r.article_id, r.fmt)

@@ -382,7 +382,9 @@ class EngagementDetail:
         return d
 
 
-def evidence_context(text: str, evidence: str, start: int, end: int, margin: int = 160) -> EvidenceInContext | None:
+def evidence_context(
+    text: str, evidence: str, start: int, end: int, margin: int = 160
+) -> EvidenceInContext | None:
     """The evidence sentence with the rest of its paragraph (bounded) on either side.
 
     Uses the stored offsets when they point at the evidence, else looks the sentence up in the text.
@@ -410,7 +412,9 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
         return None
     entry = _entries(conn, rows)[0]
     members: list[MemberRecord] = []
-    topics: list[str] = list(entry.data.get("topics") or []) if isinstance(entry.data.get("topics"), list) else []
+    topics: list[str] = (
+        list(entry.data.get("topics") or []) if isinstance(entry.data.get("topics"), list) else []
+    )
     participants = set(entry.us) | set(entry.cn)
     quotes: list[dict[str, Any]] = []
     for r in _rows(
@@ -426,10 +430,20 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
         blocks = _json(r["a_blocks"], [])
         text = "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
         summary = ArticleSummary(
-            r["article_id"], r["a_source"] or "", r["a_title"] or "", r["a_published"], r["a_outlet"], r["a_url"]
+            r["article_id"],
+            r["a_source"] or "",
+            r["a_title"] or "",
+            r["a_published"],
+            r["a_outlet"],
+            r["a_url"],
         )
         members.append(
-            MemberRecord(summary, r["seq"], eng, evidence_context(text, eng.evidence, eng.evidence_start, eng.evidence_end))
+            MemberRecord(
+                summary,
+                r["seq"],
+                eng,
+                evidence_context(text, eng.evidence, eng.evidence_start, eng.evidence_end),
+            )
         )
         topics.extend(t for t in eng.topics if isinstance(t, str))
     article_ids = list(dict.fromkeys(m.article.id for m in members))
@@ -478,16 +492,26 @@ def timeline_facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
             if isinstance(r[0], str)
         }
     )
-    outlets = [
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT a.outlet FROM timeline_members tm JOIN articles a ON a.id = tm.article_id"
-            " WHERE a.outlet IS NOT NULL ORDER BY a.outlet"
-        )
-    ]
+    # CROSS JOIN keeps timeline_members the outer loop: the few member articles are looked up by id,
+    # instead of walking every article of an outlet index and reading its (wide) row
+    outlets = sorted(
+        {
+            r[0]
+            for r in conn.execute(
+                "SELECT a.outlet FROM timeline_members tm CROSS JOIN articles a ON a.id = tm.article_id"
+                " WHERE a.outlet IS NOT NULL"
+            )
+        }
+    )
     modalities = [r[0] for r in conn.execute("SELECT DISTINCT modality FROM timeline ORDER BY modality")]
     statuses = [r[0] for r in conn.execute("SELECT DISTINCT status FROM timeline ORDER BY status")]
-    return {"people": people, "topics": topics, "outlets": outlets, "modalities": modalities, "statuses": statuses}
+    return {
+        "people": people,
+        "topics": topics,
+        "outlets": outlets,
+        "modalities": modalities,
+        "statuses": statuses,
+    }
 
 
 # --------------------------------------------------------------------------- corpus
@@ -539,13 +563,17 @@ def corpus_stats(conn: sqlite3.Connection) -> CorpusStats:
             "SELECT substr(published_day, 1, 7), count(*) FROM articles WHERE published_day IS NOT NULL"
             " GROUP BY 1 ORDER BY 1"
         ),
-        quarantine_reasons=pairs("SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC, 1"),
+        quarantine_reasons=pairs(
+            "SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC, 1"
+        ),
         modalities=pairs("SELECT modality, count(*) FROM timeline GROUP BY modality ORDER BY 2 DESC"),
         extra={"undated_articles": one("SELECT count(*) FROM articles WHERE published_day IS NULL")},
     )
 
 
-def list_quarantine(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, reason: str | None = None) -> Page:
+def list_quarantine(
+    conn: sqlite3.Connection, limit: int = 200, offset: int = 0, reason: str | None = None
+) -> Page:
     """Quarantined records with their reasons (the corpus page's list)."""
     where, args = (" WHERE reason = ?", [reason]) if reason else ("", [])
     total = conn.execute(f"SELECT count(*) FROM quarantine{where}", args).fetchone()[0]

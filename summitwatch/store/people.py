@@ -88,7 +88,9 @@ def list_people(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, sid
     stats: dict[str, dict[str, Any]] = {}
 
     def slot(name: str) -> dict[str, Any]:
-        return stats.setdefault(name, {"side": None, "mentions": 0, "articles": 0, "engagements": 0, "quotes": 0})
+        return stats.setdefault(
+            name, {"side": None, "mentions": 0, "articles": 0, "engagements": 0, "quotes": 0}
+        )
 
     for key, s, n, arts in conn.execute(
         "SELECT key, max(side), count(*), count(DISTINCT article_id) FROM mentions"
@@ -97,7 +99,9 @@ def list_people(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, sid
         d = slot(key)
         d["side"], d["mentions"], d["articles"] = s, n, arts
     for col, s in (("us", "US"), ("cn", "PRC")):
-        for name, n in conn.execute(f"SELECT j.value, count(*) FROM timeline t, json_each(t.{col}) j GROUP BY 1"):
+        for name, n in conn.execute(
+            f"SELECT j.value, count(*) FROM timeline t, json_each(t.{col}) j GROUP BY 1"
+        ):
             if isinstance(name, str):
                 d = slot(name)
                 d["engagements"] += n

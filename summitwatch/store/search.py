@@ -24,6 +24,7 @@ on SQLite < 3.43 without the original text).
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import re
@@ -38,7 +39,7 @@ import opencc
 import rjieba
 
 #: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
-INDEX_VERSION = "bigram-t2s-4"
+INDEX_VERSION = "bigram-t2s-5"
 #: BM25 weights of the FTS columns (title, body): a hit in the title counts more.
 _WEIGHTS = (4.0, 1.0)
 _REBUILD_STALE_FRACTION = 0.25
@@ -59,7 +60,11 @@ _DDL = (
     "CREATE TABLE IF NOT EXISTS search_docs ("
     " rowid INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,"
     " dup INTEGER NOT NULL DEFAULT 0, day TEXT, outlet TEXT, outlet_en TEXT)",
+    # Representatives and unique articles; near-duplicate copies (43 % of the dev corpus) go to
+    # their own table, so default searches rank only what they show.
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    " title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_dup USING fts5("
     " title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 0')",
     # A covering index: ranking, counting and filtering join to these columns only, never to the
     # wide article rows (blocks JSON), and the incremental check reads ids and hashes from it.
@@ -189,6 +194,15 @@ def _article_text(blocks_json: str | None) -> str:
     return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
 
 
+def _version() -> str:
+    """The index version plus the OpenCC version: moving a row between tables deletes it by
+    re-tokenising the unchanged article, which is exact only with the same conversion tables."""
+    return f"{INDEX_VERSION}/opencc-{getattr(opencc, '__version__', '?')}"
+
+
+_TABLES = ("search_fts", "search_fts_dup")  # indexed by the ``dup`` flag
+
+
 def ensure_search_tables(conn: sqlite3.Connection) -> None:
     """Create the index tables when missing (they are derived data, outside schema.sql)."""
     for stmt in _DDL:
@@ -212,6 +226,36 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def _doc_tokens(title: str | None, blocks: str | None) -> tuple[str, str]:
+    return index_tokens(title or ""), index_tokens(_article_text(blocks))
+
+
+def _move_flipped(conn: sqlite3.Connection) -> int:
+    """Move articles whose duplicate status changed (dedupe ran again) to the other FTS table.
+
+    The content is unchanged (changed content was handled as stale first), so re-tokenising it gives
+    exactly the tokens a contentless FTS5 'delete' needs.
+    """
+    changed = conn.execute(
+        "SELECT d.rowid, d.dup, d.article_id FROM search_docs d"
+        " JOIN articles a INDEXED BY search_articles_cover ON a.id = d.article_id"
+        " WHERE d.dup != (a.duplicate_of IS NOT NULL AND a.duplicate_of != a.id)"
+    ).fetchall()
+    flipped = [
+        (rowid, dup, *conn.execute("SELECT title, blocks FROM articles WHERE id = ?", (aid,)).fetchone())
+        for rowid, dup, aid in changed
+    ]
+    for rowid, dup, title, blocks in flipped:
+        old, new = _TABLES[1 if dup else 0], _TABLES[0 if dup else 1]
+        tokens = _doc_tokens(title, blocks)
+        conn.execute(
+            f"INSERT INTO {old}({old}, rowid, title, body) VALUES('delete', ?, ?, ?)", (rowid, *tokens)
+        )
+        conn.execute(f"INSERT INTO {new}(rowid, title, body) VALUES(?, ?, ?)", (rowid, *tokens))
+        conn.execute("UPDATE search_docs SET dup = ? WHERE rowid = ?", (0 if dup else 1, rowid))
+    return len(flipped)
+
+
 def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
     """Tokenise and index the articles ``ids`` (in batches, so memory stays bounded); returns the count."""
     row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='search_docs'").fetchone()
@@ -226,17 +270,18 @@ def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
             chunk,
         ).fetchall()
         docs = []
-        fts = []
+        fts: tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]] = ([], [])
         for aid, chash, title, blocks, dup, day, outlet, outlet_en in rows:
             docs.append((next_id, aid, chash, dup, day, outlet, outlet_en))
-            fts.append((next_id, index_tokens(title or ""), index_tokens(_article_text(blocks))))
+            fts[1 if dup else 0].append((next_id, *_doc_tokens(title, blocks)))
             next_id += 1
         conn.executemany(
             "INSERT INTO search_docs(rowid, article_id, content_hash, dup, day, outlet, outlet_en)"
             " VALUES(?, ?, ?, ?, ?, ?, ?)",
             docs,
         )
-        conn.executemany("INSERT INTO search_fts(rowid, title, body) VALUES(?, ?, ?)", fts)
+        for table, values in zip(_TABLES, fts, strict=True):
+            conn.executemany(f"INSERT INTO {table}(rowid, title, body) VALUES(?, ?, ?)", values)
         n += len(docs)
     return n
 
@@ -244,12 +289,12 @@ def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
 def rebuild_search_index(conn: sqlite3.Connection) -> int:
     """Drop and rebuild the whole index; returns the number of articles indexed."""
     with conn:
-        conn.execute("DROP TABLE IF EXISTS search_fts")
-        conn.execute("DROP TABLE IF EXISTS search_docs")
+        for table in (*_TABLES, "search_docs"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
         ensure_search_tables(conn)
         ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY rowid")]
         n = _index_articles(conn, ids)
-        _set_meta(conn, "search_index_version", INDEX_VERSION)
+        _set_meta(conn, "search_index_version", _version())
         _set_meta(conn, "search_stale", "0")
         _set_meta(conn, "search_run", str(_last_run(conn)))
     return n
@@ -261,7 +306,7 @@ def update_search_index(conn: sqlite3.Connection) -> int:
     Called by the ingest pipeline after a run, and lazily by :func:`search` when the index is
     missing. Cheap when nothing changed (anti-joins over ids and hashes in covering indexes).
     """
-    if not _has_index(conn) or _meta(conn, "search_index_version") != INDEX_VERSION:
+    if not _has_index(conn) or _meta(conn, "search_index_version") != _version():
         return rebuild_search_index(conn)
     with conn:
         ensure_search_tables(conn)
@@ -284,12 +329,13 @@ def update_search_index(conn: sqlite3.Connection) -> int:
             )
         ]
         n = _index_articles(conn, ids)
-        # metadata that changes without the content (dedupe assigning duplicate_of, a corrected date)
+        # metadata that changes without the content: dedupe assigning duplicate_of, a corrected date
+        _move_flipped(conn)
         conn.execute(
-            "UPDATE search_docs SET dup = x.dup, day = x.day, outlet = x.outlet, outlet_en = x.outlet_en"
-            " FROM (SELECT id, duplicate_of IS NOT NULL AND duplicate_of != id AS dup, published_day AS day,"
-            " outlet, outlet_en FROM articles INDEXED BY search_articles_cover) AS x"
-            " WHERE x.id = search_docs.article_id AND (search_docs.dup IS NOT x.dup OR search_docs.day IS NOT x.day"
+            "UPDATE search_docs SET day = x.day, outlet = x.outlet, outlet_en = x.outlet_en"
+            " FROM (SELECT id, published_day AS day, outlet, outlet_en"
+            " FROM articles INDEXED BY search_articles_cover) AS x"
+            " WHERE x.id = search_docs.article_id AND (search_docs.day IS NOT x.day"
             " OR search_docs.outlet IS NOT x.outlet OR search_docs.outlet_en IS NOT x.outlet_en)"
         )
         _set_meta(conn, "search_stale", str(stale))
@@ -297,27 +343,40 @@ def update_search_index(conn: sqlite3.Connection) -> int:
     return n
 
 
+class SearchIndexUnavailable(RuntimeError):
+    """No search index yet, and this connection cannot build one (read-only, or the database is locked)."""
+
+
 def _last_run(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT max(id) FROM runs").fetchone()
+    """The newest *finished* ingest run (a run still writing is caught up with once it is done)."""
+    row = conn.execute("SELECT max(id) FROM runs WHERE finished_at IS NOT NULL").fetchone()
     return int(row[0] or 0)
 
 
 def _refresh_if_stale(conn: sqlite3.Connection) -> None:
     """Build the index when missing, or catch up after an ingest run that did not update it.
 
-    A run newer than the one the index saw is the cheap signal (one primary-key lookup per query).
-    A connection that cannot write (read-only, or the writer holds the lock) serves the index as is.
+    A finished run newer than the one the index saw is the cheap signal (the runs table is tiny).
+    A connection that cannot write (read-only, or another writer holds the lock for more than a
+    second) serves the index as it is rather than keep the reader waiting.
     """
+    if (
+        _has_index(conn)
+        and _meta(conn, "search_index_version") == _version()
+        and _last_run(conn) <= int(_meta(conn, "search_run") or 0)
+    ):
+        return
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout=1000")
     try:
-        if (
-            not _has_index(conn)
-            or _meta(conn, "search_index_version") != INDEX_VERSION
-            or _last_run(conn) > int(_meta(conn, "search_run") or 0)
-        ):
-            update_search_index(conn)
-    except sqlite3.OperationalError:
+        update_search_index(conn)
+    except sqlite3.OperationalError as exc:
         if not _has_index(conn):
-            raise
+            raise SearchIndexUnavailable(
+                f"the search index cannot be built now ({exc}); another process may be building it"
+            ) from exc
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
 # --------------------------------------------------------------------------- query
@@ -391,9 +450,10 @@ def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
         where.append("d.day <= ?")
         args.append(f.until[:10])
     if f.person:
+        # non-correlated: SQLite builds the person's article set once (via the mentions_key index)
         where.append(
-            "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = d.article_id"
-            " AND m.kind IN ('person', 'office') AND m.key = ?)"
+            "d.article_id IN (SELECT m.article_id FROM mentions m"
+            " WHERE m.kind IN ('person', 'office') AND m.key = ?)"
         )
         args.append(f.person)
     if f.topic:
@@ -403,9 +463,7 @@ def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
         )
         args.append(f.topic)
     if f.has_engagement:
-        where.append("EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = d.article_id)")
-    if not f.include_duplicates:
-        where.append("d.dup = 0")
+        where.append("d.article_id IN (SELECT e.article_id FROM engagements e)")
     return where, args
 
 
@@ -416,7 +474,9 @@ def _variants() -> dict[str, str]:
     Lets snippets find hits in the article's own script with a regex instead of converting each
     article's text (one OpenCC call over the ideograph blocks, once per process).
     """
-    chars = [chr(c) for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(lo, hi)]
+    chars = [
+        chr(c) for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(lo, hi)
+    ]
     converted = _T2S.convert("\n".join(chars)).split("\n")
     inverse: dict[str, set[str]] = {}
     if len(converted) == len(chars):
@@ -434,7 +494,8 @@ def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern[str]:
     def one(needle: str) -> str:
         return "".join(f"[{re.escape(variants[c])}]" if c in variants else re.escape(c) for c in needle)
 
-    return re.compile("|".join(one(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+    # one capture group per needle, longest first: ``m.lastindex`` tells which needle matched
+    return re.compile("|".join(f"({one(n)})" for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
 
 
 def highlight(text: str, needles: Sequence[str]) -> tuple[tuple[str, bool], ...]:
@@ -456,10 +517,10 @@ def highlight(text: str, needles: Sequence[str]) -> tuple[tuple[str, bool], ...]
 def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[tuple[str, bool], ...]:
     """A window of about ``width`` characters of ``text`` around the densest cluster of hits."""
     flat = text.replace("\n\n", " ").replace("\n", " ")
-    starts: list[tuple[int, str]] = []
+    starts: list[tuple[int, int]] = []
     if needles:
         for m in _needle_pattern(tuple(needles)).finditer(flat):
-            starts.append((m.start(), normalize(m.group())))
+            starts.append((m.start(), m.lastindex or 0))
             if len(starts) >= 200:
                 break
     lead = width // 4
@@ -467,7 +528,7 @@ def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[t
     if starts:
         # slide a window over the hits: the start whose window holds the most distinct needles
         best, best_score, j = starts[0][0], 0, 0
-        counts: dict[str, int] = {}
+        counts: dict[int, int] = {}
         for i, (s, _) in enumerate(starts):
             while j < len(starts) and starts[j][0] < s + width - lead:
                 counts[starts[j][1]] = counts.get(starts[j][1], 0) + 1
@@ -506,19 +567,22 @@ def search(
         return SearchResult(query=query, total=0)
     _refresh_if_stale(conn)
     where, args = _filter_sql(f)
-    cond = " AND ".join(["search_fts MATCH ?", *where])
-    base = " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid WHERE " + cond
+    tables = _TABLES if f.include_duplicates else _TABLES[:1]
+    selects = [
+        f"SELECT d.article_id, bm25({t}, {_WEIGHTS[0]}, {_WEIGHTS[1]}) FROM {t}"
+        f" JOIN search_docs d ON d.rowid = {t}.rowid WHERE " + " AND ".join([f"{t} MATCH ?", *where])
+        for t in tables
+    ]
     try:
-        total = conn.execute("SELECT count(*)" + base, [parsed.match, *args]).fetchone()[0]
-        ranked = conn.execute(
-            f"SELECT d.article_id, bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS score" + base +
-            " ORDER BY score LIMIT ? OFFSET ?",
-            [parsed.match, *args, limit, offset],
-        ).fetchall()
+        # one pass over the matches: every (article, score), then the page is cut here; cheaper than
+        # a COUNT(*) pass plus an ORDER BY ... LIMIT pass, each evaluating the MATCH again
+        scored = conn.execute(" UNION ALL ".join(selects), [parsed.match, *args] * len(tables)).fetchall()
     except sqlite3.OperationalError as exc:  # a query FTS5 cannot parse is no hit, not a crash
         if "fts5" in str(exc) or "MATCH" in str(exc):
             return SearchResult(query=query, total=0)
         raise
+    total = len(scored)
+    ranked = heapq.nsmallest(offset + limit, scored, key=lambda r: (r[1], r[0]))[offset:]
     rows = {}
     if ranked:
         marks = ",".join("?" * len(ranked))

@@ -108,7 +108,12 @@ def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[A
 
 
 def upsert_article(conn: sqlite3.Connection, article: Article, run_id: int, title_key: str | None) -> None:
-    conn.execute(_ARTICLE_UPSERT, article_row(article, run_id, title_key))
+    upsert_article_row(conn, article_row(article, run_id, title_key))
+
+
+def upsert_article_row(conn: sqlite3.Connection, row: tuple[Any, ...]) -> None:
+    """Store an ``article_row`` (built in a worker process, where the JSON encoding is cheap to spread)."""
+    conn.execute(_ARTICLE_UPSERT, row)
 
 
 def upsert_source(

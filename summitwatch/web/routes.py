@@ -41,7 +41,7 @@ from summitwatch.store.browse import (
     timeline_facets,
 )
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters, search
+from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -81,21 +81,36 @@ def convert_script(ctx: Any, text: object) -> str:
     return conv.convert(s) if conv else s
 
 
+@pass_context
+def here(ctx: Any, **params: object) -> str:
+    """This page's path and query with ``params`` replaced: a relative link (never the Host header's)."""
+    url = ctx["request"].url.include_query_params(**params)
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
 def path_quote(value: object) -> str:
     """A path segment (names with spaces or slashes)."""
     return quote(str(value), safe="")
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["conv"] = convert_script
     env.filters["safe_url"] = safe_url
     env.filters["pq"] = path_quote
+    env.globals["here"] = here
     env.globals["modality_colours"] = MODALITY_COLOURS
     return env
 
 
 templates = Jinja2Templates(env=_env())
+
+
+def _relative(request: Request, **params: object) -> str:
+    url = request.url.include_query_params(**params)
+    return f"{url.path}?{url.query}" if url.query else url.path
 
 
 def _script(request: Request) -> str:
@@ -112,7 +127,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     ctx = {
         "request": request,
         "script": script,
-        "script_links": [(s, str(request.url.include_query_params(script=s))) for s in SCRIPTS],
+        "script_links": [(s, _relative(request, script=s)) for s in SCRIPTS],
         **context,
     }
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
@@ -198,13 +213,26 @@ def timeline_chart(entries: list[TimelineEntry], width: int = 1000) -> dict[str,
         stack = [px for px in last_x.get(lane, []) if abs(px - x) < 6]
         y = lane_y[lane] + (len(stack) % 3 - 1) * 8 if stack else lane_y[lane]
         last_x.setdefault(lane, []).append(x)
-        label = f"{e.date or e.date_approx} · {', '.join(e.us)} — {', '.join(e.cn)} · {e.modality} · {e.status}"
-        marks.append(Mark(x, y, MODALITY_COLOURS.get(e.modality, "#555"), e.status, f"/engagements/{path_quote(e.id)}", label))
+        label = (
+            f"{e.date or e.date_approx} · {', '.join(e.us)} — {', '.join(e.cn)} · {e.modality} · {e.status}"
+        )
+        marks.append(
+            Mark(
+                x,
+                y,
+                MODALITY_COLOURS.get(e.modality, "#555"),
+                e.status,
+                f"/engagements/{path_quote(e.id)}",
+                label,
+            )
+        )
     ticks = [(y, x_of(_dt.date(y, 1, 1))) for y in range(first, last + 1)]
     return {"width": width, "height": 190, "marks": marks, "ticks": ticks, "lanes": list(lane_y.items())}
 
 
-def month_chart(per_month: tuple[tuple[str, int], ...], width: int = 1000, height: int = 160) -> dict[str, Any]:
+def month_chart(
+    per_month: tuple[tuple[str, int], ...], width: int = 1000, height: int = 160
+) -> dict[str, Any]:
     """Numbers for the articles-per-month bar chart."""
     if not per_month:
         return {"width": width, "height": height, "bars": [], "max": 0, "labels": []}
@@ -215,7 +243,15 @@ def month_chart(per_month: tuple[tuple[str, int], ...], width: int = 1000, heigh
     for i, (month, n) in enumerate(per_month):
         h = round((height - 30) * n / top, 1)
         x = round(30 + i * step, 1)
-        bars.append({"x": x, "y": round(height - 20 - h, 1), "w": max(1.0, round(step * 0.8, 1)), "h": h, "label": f"{month}: {n}"})
+        bars.append(
+            {
+                "x": x,
+                "y": round(height - 20 - h, 1),
+                "w": max(1.0, round(step * 0.8, 1)),
+                "h": h,
+                "label": f"{month}: {n}",
+            }
+        )
         if month.endswith("-01"):
             labels.append({"x": x, "text": month[:4]})
     return {"width": width, "height": height, "bars": bars, "max": top, "labels": labels}
@@ -294,8 +330,15 @@ def page_timeline(
     )
     page = list_timeline(conn, f, limit=5000)
     entries = list(page.items)
-    chosen = {"person": f.person, "topic": f.topic, "modality": f.modality, "status": f.status, "outlet": f.outlet,
-              "since": _opt(since), "until": _opt(until)}
+    chosen = {
+        "person": f.person,
+        "topic": f.topic,
+        "modality": f.modality,
+        "status": f.status,
+        "outlet": f.outlet,
+        "since": _opt(since),
+        "until": _opt(until),
+    }
     return render(
         request,
         "timeline.html",
@@ -348,12 +391,18 @@ def page_articles(
     offset: str | None = None,
 ) -> Response:
     f = ArticleFilters(
-        _opt(outlet), _opt(since, date=True), _until(_opt(until, date=True)), _opt(person), _opt(topic),
+        _opt(outlet),
+        _opt(since, date=True),
+        _until(_opt(until, date=True)),
+        _opt(person),
+        _opt(topic),
         bool(_opt(has_engagement)),
     )
     off = _int(offset, 0, 0, 10**9)
     page = list_articles(conn, f, limit=50, offset=off)
-    return render(request, "articles.html", {"page": page, "f": f, "prev": max(0, off - 50), "next": off + 50})
+    return render(
+        request, "articles.html", {"page": page, "f": f, "prev": max(0, off - 50), "next": off + 50}
+    )
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -361,7 +410,9 @@ def page_article(request: Request, conn: Conn, article_id: str) -> Response:
     detail = get_article(conn, article_id)
     if detail is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return render(request, "article.html", {"d": detail, "a": detail.article, "blocks": article_segments(detail)})
+    return render(
+        request, "article.html", {"d": detail, "a": detail.article, "blocks": article_segments(detail)}
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -379,18 +430,37 @@ def page_search(
 ) -> Response:
     query = (q or "").strip()[:500]
     f = SearchFilters(
-        _opt(outlet), _opt(since, date=True), _until(_opt(until, date=True)), _opt(person), _opt(topic),
+        _opt(outlet),
+        _opt(since, date=True),
+        _until(_opt(until, date=True)),
+        _opt(person),
+        _opt(topic),
         bool(_opt(has_engagement)),
     )
     off = _int(offset, 0, 0, 10_000)
-    result = search(conn, query, f, limit=20, offset=off) if query else None
-    chosen = {"outlet": f.outlet, "since": _opt(since), "until": _opt(until), "person": f.person, "topic": f.topic,
-              "has_engagement": f.has_engagement}
+    try:
+        result = search(conn, query, f, limit=20, offset=off) if query else None
+    except SearchIndexUnavailable as exc:
+        raise HTTPException(503, str(exc)) from exc
+    chosen = {
+        "outlet": f.outlet,
+        "since": _opt(since),
+        "until": _opt(until),
+        "person": f.person,
+        "topic": f.topic,
+        "has_engagement": f.has_engagement,
+    }
     return render(
         request,
         "search.html",
-        {"q": query, "result": result, "chosen": chosen, "offset": off,
-         "prev": max(0, off - 20), "next": off + 20},
+        {
+            "q": query,
+            "result": result,
+            "chosen": chosen,
+            "offset": off,
+            "prev": max(0, off - 20),
+            "next": off + 20,
+        },
     )
 
 
@@ -422,7 +492,9 @@ def install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
             return await http_exception_handler(request, exc)
-        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code)
+        return render(
+            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

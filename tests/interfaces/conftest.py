@@ -129,18 +129,72 @@ PEOPLE = {
 
 # (timeline id, article id, us, cn, modality, status, date, location, evidence fragment)
 RECORDS = [
-    ("tl-2021-biden-xi", "a-biden-xi-video", ["Joe Biden"], ["Xi Jinping"], "video", "held", "2021-11-16", None,
-     "國家主席習近平今早（16日）與美國總統拜登舉行視像會議，外界稱之為拜習會。"),
-    ("tl-2021-biden-xi", "a-biden-xi-copy", ["Joe Biden"], ["Xi Jinping"], "video", "held", "2021-11-16", None,
-     "國家主席習近平今早（16日）與美國總統拜登舉行視像會議，外界稱之為拜習會。"),
-    ("tl-2023-blinken-wang", "a-blinken-wangyi", ["Antony Blinken"], ["Wang Yi"], "in_person", "held", "2023-06-19",
-     "Beijing", "中共中央外事工作委员会办公室主任王毅19日在北京会见美国国务卿布林肯。"),
-    ("tl-2023-blinken-xi", "a-blinken-wangyi", ["Antony Blinken"], ["Xi Jinping"], "in_person", "held", None,
-     "Beijing", "习近平随后也会见了布林肯。"),
-    ("tl-2017-trump-xi", "a-trump-xi-call", ["Donald Trump"], ["Xi Jinping"], "phone", "held", "2017-02-10", None,
-     "上周五（10日）早上，国家主席习近平跟美国总统特朗普通了一次电话，重申一个中国政策。"),
-    ("tl-2019-osaka", "a-hostile", ["Donald Trump"], ["Xi Jinping"], "in_person", "planned", "2019-06-29", "Osaka",
-     f"特朗普在大阪與習近平會面{HANDLER}，雙方同意重啟貿易談判。"),
+    (
+        "tl-2021-biden-xi",
+        "a-biden-xi-video",
+        ["Joe Biden"],
+        ["Xi Jinping"],
+        "video",
+        "held",
+        "2021-11-16",
+        None,
+        "國家主席習近平今早（16日）與美國總統拜登舉行視像會議，外界稱之為拜習會。",
+    ),
+    (
+        "tl-2021-biden-xi",
+        "a-biden-xi-copy",
+        ["Joe Biden"],
+        ["Xi Jinping"],
+        "video",
+        "held",
+        "2021-11-16",
+        None,
+        "國家主席習近平今早（16日）與美國總統拜登舉行視像會議，外界稱之為拜習會。",
+    ),
+    (
+        "tl-2023-blinken-wang",
+        "a-blinken-wangyi",
+        ["Antony Blinken"],
+        ["Wang Yi"],
+        "in_person",
+        "held",
+        "2023-06-19",
+        "Beijing",
+        "中共中央外事工作委员会办公室主任王毅19日在北京会见美国国务卿布林肯。",
+    ),
+    (
+        "tl-2023-blinken-xi",
+        "a-blinken-wangyi",
+        ["Antony Blinken"],
+        ["Xi Jinping"],
+        "in_person",
+        "held",
+        None,
+        "Beijing",
+        "习近平随后也会见了布林肯。",
+    ),
+    (
+        "tl-2017-trump-xi",
+        "a-trump-xi-call",
+        ["Donald Trump"],
+        ["Xi Jinping"],
+        "phone",
+        "held",
+        "2017-02-10",
+        None,
+        "上周五（10日）早上，国家主席习近平跟美国总统特朗普通了一次电话，重申一个中国政策。",
+    ),
+    (
+        "tl-2019-osaka",
+        "a-hostile",
+        ["Donald Trump"],
+        ["Xi Jinping"],
+        "in_person",
+        "planned",
+        "2019-06-29",
+        "Osaka",
+        f"特朗普在大阪與習近平會面{HANDLER}，雙方同意重啟貿易談判。",
+    ),
 ]
 
 
@@ -155,11 +209,26 @@ def build_fixture_db(path: Path) -> Path:
                 " archived_url, title, published, published_day, tags, language, script, blocks, figures, links,"
                 " flags, duplicate_of) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    a["id"], "h-" + a["id"], a["source"], "yaml-markdown", a["outlet"], a["outlet_en"], a["url"],
-                    a.get("original_url"), a.get("archived_url"), a["title"], a["published"],
-                    a["published"][:10] if a["published"] else None, "[]", "zh", a["script"],
-                    json.dumps(blocks, ensure_ascii=False), json.dumps(a.get("figures", []), ensure_ascii=False),
-                    json.dumps(a.get("links", []), ensure_ascii=False), "[]", a.get("duplicate_of"),
+                    a["id"],
+                    "h-" + a["id"],
+                    a["source"],
+                    "yaml-markdown",
+                    a["outlet"],
+                    a["outlet_en"],
+                    a["url"],
+                    a.get("original_url"),
+                    a.get("archived_url"),
+                    a["title"],
+                    a["published"],
+                    a["published"][:10] if a["published"] else None,
+                    "[]",
+                    "zh",
+                    a["script"],
+                    json.dumps(blocks, ensure_ascii=False),
+                    json.dumps(a.get("figures", []), ensure_ascii=False),
+                    json.dumps(a.get("links", []), ensure_ascii=False),
+                    "[]",
+                    a.get("duplicate_of"),
                 ),
             )
             conn.execute(
@@ -173,7 +242,7 @@ def build_fixture_db(path: Path) -> Path:
                     i = text.find(form)
                     while i >= 0:
                         conn.execute(
-                            "INSERT INTO mentions(article_id, seq, kind, key, surface, start, \"end\", side)"
+                            'INSERT INTO mentions(article_id, seq, kind, key, surface, start, "end", side)'
                             " VALUES(?,?,?,?,?,?,?,?)",
                             (a["id"], seq, "person", name, form, i, i + len(form), side),
                         )
@@ -196,40 +265,85 @@ def build_fixture_db(path: Path) -> Path:
             conn.execute(
                 "INSERT INTO engagements(article_id, seq, us, cn, modality, date, location, status, focus, evidence,"
                 " evidence_start, evidence_end, topics) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (aid, seq, json.dumps(us), json.dumps(cn), modality, date, loc, status, 1, evidence, start,
-                 start + len(evidence), json.dumps(art.get("topics", []))),
+                (
+                    aid,
+                    seq,
+                    json.dumps(us),
+                    json.dumps(cn),
+                    modality,
+                    date,
+                    loc,
+                    status,
+                    1,
+                    evidence,
+                    start,
+                    start + len(evidence),
+                    json.dumps(art.get("topics", [])),
+                ),
             )
-            conn.execute("INSERT INTO timeline_members(timeline_id, article_id, seq) VALUES(?,?,?)", (tl, aid, seq))
+            conn.execute(
+                "INSERT INTO timeline_members(timeline_id, article_id, seq) VALUES(?,?,?)", (tl, aid, seq)
+            )
             entries.setdefault(tl, (us, cn, modality, status, date, loc, aid))
         for tl, (us, cn, modality, status, date, loc, aid) in entries.items():
             data = {
                 "provenance": {"article_id": aid, "sentence": "今早（16日）", "rule": "relative-day"},
                 "alternatives": [{"date": "2021-11-15", "frame": "Washington", "article_id": aid}],
-                "history": [{"status": "planned", "published": "2021-11-10"}, {"status": status}],
+                "history": [
+                    {
+                        "event": "announced",
+                        "on": "2021-11-10",
+                        "expected": date,
+                        "source": {
+                            "article_id": aid,
+                            "outlet": "眾新聞",
+                            "published": "2021-11-10T00:00:00+08:00",
+                            "evidence": "雙方宣布將舉行視像會議。",
+                        },
+                    },
+                    {"event": status, "on": date, "reported": date},
+                ],
             }
             if aid == "a-hostile":
                 data = {
                     "provenance": {"sentence": HOSTILE, "url": JS_URL},
                     "alternatives": [HANDLER],
-                    "history": [{"status": "planned", "note": HOSTILE}],
+                    "history": [
+                        {
+                            "event": "announced",
+                            "on": "2019-06-20",
+                            "source": {"article_id": aid, "outlet": HANDLER, "evidence": HOSTILE},
+                        },
+                        {"status": "planned", "note": HOSTILE},
+                    ],
                     "topics": ["trade"],
                 }
             conn.execute(
                 "INSERT INTO timeline(id, us, cn, modality, status, date, date_precision, location, data)"
                 " VALUES(?,?,?,?,?,?,?,?,?)",
-                (tl, json.dumps(us), json.dumps(cn), modality, status, date, "day" if date else None, loc,
-                 json.dumps(data, ensure_ascii=False)),
+                (
+                    tl,
+                    json.dumps(us),
+                    json.dumps(cn),
+                    modality,
+                    status,
+                    date,
+                    "day" if date else None,
+                    loc,
+                    json.dumps(data, ensure_ascii=False),
+                ),
             )
         conn.execute(
-            "INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, \"end\") VALUES(?,?,?,?,?,?,?,?)",
+            'INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, "end") VALUES(?,?,?,?,?,?,?,?)',
             ("a-biden-xi-video", 0, "Xi Jinping", "PRC", "中美應該相互尊重", 1, -1, -1),
         )
         conn.execute(
-            "INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, \"end\") VALUES(?,?,?,?,?,?,?,?)",
+            'INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, "end") VALUES(?,?,?,?,?,?,?,?)',
             ("a-hostile", 0, "Donald Trump", "US", f"{HOSTILE}great deal", 0, -1, -1),
         )
         conn.execute(
-            "INSERT INTO quarantine(source, reason, detail) VALUES(?,?,?)", ("bad/empty.md", "empty", "0 bytes")
+            "INSERT INTO quarantine(source, reason, detail) VALUES(?,?,?)",
+            ("bad/empty.md", "empty", "0 bytes"),
         )
         conn.execute(
             "INSERT INTO quarantine(source, reason, detail) VALUES(?,?,?)",

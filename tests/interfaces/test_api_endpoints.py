@@ -58,21 +58,31 @@ def test_engagement_and_timeline(client: TestClient) -> None:
     assert client.get("/api/timeline", params={"topic": "trade"}).json()["total"] == 1
     assert client.get("/api/timeline", params={"outlet": "联合早报"}).json()["total"] == 2
     assert client.get("/api/timeline", params={"since": "2021-01-01", "until": "2021"}).json()["total"] == 1
-    assert client.get("/api/timeline", params={"limit": 1, "offset": 1}).json()["items"][0]["date"] == "2019-06-29"
+    assert (
+        client.get("/api/timeline", params={"limit": 1, "offset": 1}).json()["items"][0]["date"]
+        == "2019-06-29"
+    )
 
 
 def test_people_and_person(client: TestClient) -> None:
     people = client.get("/api/people").json()["items"]
     assert people[0]["name"] == "Xi Jinping" and people[0]["engagements"] == 4
     assert {p["name"] for p in client.get("/api/people", params={"side": "US"}).json()["items"]} == {
-        "Joe Biden", "Antony Blinken", "Donald Trump"}
+        "Joe Biden",
+        "Antony Blinken",
+        "Donald Trump",
+    }
     xi = client.get("/api/people/Xi Jinping").json()
-    assert xi["side"] == "PRC" and len(xi["engagements"]) == 4 and xi["quotes"][0]["text"] == "中美應該相互尊重"
+    assert (
+        xi["side"] == "PRC" and len(xi["engagements"]) == 4 and xi["quotes"][0]["text"] == "中美應該相互尊重"
+    )
 
 
 def test_search_and_stats(client: TestClient) -> None:
     s = client.get("/api/search", params={"q": "拜習會"}).json()
-    assert s["total"] == 1 and s["hits"][0]["id"] == "a-biden-xi-video" and "<mark>" in s["hits"][0]["snippet"]
+    assert (
+        s["total"] == 1 and s["hits"][0]["id"] == "a-biden-xi-video" and "<mark>" in s["hits"][0]["snippet"]
+    )
     assert client.get("/api/search", params={"q": "习近平", "outlet": "联合早报"}).json()["total"] == 1
     st = client.get("/api/stats").json()
     assert st["articles"] == 6 and st["quarantined"] == 2 and st["timeline_entries"] == 5
@@ -111,8 +121,16 @@ def test_bad_parameters_are_json_422(client: TestClient, url: str) -> None:
 def test_openapi_and_security_headers(client: TestClient) -> None:
     r = client.get("/openapi.json")
     paths = r.json()["paths"]
-    for p in ("/api/articles", "/api/articles/{article_id}", "/api/engagements/{entry_id}", "/api/timeline",
-              "/api/people", "/api/people/{name}", "/api/search", "/api/stats"):
+    for p in (
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/engagements/{entry_id}",
+        "/api/timeline",
+        "/api/people",
+        "/api/people/{name}",
+        "/api/search",
+        "/api/stats",
+    ):
         assert p in paths
     for url in ("/api/stats", "/", "/api/articles/nope"):
         h = client.get(url).headers

@@ -26,8 +26,24 @@ def test_search_json_equals_api(fresh_db: Path) -> None:
 
 def test_search_filters_and_terminal_output(fresh_db: Path) -> None:
     runner = CliRunner()
-    out = runner.invoke(main, ["search", "习近平", "--db", str(fresh_db), "--outlet", "联合早报", "--since", "2023",
-                               "--until", "2023-06", "--person", "Wang Yi", "--has-engagement"])
+    out = runner.invoke(
+        main,
+        [
+            "search",
+            "习近平",
+            "--db",
+            str(fresh_db),
+            "--outlet",
+            "联合早报",
+            "--since",
+            "2023",
+            "--until",
+            "2023-06",
+            "--person",
+            "Wang Yi",
+            "--has-engagement",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "1 article" in out.output and "王毅在北京会见布林肯" in out.output
     bad = runner.invoke(main, ["search", "x", "--db", str(fresh_db), "--since", "last week"])

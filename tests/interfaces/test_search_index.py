@@ -37,7 +37,15 @@ def add_article(conn: sqlite3.Connection, aid: str, title: str, text: str, day: 
         conn.execute(
             "INSERT INTO articles(id, content_hash, source, title, published, published_day, blocks)"
             " VALUES(?,?,?,?,?,?,?)",
-            (aid, "h-" + aid, aid + ".md", title, day + "T00:00:00+08:00", day, json.dumps(blocks, ensure_ascii=False)),
+            (
+                aid,
+                "h-" + aid,
+                aid + ".md",
+                title,
+                day + "T00:00:00+08:00",
+                day,
+                json.dumps(blocks, ensure_ascii=False),
+            ),
         )
 
 
@@ -60,7 +68,9 @@ def test_word_the_segmenter_does_not_know_is_found(conn: sqlite3.Connection) -> 
     assert ids(search(conn, "拜習會")) == {"a-biden-xi-video"}
     assert ids(search(conn, "拜习会")) == {"a-biden-xi-video"}
     # a transliteration first seen in the new article is found as soon as it is indexed
-    add_article(conn, "a-new", "布林肯與秦剛通電話", "美國國務卿布林肯與中國外長秦剛通電話，討論「氣球事件」。")
+    add_article(
+        conn, "a-new", "布林肯與秦剛通電話", "美國國務卿布林肯與中國外長秦剛通電話，討論「氣球事件」。"
+    )
     assert update_search_index(conn) == 1
     assert ids(search(conn, "秦刚")) == {"a-new"}
     assert ids(search(conn, "氣球事件")) == {"a-new"}
@@ -85,8 +95,13 @@ def test_unspaced_query_is_split_into_words_and_exclusion(conn: sqlite3.Connecti
 
 def test_filters(conn: sqlite3.Connection) -> None:
     assert ids(search(conn, "習近平", SearchFilters(outlet="联合早报"))) == {"a-blinken-wangyi"}
-    assert ids(search(conn, "習近平", SearchFilters(outlet="Citizen News"))) == {"a-biden-xi-video", "a-trump-xi-call"}
-    assert ids(search(conn, "習近平", SearchFilters(since="2021-01-01", until="2021-12-31"))) == {"a-biden-xi-video"}
+    assert ids(search(conn, "習近平", SearchFilters(outlet="Citizen News"))) == {
+        "a-biden-xi-video",
+        "a-trump-xi-call",
+    }
+    assert ids(search(conn, "習近平", SearchFilters(since="2021-01-01", until="2021-12-31"))) == {
+        "a-biden-xi-video"
+    }
     assert ids(search(conn, "習近平", SearchFilters(person="Wang Yi"))) == {"a-blinken-wangyi"}
     assert ids(search(conn, "習近平", SearchFilters(topic="trade"))) == {"a-hostile"}
     add_article(conn, "a-noeng", "習近平視察", "習近平今日視察。")
@@ -159,7 +174,9 @@ def test_filter_columns_follow_dedupe_and_new_runs(conn: sqlite3.Connection) -> 
     # is the signal, and the next search catches up without an explicit update call
     with conn:
         conn.execute("UPDATE articles SET duplicate_of='a-hostile' WHERE id='a-trump-xi-call'")
-        conn.execute("INSERT INTO runs(started_at, inputs) VALUES('2024-01-01T00:00:00Z', '[]')")
+        conn.execute(
+            "INSERT INTO runs(started_at, finished_at, inputs) VALUES('2024-01-01T00:00Z', '2024-01-01T00:01Z', '[]')"
+        )
     assert "a-trump-xi-call" not in ids(search(conn, "特朗普"))
     assert "a-trump-xi-call" in ids(search(conn, "特朗普", SearchFilters(include_duplicates=True)))
     with conn:
@@ -175,3 +192,25 @@ def test_read_only_connection_serves_existing_index(fresh_db: Path) -> None:
     ro = connect(fresh_db, readonly=True)
     assert ids(search(ro, "王毅")) == {"a-blinken-wangyi"}
     ro.close()
+
+
+def test_read_only_connection_without_index_says_so(fresh_db: Path) -> None:
+    from summitwatch.store.search import SearchIndexUnavailable
+
+    ro = connect(fresh_db, readonly=True)
+    with pytest.raises(SearchIndexUnavailable):
+        search(ro, "王毅")
+    ro.close()
+
+
+def test_duplicate_status_can_flip_back_and_forth(conn: sqlite3.Connection) -> None:
+    update_search_index(conn)
+    for dup_of, shown in (("a-hostile", False), (None, True), ("a-hostile", False)):
+        with conn:
+            conn.execute("UPDATE articles SET duplicate_of=? WHERE id='a-trump-xi-call'", (dup_of,))
+        update_search_index(conn)
+        assert ("a-trump-xi-call" in ids(search(conn, "通电话"))) is shown
+        assert "a-trump-xi-call" in ids(search(conn, "通电话", SearchFilters(include_duplicates=True)))
+    for table in ("search_fts", "search_fts_dup"):
+        conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
+    assert search(conn, "通电话", SearchFilters(include_duplicates=True)).total == 1

@@ -94,15 +94,30 @@ def test_timeline_marks_link_to_engagements(client: TestClient) -> None:
     html = client.get("/").text
     assert "<svg" in html
     links = set(audit(html).marks)
-    assert {"/engagements/tl-2021-biden-xi", "/engagements/tl-2017-trump-xi", "/engagements/tl-2019-osaka"} <= links
+    assert {
+        "/engagements/tl-2021-biden-xi",
+        "/engagements/tl-2017-trump-xi",
+        "/engagements/tl-2019-osaka",
+    } <= links
     filtered = client.get("/", params={"person": "Wang Yi"}).text
     assert "/engagements/tl-2023-blinken-wang" in filtered and "/engagements/tl-2017-trump-xi" not in filtered
 
 
 def test_engagement_page_sections(client: TestClient) -> None:
     html = client.get("/engagements/tl-2021-biden-xi").text
-    for part in ("United States", "Republic of China", "Date provenance", "Alternative dates",
-                 "Status history", "Outlet comparison", "Quotes", '<mark class="evidence">', "taiwan"):
+    for part in (
+        "United States",
+        "Republic of China",
+        "Date provenance",
+        "Alternative dates",
+        "Status history",
+        "Outlet comparison",
+        "Quotes",
+        '<mark class="evidence">',
+        "taiwan",
+        "<td>announced</td>",
+        "雙方宣布將舉行視像會議。",
+    ):
         assert part in html
 
 
@@ -136,12 +151,28 @@ def test_search_page_other_script(client: TestClient) -> None:
 
 def test_corpus_page(client: TestClient) -> None:
     html = client.get("/corpus").text
-    for part in ("Articles per month", "眾新聞", "Quarantine", "bad/empty.md", "binary", "Duplicates", "<rect"):
+    for part in (
+        "Articles per month",
+        "眾新聞",
+        "Quarantine",
+        "bad/empty.md",
+        "binary",
+        "Duplicates",
+        "<rect",
+    ):
         assert part in html
 
 
-@pytest.mark.parametrize("url,status", [("/engagements/nope", 404), ("/people/Nobody", 404),
-                                        ("/articles/nope", 404), ("/no/such/page", 404), ("/?since=soon", 422)])
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/engagements/nope", 404),
+        ("/people/Nobody", 404),
+        ("/articles/nope", 404),
+        ("/no/such/page", 404),
+        ("/?since=soon", 422),
+    ],
+)
 def test_errors_are_html_pages(client: TestClient, url: str, status: int) -> None:
     r = client.get(url)
     assert r.status_code == status and r.headers["content-type"].startswith("text/html")
@@ -171,3 +202,15 @@ def test_static_assets_served_locally(client: TestClient) -> None:
 )
 def test_safe_url(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
+
+
+def test_person_page_offices_from_knowledge(client: TestClient) -> None:
+    from summitwatch.store.people import _knowledge_person
+
+    _, _, offices = _knowledge_person("Antony Blinken")
+    if not offices:
+        pytest.skip("the knowledge files do not list Antony Blinken's offices")
+    html = client.get("/people/Antony%20Blinken").text
+    assert "Secretary of State" in html and "2021-01-26" in html
+    api = client.get("/api/people/Antony Blinken").json()
+    assert any(o["office"] == "us.secretary_of_state" for o in api["offices"])
