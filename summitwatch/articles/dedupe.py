@@ -151,13 +151,14 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def _minhash(hv: np.ndarray):  # -> datasketch.MinHash
     """A datasketch MinHash from precomputed shingle hashes (its update_batch, vectorised)."""
-    from datasketch import MinHash
-    from datasketch.minhash import _max_hash, _mersenne_prime
+    from datasketch import MinHash, minhash
 
+    prime = np.uint64(getattr(minhash, "_mersenne_prime", (1 << 61) - 1))  # datasketch's constants
+    max_hash = np.uint64(getattr(minhash, "_max_hash", (1 << 32) - 1))
     m = MinHash(num_perm=NUM_PERM, seed=1)
     if len(hv):
         a, b = m.permutations
-        phv = np.bitwise_and((np.outer(hv, a) + b) % _mersenne_prime, _max_hash)
+        phv = np.bitwise_and((np.outer(hv, a) + b) % prime, max_hash)
         m.hashvalues = np.minimum(phv.min(axis=0), m.hashvalues)
     return m
 

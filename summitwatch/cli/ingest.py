@@ -98,6 +98,18 @@ def _finish_run(summary, as_json: bool, title: str) -> None:  # noqa: ANN001
 )
 @_WORKERS
 @click.option("--no-extract", is_flag=True, help="Store articles only; skip engagement extraction.")
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Parse/extract on Dask: tcp://HOST:8786 (a running scheduler) or local[:N] (a loopback cluster).",
+)
+@click.option(
+    "--to-parquet",
+    "to_parquet",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also write the store as a Parquet dataset (partitioned by outlet and year) in this directory.",
+)
 @_PROGRESS
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 def ingest(
@@ -106,6 +118,8 @@ def ingest(
     fmt: str | None,
     workers: int,
     no_extract: bool,
+    scheduler: str | None,
+    to_parquet: str | None,
     progress: bool,
     as_json: bool,
 ) -> None:
@@ -114,11 +128,23 @@ def ingest(
     Incremental: unchanged records are skipped by hash; changed files update their article.
     Exit status 0: all stored; 3: some records quarantined; 1: the run failed.
     """
-    from summitwatch.run.local import ingest as run_ingest
+    try:  # the scale area chooses the engine (local pool or Dask) and writes the dataset
+        from summitwatch.cli.scale import ingest_engine
+    except ImportError:
+        ingest_engine = None
+    if ingest_engine is not None:
+        summary = ingest_engine(
+            list(paths), db_path, scheduler=scheduler, workers=workers, progress=progress, fmt=fmt,
+            extract=not no_extract, to_parquet=to_parquet,
+        )  # fmt: skip
+    elif scheduler or to_parquet:
+        raise click.UsageError("--scheduler/--to-parquet need the scale module (summitwatch.cli.scale)")
+    else:
+        from summitwatch.run.local import ingest as run_ingest
 
-    summary = run_ingest(
-        list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract
-    )
+        summary = run_ingest(
+            list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract
+        )
     _finish_run(summary, as_json, "ingest")
 
 

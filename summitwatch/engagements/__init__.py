@@ -17,7 +17,7 @@ from summitwatch.mentions import Span, normalise, resolve_span, scan
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Article, Engagement, Extraction, Mention
 
-EXTRACTOR_VERSION = "eng-0.3"
+EXTRACTOR_VERSION = "eng-0.4"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "prefilter"]
 

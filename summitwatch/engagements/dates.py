@@ -110,6 +110,28 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+_WEEK_JOIN = re.compile(r"(?:至|到|及|和|与|、|-|–|—)")
+
+
+def _weekday_ranges(s: str, rel: list[DateHit]) -> list[DateHit]:
+    """「周四及周五兩天」「周一至周三」: two weekdays joined by a range or pair word are one span of days
+    (``date`` the first, ``date_end`` the last) when the second falls 1-6 days after the first."""
+    out: list[DateHit] = []
+    i = 0
+    while i < len(rel):
+        a = rel[i]
+        b = rel[i + 1] if i + 1 < len(rel) else None
+        if (b is not None and a.date and b.date and a.date_end is None and b.date_end is None
+                and _WEEK_JOIN.fullmatch(s[a.end:b.start])
+                and 1 <= (dt.date.fromisoformat(b.date) - dt.date.fromisoformat(a.date)).days <= 6):
+            out.append(DateHit(a.start, b.end, a.date, b.date, None, "day", True, weekday=a.weekday and b.weekday))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[DateHit]:
     """Every date expression of a (normalised) sentence, resolved; sorted by position.
 
@@ -165,6 +187,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
                 elif not future and c > p:
                     c -= dt.timedelta(days=7)
             rel.append(DateHit(m.start(), m.end(), _iso(c), None, None, "day", True, weekday=not pre))
+        rel = _weekday_ranges(s, rel)
     for m in _MD.finditer(s):
         if not free(m.start(), m.end()) or p is None and not m.group(1):
             if p is None:

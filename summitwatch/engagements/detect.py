@@ -103,10 +103,15 @@ class Detector:
         c: Counter[tuple[str, str]] = Counter(
             (sp.side or "", sp.key) for sp in self.spans if sp.kind == "person" and sp.side in ("US", "PRC"))
         pick: dict[str, list[str]] = {"US": [], "PRC": []}
+        only: dict[str, list[str]] = {"US": [], "PRC": []}
         for (side, name), n in c.most_common():
-            if n >= 2 and len(pick[side]) < 2 and (not self.pub or in_office(self.kn, name, self.pub)) \
-                    and rank_on(self.kn, name, self.pub) in _MINISTERIAL:
-                pick[side].append(name)
+            if (not self.pub or in_office(self.kn, name, self.pub)) and rank_on(self.kn, name, self.pub) in _MINISTERIAL:
+                only[side].append(name)
+                if n >= 2 and len(pick[side]) < 2:
+                    pick[side].append(name)
+        for side in ("US", "PRC"):
+            if not pick[side] and len(only[side]) == 1:
+                pick[side] = only[side]  # the one minister the article names for that side is its principal
         return pick["US"], pick["PRC"]
 
     # -- participants ---------------------------------------------------------------------
@@ -235,7 +240,9 @@ class Detector:
         near = _strip_long_quotes(norm_s)[clauses[max(0, ci - 1)][0]:clauses[ci][1]]
         future: bool | None = True if has_cue(near, "planned") else (False if has_cue(near, "held") else None)
         hits = [h for h in find_dates(norm_s, self.pub, future)
-                if not self._other_event_date(norm_s, h, ca) and not _in_long_quote(norm_s, h.start)]
+                if not self._other_event_date(norm_s, h, ca) and not _in_long_quote(norm_s, h.start)
+                and not _dates_other_meeting(norm_s, h, ca) and not _in_aside(norm_s, h.start, ca)]
+        hits += self._tenure_dates(sent, norm_s)
         if self.header_date and not any(h.date for h in hits):
             hits.append(self.header_date)
         if not any(h.date for h in hits) and self.last_day and any(w in norm_s for w in self.cues["same_day"]):
@@ -292,7 +299,7 @@ class Detector:
         neg_from = clauses[max(0, lo - 1)][0]
         if has_cue(norm_s[neg_from:max(cb, clauses[hi][1])], "negation"):
             return None
-        if not unnamed and not self._near(sent, ca, cb, us, cn, date):
+        if not unnamed and not self._near(sent, ca, cb, us, cn, date, clauses[ci]):
             return None
         modality = modality_of(window) or "in_person"
         weak = modality == "in_person" and not any(
@@ -330,6 +337,30 @@ class Detector:
             location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
         )
 
+
+    def _tenure_dates(self, sent: Sentence, norm_s: str) -> list[DateHit]:
+        """「布林肯上任10天後」「上任第3天」: a day counted from when the named official took the office
+        he holds on the publication date (the officials data gives that start date)."""
+        out: list[DateHit] = []
+        if not self.pub:
+            return out
+        for m in _TENURE.finditer(norm_s):
+            n = _count(m.group(2))
+            if n is None:
+                continue
+            who = [sp for sp in self.spans if sp.kind == "person" and sp.side in ("US", "PRC")
+                   and sent.start <= sp.end <= sent.start + m.start() and sent.start + m.start() - sp.end <= 2]
+            if not who:
+                continue
+            o = self.kn.officials.get(who[-1].key)
+            starts = [t.start for t in (o.offices if o else []) if t.start and t.start <= self.pub[:10]
+                      and (t.end is None or t.end >= self.pub[:10])]
+            if not starts:
+                continue
+            day = _d(max(starts)) + dt.timedelta(days=n - (1 if m.group(1) else 0))
+            if day.isoformat() <= self.pub[:10]:
+                out.append(DateHit(m.start(), m.end(), day.isoformat(), None, None, "day"))
+        return out
 
     def _speaker_only(self, name: str, ref: str) -> bool:
         """True when every office ``name`` holds on ``ref`` is a spokesperson's (they speak, not meet)."""
@@ -408,17 +439,24 @@ class Detector:
                 out.append((x, y))
         return out
 
-    def _near(self, sent: Sentence, ca: int, cb: int, us: list[str], cn: list[str], date: str | None) -> bool:
-        """Each side has a participant named within reach of the meeting word (same stretch of text)."""
+    def _near(self, sent: Sentence, ca: int, cb: int, us: list[str], cn: list[str], date: str | None,
+              clause: tuple[int, int] | None = None) -> bool:
+        """Each side has a participant named within reach of the meeting word (same stretch of text).
+
+        A name inside the meeting word's own clause (no punctuation between them) is always within
+        reach: a long delegation phrase (「由…劉鶴率領的中方代表團和包括…姆欽…的美方代表團就…進行了磋商」)
+        is one constituent however many characters it spans."""
         reach = 50
         a, b = sent.start + ca, sent.start + cb
+        c0, c1 = (sent.start + clause[0], sent.start + clause[1]) if clause else (a, b)
         for names in (us, cn):
             ok = False
             for sp in self.spans:
                 if sp.kind not in ("person", "office") or not (sent.start <= sp.start < sent.end):
                     continue
                 key = sp.person or (sp.key if sp.kind == "person" else resolve_span(self.kn, sp, date or self.pub))
-                if key in names and (abs(sp.end - a) <= reach or abs(sp.start - b) <= reach):
+                if key in names and (abs(sp.end - a) <= reach or abs(sp.start - b) <= reach
+                                     or (c0 <= sp.start and sp.end <= c1)):
                     ok = True
                     break
             if not ok and any(w in self.norm[sent.start:sent.end] for w in self.cues["collective"]):
@@ -462,7 +500,50 @@ def _header_date(norm_s: str, pub: str | None) -> DateHit | None:
     return hits[0] if hits else None
 
 
+_TENURE = re.compile(r"(?:上任|就任|就职|履新)(第)?(\d{1,3}|[一二两三四五六七八九十]{1,3})[天日](?(1)|(?:之)?后)")
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _count(s: str) -> int | None:
+    """「10」「十」「十五」「二十三」 as an integer (small counts of days only)."""
+    if s.isdigit():
+        return int(s)
+    if "十" not in s:
+        return _CN_NUM.get(s) if len(s) == 1 else None
+    a, _, b = s.partition("十")
+    tens = _CN_NUM.get(a, 0) if a else 1
+    ones = _CN_NUM.get(b, 0) if b else 0
+    return tens * 10 + ones
+
+
 _BEFORE_MEETING = re.compile(r"(会议|会晤|会谈|会面|峰会|通话|通电话)?前(?!往|来|去|任)")
+
+
+def _in_aside(norm_s: str, pos: int, ca: int) -> bool:
+    """True when ``pos`` sits inside a bracketed aside (「（剛看天氣報告說下周四最高氣溫是攝氏0度）」) that does
+    not hold the meeting word: a gloss of a date (「周五（11月13日）」) is short; a clause in brackets is an aside."""
+    for op, cl in (("（", "）"), ("(", ")")):
+        a = norm_s.rfind(op, 0, pos)
+        if a < 0:
+            continue
+        b = norm_s.find(cl, a)
+        if b < 0 or b < pos:
+            continue
+        if b - a > 12 and not (a < ca < b):
+            return True
+    return False
+
+
+def _dates_other_meeting(norm_s: str, h: DateHit, ca: int) -> bool:
+    """A date after the meeting word that sits right before another meeting word dates that other
+    meeting: in 「馬曉偉與阿扎通電話，落實兩國元首3月27日通電話精神」 the 27th is the leaders' call."""
+    if h.start <= ca:
+        return False
+    nxt = norm_s[h.end:h.end + 6]
+    for a, _b, _m in meeting_cues(nxt, [], 0):
+        if a <= 3 and "，" not in nxt[:a] and "," not in nxt[:a] and h.end + a != ca:
+            return True
+    return False
 
 
 def _d(s: str) -> dt.date:

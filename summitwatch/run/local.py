@@ -20,7 +20,7 @@ import time
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ COMMIT_EVERY = 500  # records per transaction
 ZSTD_LEVEL = 3
 
 ProgressFn = Callable[[int], None]
+# (extractor or None, parser version, run id) -> an executor running _work/_extract_work chunks
+ExecutorFactory = Callable[[Any, str, int], Executor]
 
 
 @dataclass
@@ -526,6 +528,14 @@ class _Progress:
             rate = done / max(time.monotonic() - self.t0, 1e-6)
             self.bar.update(self.task, completed=done, rate=rate, **({"description": label} if label else {}))
 
+    def pause(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def resume(self) -> None:
+        if self.bar is not None:
+            self.bar.start()
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
@@ -555,16 +565,43 @@ def _walk(paths: Sequence[str | Path], fmt: str | None) -> Iterator[tuple[str, R
             yield inp, (rec if isinstance(rec, Quarantined) else _hint(rec, fmt))
 
 
-def _make_pool(workers: int, extractor: Extractor | None, pv: str, run_id: int) -> ProcessPoolExecutor | None:
+def _noop(_: int) -> None:
+    return None
+
+
+def _make_pool(
+    workers: int,
+    extractor: Extractor | None,
+    pv: str,
+    run_id: int,
+    progress: _Progress | None = None,
+    factory: ExecutorFactory | None = None,
+) -> Executor | None:
+    """The worker pool (None: work in this process). Workers fork with the knowledge already loaded.
+
+    The processes are started here, with the progress bar's refresh thread paused, so no lock
+    held by that thread is copied into a child. ``factory`` replaces the local process pool with
+    another executor (``run/dask.py``: the same pure functions on a Dask cluster).
+    """
+    if factory is not None:
+        return factory(extractor, pv, run_id)
     if workers <= 1:
         _init_worker(extractor, pv, run_id)
         return None
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(extractor, pv, run_id)
     )
+    if progress is not None:
+        progress.pause()
+    try:
+        list(pool.map(_noop, range(workers)))
+    finally:
+        if progress is not None:
+            progress.resume()
+    return pool
 
 
 def _pipeline(
@@ -576,11 +613,12 @@ def _pipeline(
     extractor: Extractor,
     force: bool,
     progress: _Progress,
+    factory: ExecutorFactory | None = None,
 ) -> _Writer:
     """Feed records through skip checks, the pool and the writer; returns the writer's state."""
     pv = parser_version()
     writer = _Writer(conn, summary.run_id, pv, extractor, summary)
-    pool = _make_pool(workers, extractor if extractor.fn else None, pv, summary.run_id)
+    pool = _make_pool(workers, extractor if extractor.fn else None, pv, summary.run_id, progress, factory)
     sha = hashlib.sha256
 
     def tasks() -> Iterator[_Task]:
@@ -615,7 +653,13 @@ def _pipeline(
 
 
 def _extract_pending(
-    conn: Any, writer: _Writer, *, workers: int, everything: bool, progress: _Progress
+    conn: Any,
+    writer: _Writer,
+    *,
+    workers: int,
+    everything: bool,
+    progress: _Progress,
+    factory: ExecutorFactory | None = None,
 ) -> None:
     """Extract articles with no current extraction (new knowledge, new extractor, or ``everything``)."""
     from summitwatch.store.articles import iter_articles
@@ -637,7 +681,7 @@ def _extract_pending(
         ]
     if not ids:
         return
-    pool = _make_pool(workers, ex, writer.pv, writer.run_id)
+    pool = _make_pool(workers, ex, writer.pv, writer.run_id, progress, factory)
     done = 0
     progress.update(0, "extracting")
     try:
@@ -697,6 +741,7 @@ def _finish(
     extract_all: bool,
     dedupe_all: bool,
     progress: _Progress,
+    factory: ExecutorFactory | None = None,
 ) -> None:
     t = time.monotonic()
     summary.orphans_removed = write.delete_orphan_articles(conn)
@@ -705,7 +750,9 @@ def _finish(
     _dedupe(conn, writer, everything=dedupe_all)
     summary.timings["dedupe"] = time.monotonic() - t
     t = time.monotonic()
-    _extract_pending(conn, writer, workers=workers, everything=extract_all, progress=progress)
+    _extract_pending(
+        conn, writer, workers=workers, everything=extract_all, progress=progress, factory=factory
+    )
     summary.timings["extract_pending"] = time.monotonic() - t
     _count_duplicates(conn, summary)
     if summary.extracted or summary.orphans_removed:
@@ -743,6 +790,7 @@ def _run(
     force: bool,
     extract_all: bool = False,
     dedupe_all: bool = False,
+    factory: ExecutorFactory | None = None,
 ) -> RunSummary:
     t0 = time.monotonic()
     summary = RunSummary(inputs=inputs)
@@ -755,8 +803,9 @@ def _run(
     try:
         t = time.monotonic()
         writer = _pipeline(
-            conn, records_fn(conn), summary, workers=workers, extractor=extractor, force=force, progress=bar
-        )
+            conn, records_fn(conn), summary, workers=workers, extractor=extractor, force=force, progress=bar,
+            factory=factory,
+        )  # fmt: skip
         summary.timings["records"] = time.monotonic() - t
         _finish(
             conn,
@@ -766,6 +815,7 @@ def _run(
             extract_all=extract_all,
             dedupe_all=dedupe_all,
             progress=bar,
+            factory=factory,
         )
     except KeyboardInterrupt:
         summary.failed = "interrupted"
@@ -797,6 +847,7 @@ def ingest(
     progress: bool = True,
     fmt: str | None = None,
     extract: bool = True,
+    executor_factory: ExecutorFactory | None = None,
 ) -> RunSummary:
     """Ingest PATHs (files, directories, archives) into the store at ``db_path``.
 
@@ -804,6 +855,8 @@ def ingest(
     a byte-identical copy at another path is linked to the same article. ``fmt`` forces a format
     (as the records' ``hint``). Errors in single records quarantine them; ``summary.failed`` is set
     only when the run itself failed (the database then holds every record committed so far).
+    ``executor_factory`` runs the pure work on another executor (``run/dask.py``) instead of the
+    local process pool; ``workers`` then sets how many chunks are in flight.
     """
     inputs = [str(p) for p in paths]
     missing = [p for p in inputs if not Path(p).exists()]
@@ -824,6 +877,7 @@ def ingest(
         progress=progress,
         extract=extract,
         force=False,
+        factory=executor_factory,
     )
 
 
@@ -849,18 +903,29 @@ def _stored_records(conn: Any) -> Iterator[tuple[str, RawDoc | Quarantined, str 
 
 
 def reparse(
-    db_path: str | Path, *, workers: int = 2, progress: bool = True, extract: bool = True
+    db_path: str | Path,
+    *,
+    workers: int = 2,
+    progress: bool = True,
+    extract: bool = True,
+    executor_factory: ExecutorFactory | None = None,
 ) -> RunSummary:
     """Re-parse every stored raw record (no original files needed), e.g. after a parser fix."""
     storedb.connect(db_path, create=False).close()
     return _run(
         "re-parsing", db_path, ["(stored raw records)"], _stored_records,
         workers=workers, progress=progress, extract=extract, force=True, dedupe_all=True,
+        factory=executor_factory,
     )  # fmt: skip
 
 
 def extract(
-    db_path: str | Path, *, workers: int = 2, progress: bool = True, everything: bool = False
+    db_path: str | Path,
+    *,
+    workers: int = 2,
+    progress: bool = True,
+    everything: bool = False,
+    executor_factory: ExecutorFactory | None = None,
 ) -> RunSummary:
     """Run extraction on articles without a current extraction (``everything``: on all)."""
     storedb.connect(db_path, create=False).close()
@@ -871,6 +936,7 @@ def extract(
     s = _run(
         "extracting", db_path, ["(extract)"], nothing,
         workers=workers, progress=progress, extract=True, force=False, extract_all=everything,
+        factory=executor_factory,
     )  # fmt: skip
     if s.extract_note and not s.failed:
         s.failed = s.extract_note

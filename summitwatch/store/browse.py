@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from summitwatch.model import Article, Engagement, Mention, Quote, TimelineEntry
@@ -355,11 +355,13 @@ class MemberRecord:
     seq: int
     engagement: Engagement
     context: EvidenceInContext | None
+    copies: tuple[str, ...] = ()  # near-duplicate copies of the article reporting it the same way
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "article": self.article.to_dict(),
             "seq": self.seq,
+            "copies": list(self.copies),
             "record": self.engagement.to_dict(),
             "context": asdict(self.context) if self.context else None,
         }
@@ -417,16 +419,23 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
     )
     participants = set(entry.us) | set(entry.cn)
     quotes: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
     for r in _rows(
         conn,
         "SELECT e.*, a.source AS a_source, a.title AS a_title, a.published AS a_published,"
-        " a.outlet AS a_outlet, a.url AS a_url, a.blocks AS a_blocks"
+        " a.outlet AS a_outlet, a.url AS a_url, a.blocks AS a_blocks, a.duplicate_of AS a_dup"
         " FROM timeline_members tm JOIN engagements e ON e.article_id = tm.article_id AND e.seq = tm.seq"
         " LEFT JOIN articles a ON a.id = tm.article_id WHERE tm.timeline_id = ?"
         " ORDER BY a.published, tm.article_id, tm.seq",
         [entry_id],
     ):
         eng = engagement_from_row(r)
+        # near-duplicate copies reporting it in the same sentence are one source, with its copies
+        group = (r["a_dup"] or r["article_id"], eng.evidence)
+        if group in seen:
+            first = seen[group]
+            members[first] = replace(members[first], copies=(*members[first].copies, r["article_id"]))
+            continue
         blocks = _json(r["a_blocks"], [])
         text = "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
         summary = ArticleSummary(
@@ -437,6 +446,7 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
             r["a_outlet"],
             r["a_url"],
         )
+        seen[group] = len(members)
         members.append(
             MemberRecord(
                 summary,
@@ -446,7 +456,7 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
             )
         )
         topics.extend(t for t in eng.topics if isinstance(t, str))
-    article_ids = list(dict.fromkeys(m.article.id for m in members))
+    article_ids = list(dict.fromkeys(m.article.id for m in members))  # copies' quotes are the same
     if article_ids and participants:
         marks = ",".join("?" * len(article_ids))
         pm = ",".join("?" * len(participants))
@@ -457,6 +467,8 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
             f" AND q.speaker IN ({pm}) ORDER BY a.published, q.article_id, q.seq",
             [*article_ids, *sorted(participants)],
         ):
+            if any(x["speaker"] == q["speaker"] and x["text"] == q["text"] for x in quotes):
+                continue
             quotes.append(
                 {
                     "speaker": q["speaker"],

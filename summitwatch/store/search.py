@@ -70,6 +70,8 @@ _DDL = (
     # wide article rows (blocks JSON), and the incremental check reads ids and hashes from it.
     "CREATE INDEX IF NOT EXISTS search_articles_cover ON articles("
     " id, content_hash, duplicate_of, published_day, outlet, outlet_en)",
+    # the person filter reads a name's article ids from the index alone (mentions_key lacks them)
+    "CREATE INDEX IF NOT EXISTS search_mentions_cover ON mentions(key, kind, article_id)",
 )
 
 

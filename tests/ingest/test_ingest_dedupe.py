@@ -70,3 +70,25 @@ def test_incremental_pass_only_touches_buckets(tmp_path: Path) -> None:
         assert find_duplicates(conn, []).assignments == []
         full = find_duplicates(conn, None)
     assert full.groups == 1 and full.duplicates == 1
+
+
+def test_large_bucket_goes_through_lsh_and_stays_connected() -> None:
+    """A recurring headline with many copies: MinHash LSH proposes pairs, sketches confirm them."""
+    import numpy as np
+
+    from summitwatch.articles import dedupe
+
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, 3000, dtype=np.uint64)
+    sketches = {}
+    for i in range(dedupe.EXACT_MAX + 8):
+        v = base.copy()
+        v[:90] = rng.integers(0, 2**32, 90, dtype=np.uint64)  # each copy ~3 % edited
+        sketches[f"copy{i}"] = dedupe._sketch(v)
+    sketches["other"] = dedupe._sketch(rng.integers(0, 2**32, 3000, dtype=np.uint64))
+    pairs = dedupe._similar_pairs(list(sketches), sketches)
+    uf = dedupe._UnionFind()
+    for a, b in pairs:
+        uf.union(a, b)
+    assert len({uf.find(k) for k in sketches if k != "other"}) == 1
+    assert all("other" not in p for p in pairs)

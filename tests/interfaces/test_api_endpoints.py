@@ -47,7 +47,8 @@ def test_article_detail_carries_records(client: TestClient) -> None:
 def test_engagement_and_timeline(client: TestClient) -> None:
     e = client.get("/api/engagements/tl-2021-biden-xi").json()
     assert e["us"] == ["Joe Biden"] and e["cn"] == ["Xi Jinping"] and e["modality"] == "video"
-    assert len(e["records"]) == 2 and e["records"][0]["context"]["evidence"].startswith("國家主席習近平")
+    assert len(e["records"]) == 1 and e["records"][0]["copies"] == ["a-biden-xi-copy"]  # copy folded in
+    assert e["records"][0]["context"]["evidence"].startswith("國家主席習近平")
     assert e["data"]["alternatives"][0]["date"] == "2021-11-15"
     tl = client.get("/api/timeline").json()
     dates = [i["date"] for i in tl["items"]]

@@ -117,6 +117,7 @@ def test_engagement_page_sections(client: TestClient) -> None:
         "taiwan",
         "<td>announced</td>",
         "雙方宣布將舉行視像會議。",
+        "also in 1 near-duplicate copy",
     ):
         assert part in html
 
