@@ -187,8 +187,12 @@ def api_stats(conn: Conn) -> dict[str, Any]:
     return corpus_stats(conn).to_dict()
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """The whole application over the store at ``db_path``: ``/api/*``, the web pages and ``/static``."""
+def create_app(db_path: str | Path, curate_user: str | None = None, bind_host: str | None = None) -> FastAPI:
+    """The whole application over the store at ``db_path``: ``/api/*``, the web pages and ``/static``.
+
+    Curation (issue 6) is registered too; writing stays off unless a curation user is given
+    (``curate_user`` or ``$SUMMITWATCH_USER``) and the server is bound to loopback.
+    """
     from summitwatch.web.routes import STATIC_DIR, install_error_pages
     from summitwatch.web.routes import router as web_router
 
@@ -214,4 +218,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)
+    from summitwatch.web.curate import register_curation
+
+    register_curation(app, user=curate_user, bind_host=bind_host)
     return app

@@ -16,7 +16,13 @@ from summitwatch.cli.app import DB_OPTION, main
     help="Interface to bind. The default serves this machine only; 0.0.0.0 exposes it to the network.",
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def serve_cmd(db_path: str, host: str, port: int) -> None:
+@click.option(
+    "--curate-user",
+    envvar="SUMMITWATCH_USER",
+    default=None,
+    help="Turn on analyst curation (confirm/reject/correct buttons) as this user; loopback binds only.",
+)
+def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None) -> None:
     """Serve the timeline, engagement, person, article, search and corpus pages plus /api (OpenAPI at /openapi.json)."""
     import uvicorn
 
@@ -36,4 +42,4 @@ def serve_cmd(db_path: str, host: str, port: int) -> None:
         click.echo(f"indexed {n} new or changed articles")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"summitwatch serving {db_path} at http://{shown}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db_path, curate_user=curate_user, bind_host=host), host=host, port=port, log_level="warning")
