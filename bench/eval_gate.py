@@ -1,6 +1,10 @@
-"""CI gate: extract the gold articles of the dev tarball, score them, fail when a figure drops.
+"""CI gate: extract the dev tarball, score articles and timeline, fail when a figure drops.
 
-usage: .venv/bin/python bench/eval_gate.py        (exit 1 below a floor of bench/baseline.json)
+usage: .venv/bin/python bench/eval_gate.py [--articles-only]   (exit 1 below a floor of bench/baseline.json)
+
+Per-article figures score the 210 gold articles; the timeline figures merge the records of every
+article of the tarball (the reference timeline's dates come from the whole corpus) and score them
+against timeline_dev.json, as ``summitwatch eval timeline`` does on a store.
 
 Skips (exit 0) when ../shared is absent. Uses the package's parser, knowledge and scorer only.
 """
@@ -17,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared"
 GOLD = SHARED / "gold" / "dev_articles.jsonl"
 TARBALL = SHARED / "corpus" / "hkcnews-dev.tar.gz"
+TIMELINE = SHARED / "gold" / "timeline_dev.json"
 BASELINE = Path(__file__).with_name("baseline.json")
 sys.path.insert(0, str(ROOT))
 
@@ -30,26 +35,44 @@ def main() -> int:
     from summitwatch.eval import load_jsonl, score_articles, source_key
     from summitwatch.knowledge import load_knowledge
     from summitwatch.model import Article, RawDoc
+    from summitwatch.timeline import RecordRef, build_timeline
+    from summitwatch.timeline.evaluate import load_rows, score_timeline
+    from summitwatch.timeline.export import export_row
 
+    with_timeline = "--articles-only" not in sys.argv
     t0 = time.time()
     gold = load_jsonl(GOLD)
     wanted = {source_key(g["file"]) for g in gold}
     kn = load_knowledge()
     preds = []
+    refs: list[RecordRef] = []
     with tarfile.open(TARBALL) as tf:
         for m in tf:
             name = source_key(m.name)
-            if name not in wanted or not m.isfile():
+            if not m.isfile() or (name not in wanted and not with_timeline):
                 continue
             f = tf.extractfile(m)
             art = parse_record(RawDoc(source=name, data=f.read() if f else b""))
             engs = extract_article(art, kn).engagements if isinstance(art, Article) else ()
-            preds.append({"source": name, "engagements": [e.spec_dict() for e in engs]})
+            if name in wanted:
+                preds.append({"source": name, "engagements": [e.spec_dict() for e in engs]})
+            if isinstance(art, Article):
+                refs.extend(
+                    RecordRef(article_id=art.id, source=name, seq=i, published=art.published, outlet=art.outlet,
+                              title=art.title, url=art.url, archived_url=art.archived_url, engagement=e)
+                    for i, e in enumerate(engs)
+                )
     sc = score_articles(gold, preds)
     figures = sc.figures()
     figures["empty_left_empty"] = sc.empty_ok / sc.empty_n if sc.empty_n else 1.0
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    floors = dict(baseline["floors"])
     print("\n".join(sc.report_lines()))
+    if with_timeline:
+        ts = score_timeline(load_rows(TIMELINE), [export_row(e) for e in build_timeline(refs)], str(GOLD))
+        print("\n".join(ts.lines()))
+        figures.update(timeline_p=ts.precision, timeline_r=ts.recall, timeline_f1=ts.f1)
+        floors.update(baseline.get("timeline_floors", {}))
     failed = []
     for k, floor in floors.items():
         got = figures.get(k)
