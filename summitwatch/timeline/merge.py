@@ -13,6 +13,7 @@ undated entries, grouped by participants, modality, place and approximate date.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -344,10 +345,21 @@ def _absorb_weak(clusters: list[_Cluster]) -> list[_Cluster]:
             gone.add(id(weak))
     return [c for c in clusters if id(c) not in gone]
 
+MINOR_PARTICIPANT_SHARE = 0.2
+
 
 def _side(counter: Counter[str], names: dict[str, str]) -> list[str]:
-    """Participants of a side, most-cited first (ties alphabetical)."""
-    return [names[k] for k, _ in sorted(counter.items(), key=lambda kv: (-kv[1], names[kv[0]]))]
+    """Participants of a side, most-cited first (ties alphabetical).
+
+    A name that only a small minority of the entry's reports give (under a fifth of the most-cited
+    name's count) is left out: one stray record naming a spokesperson or an aide must not add them
+    to an engagement that many articles report without them.
+    """
+    if not counter:
+        return []
+    floor = max(1, math.ceil(max(counter.values()) * MINOR_PARTICIPANT_SHARE))
+    ranked = sorted(counter.items(), key=lambda kv: (-kv[1], names[kv[0]]))
+    return [names[k] for k, n in ranked if n >= floor]
 
 
 def _vote(values: Iterable[tuple[str | None, float]]) -> str | None:
