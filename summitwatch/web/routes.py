@@ -226,7 +226,9 @@ def timeline_chart(entries: list[TimelineEntry], width: int = 1000) -> dict[str,
                 label,
             )
         )
-    ticks = [(y, x_of(_dt.date(y, 1, 1))) for y in range(first, last + 1)]
+    # label at most ~16 years so labels never overlap: every year, or every 2/5/10 on long spans
+    step = next(s for s in (1, 2, 5, 10, 25) if (last - first) / s <= 16)
+    ticks = [(y, x_of(_dt.date(y, 1, 1))) for y in range(first, last + 1) if y % step == 0 or y == first]
     return {"width": width, "height": 190, "marks": marks, "ticks": ticks, "lanes": list(lane_y.items())}
 
 
