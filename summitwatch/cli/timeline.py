@@ -20,6 +20,23 @@ from summitwatch.model import TimelineEntry
 _MODALITIES = click.Choice(["in_person", "phone", "video"])
 
 
+def _day_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Reject a --since/--until that is not a real day or a prefix of one (「2021-13-01」 would
+    otherwise be compared as text and silently filter the wrong entries)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    filled = value + {4: "-01-01", 7: "-01"}.get(len(value), "")
+    try:
+        ok = len(value) in (4, 7, 10) and dt.date.fromisoformat(filled).isoformat() == filled
+    except ValueError:
+        ok = False
+    if not ok:
+        raise click.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
 def _open(db_path: str, create: bool = False):  # noqa: ANN202 - sqlite3.Connection
     from summitwatch.store.db import StoreError
     from summitwatch.store.timeline import open_store
@@ -77,8 +94,8 @@ def build_timeline_cmd(db_path: str) -> None:
 
 @main.command("timeline")
 @DB_OPTION
-@click.option("--since", help="First day (YYYY-MM-DD, or a prefix such as 2021 or 2021-03).")
-@click.option("--until", help="Last day (YYYY-MM-DD, or a prefix).")
+@click.option("--since", callback=_day_prefix, help="First day (YYYY-MM-DD, or a prefix such as 2021 or 2021-03).")
+@click.option("--until", callback=_day_prefix, help="Last day (YYYY-MM-DD, or a prefix).")
 @click.option("--person", help="A participant: canonical name or Chinese name (布林肯).")
 @click.option("--modality", type=_MODALITIES, help="in_person, phone or video.")
 @click.option("--topic", help="A topic id or a Chinese cue word (台灣).")

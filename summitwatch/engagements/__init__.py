@@ -17,7 +17,7 @@ from summitwatch.mentions import Span, normalise, resolve_span, scan
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Article, Engagement, Extraction, Mention
 
-EXTRACTOR_VERSION = "eng-0.4"
+EXTRACTOR_VERSION = "eng-0.5"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "prefilter"]
 
@@ -53,7 +53,8 @@ def extract_article(article: Article, kn: Any) -> Extraction:
     spans = scan(text, kn, norm)
     pub = article.published_date
     mentions = _mentions(text, spans, kn, pub)
-    topics = article_topics(mentions)
+    title_end = len(article.blocks[0].text) if article.blocks and article.blocks[0].kind == "title" else 0
+    topics = article_topics(mentions, text, title_end)
     if not prefilter(norm, spans):
         return Extraction(article.id, mentions, (), (), topics, EXTRACTOR_VERSION)
     sentences = split_sentences(article)

@@ -313,8 +313,11 @@ class Detector:
         location = None
         occasion = None
         if modality == "in_person":
+            chosen = {(date_hit.start, date_hit.end)} if date_hit is not None else set()
+            other_days = [h for h in find_dates(norm_s, self.pub, None) if (h.start, h.end) not in chosen]
             places = [sp.key for sp in sorted(
-                (sp for sp in self.spans if sp.kind == "place" and sent.start <= sp.start < sent.end and self._locative(sp)),
+                (sp for sp in self.spans if sp.kind == "place" and sent.start <= sp.start < sent.end and self._locative(sp)
+                 and not _elsewhen(sp.start - sent.start, clauses, lo, hi, other_days)),
                 key=lambda sp: abs(sp.start - (sent.start + ca)))]
             location = location_of(self.kn, places)
             summit_ids = [sp.key for sp in self.spans if sp.kind == "summit" and sent.start <= sp.start < sent.end]
@@ -582,6 +585,19 @@ def _in_long_quote(s: str, pos: int) -> bool:
         if a < pos < b and b - a > 9:
             return True
     return False
+
+
+def _elsewhen(pos: int, clauses: list[tuple[int, int]], lo: int, hi: int, other_days: list[DateHit]) -> bool:
+    """Is the place at ``pos`` (sentence offset) outside the meeting's clauses, in a clause dated by
+    another time expression? 「習近平歡迎特朗普訪華，又感謝特朗普今年四月在美國佛羅里達州的熱情接待」:
+    Florida is where the April meeting took place, not the visit being reported."""
+    if clauses[lo][0] <= pos < clauses[hi][1]:
+        return False
+    ci = next((i for i, (x, y) in enumerate(clauses) if x <= pos < y + 1), None)
+    if ci is None:
+        return False
+    x, y = clauses[ci]
+    return any(x <= h.start < y + 1 for h in other_days)
 
 
 def _closest(hits: list[DateHit], pos: int, day: bool) -> DateHit | None:

@@ -20,6 +20,7 @@ _MIN_QUOTE = 6
 
 
 _ADDRESSEE = ("向", "对", "對", "跟", "同")
+_BREAKS = "，,；;：:。"
 
 
 def _speaker_before(spans: list[Span], pos: int, lo: int, text: str = "") -> Span | None:
@@ -30,11 +31,89 @@ def _speaker_before(spans: list[Span], pos: int, lo: int, text: str = "") -> Spa
     return cands[-1] if cands else None
 
 
+def _clause_start(norm: str, pos: int, lo: int) -> int:
+    """Offset just after the last clause break (，；：) before ``pos``, not before ``lo``."""
+    i = pos - 1
+    while i >= lo and norm[i] not in _BREAKS:
+        i -= 1
+    return i + 1
+
+
+def _strip_words(s: str, words: list[str]) -> str:
+    """``s`` with leading words of ``words`` removed, repeatedly (「其後又」 -> 「」)."""
+    changed = True
+    while s and changed:
+        changed = False
+        for w in words:
+            if s.startswith(w):
+                s, changed = s[len(w):], True
+    return s
+
+
+def _subject(spans: list[Span], norm: str, verb: int, lo: int, cues: dict[str, Any]) -> Span | None:
+    """The named subject of the attribution verb at ``verb``, or None when the subject is someone else.
+
+    The subject sits in the verb's own clause (「外交部發言人趙立堅表示」), or, when that clause holds only
+    adverbs before the verb (「…，其後稱」), opens the clause before it. A name inside a longer phrase
+    (「是中國政府強調的」) or after a companion (「康京和與蓬佩奧通電話，其後稱」) is not the subject."""
+    cs = _clause_start(norm, verb, lo)
+    spk = _speaker_before(spans, verb, cs, norm)
+    if spk is None:
+        if _strip_words(norm[cs:verb].strip(), cues["subjectless_adverbs"]):
+            return None  # another subject, unnamed in the knowledge (「譚志源說」, 「新聞稿又指」)
+        if cs <= lo:
+            return None
+        cs = _clause_start(norm, cs - 1, lo)
+        first = [s for s in spans if s.kind in ("person", "office", "body") and cs <= s.start and s.end <= verb]
+        if not first:
+            return None
+        spk = first[0]
+        # an office title introduces the person right after it (「美國國務卿蓬佩奧」): take the person
+        if spk.kind == "office" and spk.person:
+            nxt = [s for s in first[1:] if s.kind == "person" and s.key == spk.person]
+            spk = nxt[0] if nxt else spk
+        if _strip_words(norm[cs:first[0].start].strip(), cues["subjectless_adverbs"]):
+            return None  # the name does not open its clause (「表達美國政府對…的關切，形容「…」」)
+    head = [s for s in spans if s.kind in ("person", "office", "body") and cs <= s.start and s.end <= verb]
+    h = head[0] if head else spk
+    if any(norm[cs:h.start].endswith(w) for w in cues["quote_not_subject_before"]):
+        return None
+    if spk.kind == "person" and any(norm.startswith(w, spk.end) for w in cues["speaker_not_suffix"]):
+        return None  # 「特朗普的助手表示」: someone around him speaks
+    return spk
+
+
+def _verb_at(nseg: str, verbs: list[str], blocked: list[str], lo: int, hi: int, last: bool) -> int:
+    """Offset in ``nseg`` of an attribution verb between ``lo`` and ``hi`` (the last one, or the first),
+    -1 when none; a verb inside a word of ``blocked`` (「不指望」「指示」) does not count."""
+    found: list[int] = []
+    for v in verbs:
+        i = nseg.find(v, lo)
+        while 0 <= i and i + len(v) <= hi:
+            if not _inside_blocked(nseg, i, v, blocked):
+                found.append(i)
+            i = nseg.find(v, i + 1)
+    if not found:
+        return -1
+    return max(found) if last else min(found)
+
+
+def _inside_blocked(nseg: str, i: int, v: str, blocked: list[str]) -> bool:
+    for w in blocked:
+        k = w.find(v)
+        while k >= 0:
+            if i - k >= 0 and nseg[i - k:i - k + len(w)] == w:
+                return True
+            k = w.find(v, k + 1)
+    return False
+
+
 def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Span], kn: Any,
                 date: str | None) -> list[Quote]:
     cues = load_cues()
     verbs = sorted(cues["quote_verbs"], key=len, reverse=True)
     reported_verbs = sorted(cues["reported_verbs"], key=len, reverse=True)
+    blocked = cues["speech_not_verb"]
     out: list[Quote] = []
     for sent in sentences:
         s_sp = [s for s in spans if sent.start <= s.start < sent.end]
@@ -48,49 +127,157 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
             if len(body) < _MIN_QUOTE:
                 continue
             qa, qb = sent.start + m.start(), sent.start + m.end()
-            before = nseg[max(0, m.start() - 8):m.start()]
-            after = nseg[m.end():m.end() + 8]
             spk = None
-            if any(v in before for v in verbs):
-                spk = _speaker_before(s_sp, qa, sent.start, text)
-            elif any(after.lstrip("，,").find(v) >= 0 for v in verbs):
-                nxt = [s for s in s_sp if s.start >= qb and s.start - qb <= 4 and s.kind in ("person", "office", "body")]
-                spk = nxt[0] if nxt else None
-            q = _make(kn, spk, body, False, qa + 1, qb - 1, date)
+            vb = _verb_at(nseg, verbs, blocked, max(0, m.start() - 8), m.start(), last=True)
+            if vb >= 0:
+                spk = _subject(s_sp, norm, sent.start + vb, sent.start, cues)
+            else:
+                after = nseg[m.end():m.end() + 8]
+                off = len(after) - len(after.lstrip("，,"))
+                if _verb_at(after, verbs, blocked, off, len(after), last=False) >= 0:
+                    nxt = [s for s in s_sp if s.start >= qb and s.start - qb <= 4 and s.kind in ("person", "office", "body")]
+                    spk = nxt[0] if nxt else None
+            if len(body) <= 10 and any(nseg[:m.start()].endswith(w) for w in cues["designation_before"]):
+                continue  # 「稱魏京生為「中國民運之父」」: an epithet
+            q = _make(kn, spk, body, False, qa + 1, qb - 1, date, norm, spans, cues)
             if q:
                 out.append(q)
                 quoted = True
         if quoted:
             continue
         # reported speech: 「X表示，…」 with X a named official or body right before the verb
-        for v in reported_verbs:
-            i = nseg.find(v)
-            if i <= 0:
-                continue
-            spk = _speaker_before(s_sp, sent.start + i, sent.start, text)
-            last = _speaker_before(s_sp, sent.start + i, sent.start)
-            addressed = last is not None and last is not spk and sent.start + i - last.end <= 2
-            if spk is None or sent.start + i - spk.end > (15 if addressed else 2):
-                continue
-            rest = seg[i + len(v):].lstrip("，,：: ")
-            if len(rest) < _MIN_QUOTE:
-                continue
-            q = _make(kn, spk, rest.rstrip("。"), True, sent.end - len(rest), sent.end, date)
-            if q:
-                out.append(q)
-            break
+        q = _reported(text, norm, sent, seg, nseg, s_sp, kn, date, reported_verbs, blocked, cues)
+        if q:
+            out.append(q)
     return out
 
 
-def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, date: str | None) -> Quote | None:
+def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: list[Span], kn: Any,
+              date: str | None, reported_verbs: list[str], blocked: list[str], cues: dict[str, Any]) -> Quote | None:
+    """The first 「X表示，…」 of the sentence whose X is a named official or body right before the verb."""
+    for v in reported_verbs:
+        i = nseg.find(v)
+        while i > 0 and _inside_blocked(nseg, i, v, blocked):
+            i = nseg.find(v, i + 1)
+        if i <= 0:
+            continue
+        spk = _speaker_before(s_sp, sent.start + i, sent.start, text)
+        last = _speaker_before(s_sp, sent.start + i, sent.start)
+        addressed = last is not None and last is not spk and sent.start + i - last.end <= 2
+        if spk is None or sent.start + i - spk.end > (15 if addressed else 2):
+            continue
+        if any(c in _BREAKS for c in norm[spk.end:sent.start + i]):
+            continue  # 「大讚習近平，又稱…」: the name ends another clause
+        if _subject(s_sp, norm, sent.start + i, sent.start, cues) is None:
+            continue
+        cs = _clause_start(norm, sent.start + i, sent.start)
+        if any(norm.startswith(w, cs) for w in cues["topic_phrase_starts"]):
+            continue  # 「就華春瑩指…，鄧弟…」: what another speaker answers
+        if any(m.start() < i < m.end() for m in _QUOTE.finditer(seg)):
+            continue  # the verb sits inside quote marks (a quoted headline: 「美國貿易代表稱將…」)
+        rest = seg[i + len(v):].lstrip("，,：: ")
+        if len(rest) < _MIN_QUOTE:
+            continue
+        q = _make(kn, spk, rest.rstrip("。"), True, sent.end - len(rest), sent.end, date, norm, s_sp, cues)
+        if q:
+            return q
+        break
+    return None
+
+
+def _body_speaker(kn: Any, spk: Span, norm: str, spans: list[Span], cues: dict[str, Any]) -> tuple[str, str] | None:
+    """(name, side) of a body speaker; a ministry named without a country word is the PRC's unless a
+    country word stands right before it (「南韓外交部」) or the nearest country marker before it in the
+    article is Taiwan's (Taiwan news names its own ministries bare). None: the body is not the speaker."""
+    if any(norm.startswith(w, spk.end) for w in cues["body_not_speaker_suffix"]):
+        return None  # 「國防部前副助理部長高比說」: a former official speaks
+    surface = norm[spk.start:spk.end]
+    if spk.side != "PRC" or surface not in cues["unqualified_bodies"]:
+        return spk.key, str(spk.side)
+    suffix = spk.key.removeprefix("PRC ")
+    before = norm[max(0, spk.start - 6):spk.start]
+    for w, country in sorted(cues["foreign_prefix"].items(), key=lambda kv: -len(kv[0])):
+        if before.endswith(w):
+            return _country_body(kn, country, suffix)
+    us_name = cues["us_equivalent"].get(surface)
+    us_body = next((n for n in kn.bodies if us_name and n.lower() == us_name), None)
+    # an official named right after the ministry (「外交部發言人華春瑩」, 「國務院亞太事務助理國務卿史達偉」)
+    # settles whose it is
+    nxt = [s for s in spans if s.kind in ("person", "office") and spk.end <= s.start <= spk.end + 25]
+    if nxt and nxt[0].side == "PRC":
+        return spk.key, "PRC"
+    if nxt and nxt[0].side == "US" and us_body is not None:
+        return us_body, "US"
+    lo = max(0, spk.start - 400)
+    tw = max((norm.rfind(w, lo, spk.start) for w in cues["taiwan_context"]), default=-1)
+    cn = max((norm.rfind(w, lo, spk.start) for w in cues["prc_context"]), default=-1)
+    us = max((norm.rfind(w, lo, spk.start) for w in cues["us_context"]), default=-1) if us_body else -1
+    if us > max(tw, cn) and us_body is not None:
+        return us_body, "US"
+    if tw > cn:
+        return _country_body(kn, "taiwan", suffix)
+    return spk.key, "PRC"
+
+
+_GLOSS = re.compile(r"[（(]([a-z][a-z.'\- ]+)[）)]")
+
+
+def _gloss_mismatch(kn: Any, name: str, norm: str, end: int) -> bool:
+    """True when the name is glossed in Latin letters right after it with another given name
+    (「錢尼（Liz Cheney）」 is not Dick Cheney): a namesake, not the official."""
+    m = _GLOSS.match(norm, end)
+    if m is None:
+        # the name found may be the Latin gloss itself (「錢尼（Liz Cheney）說」 finds 「Cheney」)
+        k = max(norm.rfind("（", max(0, end - 40), end), norm.rfind("(", max(0, end - 40), end))
+        m = _GLOSS.match(norm, k) if k >= 0 else None
+        if m is None or m.end() < end:
+            return False
+    words = m.group(1).split()
+    if len(words) < 2:
+        return False
+    o = kn.officials.get(name)
+    forms = [name] + list(getattr(o, "en", ()) or ())
+    gloss = m.group(1).strip()
+    if any(gloss == f.lower() or (len(f.split()) >= 2 and f.lower() in gloss) for f in forms):
+        return False
+    firsts = {f.lower().split()[0] for f in forms if len(f.split()) >= 2}
+    return bool(firsts) and words[0] not in firsts and words[-1] in name.lower()
+
+
+def _country_body(kn: Any, country: str, suffix: str) -> tuple[str, str]:
+    """The body ``suffix`` (e.g. Ministry of Foreign Affairs) of a country other than the two sides."""
+    name = f"{country.title()} {suffix}"
+    b = kn.bodies.get(name)
+    return name, (b.side if b is not None else "other")
+
+
+def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, date: str | None,
+          norm: str = "", spans: list[Span] | None = None, cues: dict[str, Any] | None = None) -> Quote | None:
     if spk is None:
         return None
+    side = spk.side
     if spk.kind == "office":
         from summitwatch.mentions import resolve_span
 
         name = resolve_span(kn, spk, date)
+    elif spk.kind == "body" and norm and cues is not None:
+        got = _body_speaker(kn, spk, norm, spans or [], cues)
+        if got is None:
+            return None
+        name, side = got
     else:
         name = spk.person or spk.key
-    if not name or spk.side not in ("US", "PRC", "other"):
+    if spk.kind == "person" and norm and _gloss_mismatch(kn, name, norm, spk.end):
+        return None  # 「錢尼（Liz Cheney）」: a namesake of the official
+    if spk.kind == "person" and norm and cues is not None:
+        suf = next((w for w in cues["government_suffix"] if norm.startswith(w, spk.end)), None)
+        if suf is not None:
+            # 「列根政府指…」: the administration spoke, not the person
+            gov = cues["government_body"].get(str(spk.side))
+            body_name = next((n for n in kn.bodies if gov and n.lower() == gov), None)
+            if body_name is None:
+                return None
+            name = body_name
+    if not name or side not in ("US", "PRC", "other"):
         return None
-    return Quote(speaker=name, side=spk.side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
+    return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]

@@ -98,6 +98,14 @@ class Gazetteer:
         for b in kn.bodies.values():
             for n in b.zh:
                 add(n, Entry("body", b.name, b.side))
+        # A joint title (「中美元首」 = both presidents) must not yield the topic or place words it happens
+        # to contain (美元 'US dollar' in 中美元首, 美國 in 中美國防部長): block it unless it contains a
+        # name or office word the extractor reads (those keep their own hits).
+        for j in getattr(kn, "joint_titles", None) or {}:
+            w = to_simplified(j.strip())
+            inner = [e for p, lst in table.items() if p in w and p != w for e in lst]
+            if w not in table and inner and all(e.kind in ("topic", "place") for e in inner):
+                add(w, Entry("block", w, None))
         self.short: dict[str, list[tuple[str, str]]] = {}
         for o in kn.officials.values():
             for n in o.short:

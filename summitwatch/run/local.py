@@ -28,12 +28,14 @@ from typing import Any
 import zstandard
 
 from summitwatch.model import Article, Extraction, Quarantined, RawDoc
+from summitwatch.run.watchdog import RecordTimeout, time_limit
 from summitwatch.store import db as storedb
 from summitwatch.store import write
 
 __all__ = ["RunSummary", "ingest", "reparse", "extract", "parser_version", "load_extractor"]
 
 CHUNK = 200  # records per pool task
+PARSE_TIMEOUT_S = 60.0  # per record, parse and extraction each (run/watchdog.py); slower: "timeout"
 COMMIT_EVERY = 500  # records per transaction
 ZSTD_LEVEL = 3
 
@@ -239,7 +241,10 @@ def _extract_one(article: Article) -> tuple[Extraction | None, str | None]:
     if ex is None or ex.fn is None:
         return None, None
     try:
-        return ex.fn(article, ex.kn), None
+        with time_limit(PARSE_TIMEOUT_S):
+            return ex.fn(article, ex.kn), None
+    except RecordTimeout:
+        return None, f"{article.source}: extraction took longer than {PARSE_TIMEOUT_S:g} s"
     except Exception as exc:  # one failing article never stops a run
         return None, f"{article.source}: {_short_exc(exc)}"
 
@@ -252,7 +257,10 @@ def _work(tasks: Sequence[_Task]) -> list[_Result]:
     for t in tasks:
         res = _Result(task=t, raw_z=zc.compress(t.raw.data))
         try:
-            parsed = parse(t.raw)
+            with time_limit(PARSE_TIMEOUT_S):
+                parsed = parse(t.raw)
+        except RecordTimeout:  # a record that would hang the run is quarantined, the run goes on
+            parsed = Quarantined(t.raw.source, "timeout", f"parsing took longer than {PARSE_TIMEOUT_S:g} s")
         except Exception as exc:  # a parser bug on one record quarantines that record only
             parsed = Quarantined(t.raw.source, "parse-error", _short_exc(exc))
         if isinstance(parsed, Quarantined):
@@ -755,11 +763,23 @@ def _finish(
     )
     summary.timings["extract_pending"] = time.monotonic() - t
     _count_duplicates(conn, summary)
-    if summary.extracted or summary.orphans_removed:
+    if summary.extracted or summary.orphans_removed or _timeline_behind(conn, summary.run_id):
         t = time.monotonic()
         progress.update(0, "timeline")
         _rebuild_timeline(conn, summary)
         summary.timings["timeline"] = time.monotonic() - t
+
+
+def _timeline_behind(conn: Any, run_id: int) -> bool:
+    """True when an earlier run stopped (killed, failed) after the last timeline rebuild: its
+    extractions may be stored without the timeline merged from them, so this run rebuilds it."""
+    done = int(storedb.get_meta(conn, "timeline_done_run") or 0)
+    row = conn.execute(
+        "SELECT 1 FROM runs WHERE id > ? AND id < ? AND (finished_at IS NULL "
+        "OR coalesce(json_extract(summary, '$.failed'), '') != '') LIMIT 1",
+        (done, run_id),
+    ).fetchone()
+    return row is not None
 
 
 def _rebuild_timeline(conn: Any, summary: RunSummary) -> None:
@@ -770,6 +790,7 @@ def _rebuild_timeline(conn: Any, summary: RunSummary) -> None:
         return
     try:
         summary.timeline_entries = rebuild_timeline(conn)
+        storedb.set_meta(conn, "timeline_done_run", str(summary.run_id))
         conn.commit()
     except Exception as exc:  # the articles and records are stored; say why the timeline is not
         conn.rollback()

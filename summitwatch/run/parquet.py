@@ -234,7 +234,17 @@ def load_dataset(in_dir: str | Path, db_path: str | Path) -> DatasetSummary:
                     conn.executemany(sql, rows)
                     n += len(rows)
             summary.rows[table] = n
+        if summary.rows.get("engagements") or summary.rows.get("articles"):
+            summary.rows["timeline"] = _rebuild_timeline(conn)
         write.finish_run(conn, run_id, {"loaded_from": str(src), "rows": summary.rows})
     finally:
         conn.close()
     return summary
+
+
+def _rebuild_timeline(conn: sqlite3.Connection) -> int:
+    """The timeline is derived from the engagements (and analysts' corrections): merge it as ingest does."""
+    from summitwatch.store.timeline import rebuild_timeline
+
+    with conn:
+        return rebuild_timeline(conn)

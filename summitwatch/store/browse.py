@@ -84,6 +84,8 @@ class ArticleSummary:
 
 
 def _article_where(f: ArticleFilters) -> tuple[str, list[Any]]:
+    from summitwatch.timeline.filters import canonical_people, topic_ids
+
     where: list[str] = []
     args: list[Any] = []
     if f.outlet:
@@ -95,17 +97,20 @@ def _article_where(f: ArticleFilters) -> tuple[str, list[Any]]:
     if f.until:
         where.append("a.published_day <= ?")
         args.append(f.until[:10])
-    if f.person:
+    if f.person:  # any name the officials data knows (拜登, joe biden), as the CLI takes it
+        names = canonical_people(f.person)
         where.append(
             "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id"
-            " AND m.kind IN ('person', 'office') AND m.key = ?)"
+            f" AND m.kind IN ('person', 'office') AND m.key IN ({','.join('?' * len(names))}))"
         )
-        args.append(f.person)
-    if f.topic:
+        args.extend(names)
+    if f.topic:  # an id or a cue word (台灣)
+        topics = topic_ids(f.topic)
         where.append(
-            "EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t WHERE x.article_id = a.id AND t.value = ?)"
+            "EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t WHERE x.article_id = a.id"
+            f" AND t.value IN ({','.join('?' * len(topics))}))"
         )
-        args.append(f.topic)
+        args.extend(topics)
     if f.has_engagement:
         where.append("EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = a.id)")
     return (" WHERE " + " AND ".join(where)) if where else "", args
@@ -243,6 +248,8 @@ class TimelineFilters:
 
 
 def _timeline_where(f: TimelineFilters) -> tuple[str, list[Any]]:
+    from summitwatch.timeline.filters import canonical_people, topic_ids
+
     where: list[str] = []
     args: list[Any] = []
     day = "COALESCE(t.date, t.date_approx)"
@@ -252,26 +259,34 @@ def _timeline_where(f: TimelineFilters) -> tuple[str, list[Any]]:
     if f.until:
         where.append(f"{day} <= ?")
         args.append(f.until)
-    if f.person:
+    if f.person:  # 「布林肯」 as well as 「Antony Blinken」, as the CLI's timeline filter takes them
+        names = canonical_people(f.person)
+        marks = ",".join("?" * len(names))
         where.append(
-            "(EXISTS (SELECT 1 FROM json_each(t.us) j WHERE j.value = ?)"
-            " OR EXISTS (SELECT 1 FROM json_each(t.cn) j WHERE j.value = ?))"
+            f"(EXISTS (SELECT 1 FROM json_each(t.us) j WHERE j.value IN ({marks}))"
+            f" OR EXISTS (SELECT 1 FROM json_each(t.cn) j WHERE j.value IN ({marks})))"
         )
-        args += [f.person, f.person]
+        args += names + names
     if f.modality:
         where.append("t.modality = ?")
         args.append(f.modality)
     if f.status:
         where.append("t.status = ?")
         args.append(f.status)
-    if f.topic:
+    if f.topic:  # an id or a cue word (台灣)
+        topics = topic_ids(f.topic)
+        tmarks = ",".join("?" * len(topics))
         where.append(
             "(EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(t.data) THEN t.data ELSE '{}' END, '$.topics') j"
-            " WHERE j.value = ?) OR EXISTS (SELECT 1 FROM timeline_members tm JOIN engagements e"
+            f" WHERE j.value IN ({tmarks}))"
+            # a topic one side raised (the CLI's timeline filter counts it too)
+            " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(t.data) THEN t.data ELSE '{}' END,"
+            f" '$.topics_by_side') s, json_each(s.value) j WHERE j.value IN ({tmarks}))"
+            " OR EXISTS (SELECT 1 FROM timeline_members tm JOIN engagements e"
             " ON e.article_id = tm.article_id AND e.seq = tm.seq, json_each(e.topics) j"
-            " WHERE tm.timeline_id = t.id AND j.value = ?))"
+            f" WHERE tm.timeline_id = t.id AND j.value IN ({tmarks})))"
         )
-        args += [f.topic, f.topic]
+        args += topics + topics + topics
     if f.outlet:
         where.append(
             "EXISTS (SELECT 1 FROM timeline_members tm JOIN articles a ON a.id = tm.article_id"

@@ -25,6 +25,8 @@ CONTENT_TABLES: dict[str, str] = {
     "engagements": "article_id, seq",
     "quotes": "article_id, seq",
     "mentions": "article_id, seq",
+    "timeline": "id",
+    "timeline_members": "article_id, seq",
 }
 # columns that record which run did something, not what the content is
 RUN_COLUMNS: frozenset[str] = frozenset(

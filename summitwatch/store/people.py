@@ -115,7 +115,15 @@ def list_people(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, sid
 
 
 def get_person(conn: sqlite3.Connection, name: str, quote_limit: int = 200) -> PersonDetail | None:
-    """One person: counts, offices held (from knowledge), merged engagements and quotes; None if unknown."""
+    """One person: counts, offices held (from knowledge), merged engagements and quotes; None if unknown.
+
+    ``name`` may be any name the officials data knows (布林肯, 布林肯, antony blinken): a link or a
+    typed URL with the Chinese name finds the person under the canonical English name."""
+    from summitwatch.timeline.filters import canonical_people
+
+    names = canonical_people(name)
+    if len(names) == 1:
+        name = names[0]
     m = conn.execute(
         "SELECT max(side), count(*), count(DISTINCT article_id) FROM mentions"
         " WHERE kind IN ('person', 'office') AND key = ?",

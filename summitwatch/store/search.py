@@ -440,6 +440,8 @@ def segments_html(parts: Iterable[tuple[str, bool]]) -> str:
 
 def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
     """Conditions on ``search_docs d`` (the indexed copy of the filter columns) and the extraction tables."""
+    from summitwatch.timeline.filters import canonical_people, topic_ids
+
     where: list[str] = []
     args: list[Any] = []
     if f.outlet:
@@ -453,17 +455,19 @@ def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
         args.append(f.until[:10])
     if f.person:
         # non-correlated: SQLite builds the person's article set once (via the mentions_key index)
+        names = canonical_people(f.person)
         where.append(
             "d.article_id IN (SELECT m.article_id FROM mentions m"
-            " WHERE m.kind IN ('person', 'office') AND m.key = ?)"
+            f" WHERE m.kind IN ('person', 'office') AND m.key IN ({','.join('?' * len(names))}))"
         )
-        args.append(f.person)
+        args.extend(names)
     if f.topic:
+        topics = topic_ids(f.topic)
         where.append(
             "EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t"
-            " WHERE x.article_id = d.article_id AND t.value = ?)"
+            f" WHERE x.article_id = d.article_id AND t.value IN ({','.join('?' * len(topics))}))"
         )
-        args.append(f.topic)
+        args.extend(topics)
     if f.has_engagement:
         where.append("d.article_id IN (SELECT e.article_id FROM engagements e)")
     return where, args

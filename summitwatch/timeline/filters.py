@@ -59,6 +59,23 @@ def resolve_topic(text: str, kn: Any | None = None) -> Query:
     return Query(text.strip(), frozenset(keys), resolved)
 
 
+def canonical_people(text: str, kn: Any | None = None) -> list[str]:
+    """Canonical names a person filter value stands for (「布林肯」, 「blinken」, 「Antony Blinken」), for
+    the SQL filters of the API, the web pages and search; the text as given when nothing matches."""
+    kn = kn if kn is not None else _knowledge()
+    q = resolve_person(text, kn)
+    names = {o.name for o in getattr(kn, "officials", {}).values() if name_key(o.name) in q.keys} if kn else set()
+    return sorted(names) or [text.strip()]
+
+
+def topic_ids(text: str, kn: Any | None = None) -> list[str]:
+    """Topic ids a topic filter value stands for: an id (taiwan) or a cue word in either script (台灣)."""
+    kn = kn if kn is not None else _knowledge()
+    topics = getattr(kn, "topics", {}) if kn is not None else {}
+    ids = {k for k in resolve_topic(text, kn).keys if k in topics}
+    return sorted(ids) or [text.strip()]
+
+
 def _evidence(entry: TimelineEntry) -> list[str]:
     return [ev.get("evidence") or "" for ev in entry.data.get("evidence", [])]
 

@@ -210,8 +210,13 @@ def _undated_target(clusters: list[_Cluster], ref: RecordRef) -> _Cluster | None
         if pub is None:
             cands.append(((1, 0, -aff), i))
             continue
+        same_summit = bool(e.occasion and e.occasion.strip().lower() in cl.occasions)
         if e.status == "planned":
             gap = (cl.lo - pub).days
+            if same_summit and gap < 0:
+                # 「去年G20峰會前夕」 said long after: the named summit's engagement, not a new plan
+                cands.append(((0, -gap, -aff), i))
+                continue
             if cl.hi < pub - TOLERANCE or gap > PLANNED_WINDOW_DAYS:
                 continue
             cands.append(((1, max(gap, 0), -aff), i))
@@ -226,7 +231,7 @@ def _undated_target(clusters: list[_Cluster], ref: RecordRef) -> _Cluster | None
             gap = max((pub - cl.hi).days, 0)
             window = FOCUS_WINDOW_DAYS if e.focus else BACKGROUND_WINDOW_DAYS
             # a named summit or a stated month identifies the engagement however long ago it was
-            named = bool(e.occasion and e.occasion.strip().lower() in cl.occasions) or (
+            named = same_summit or (
                 bool(e.date_approx) and len(e.date_approx or "") >= 7
             )
             if gap > window and not named:
@@ -237,6 +242,21 @@ def _undated_target(clusters: list[_Cluster], ref: RecordRef) -> _Cluster | None
     if pub is None and len(cands) > 1:
         return None  # without a publication date only an unambiguous match is safe
     return clusters[min(cands)[1]]
+
+
+def _same_day_other_modality(clusters: list[_Cluster], ref: RecordRef) -> _Cluster | None:
+    """The dated engagement an undated held focus report with another modality describes, if exactly
+    one fits: 「習拜會結束之後」 the day after the video summit reads as in person (習拜會 names no
+    modality), but a report of the day about the same sides is that engagement."""
+    e = ref.engagement
+    pub = ref.published_day
+    if pub is None or not e.focus or e.status != "held" or e.location or e.date_approx:
+        return None
+    us, cn = _keys(e.us), _keys(e.cn)
+    fits = [cl for cl in clusters
+            if cl.modality != e.modality and cl.lo is not None and cl.hi is not None
+            and us & set(cl.us) and cn & set(cl.cn) and cl.lo <= pub and pub - cl.hi <= TOLERANCE]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _undated_group(groups: list[_Cluster], ref: RecordRef) -> _Cluster | None:
@@ -490,7 +510,8 @@ def build_timeline(
     dated_index.drop(lambda c: id(c) not in kept)
     groups = _Index()
     for ref in undated:  # publication order
-        target = _undated_target(dated_index.candidates(ref), ref)
+        target = _undated_target(dated_index.candidates(ref), ref) or _same_day_other_modality(
+            dated_index.clusters, ref)
         if target is not None:
             dated_index.add(target, ref)
             continue

@@ -411,6 +411,18 @@ def page_articles(
 def page_article(request: Request, conn: Conn, article_id: str) -> Response:
     detail = get_article(conn, article_id)
     if detail is None:
+        # what `summitwatch show` takes works in the address bar too: the site's article number
+        # (/articles/47751) or an id prefix, redirected to the article's own address
+        from fastapi.responses import RedirectResponse
+
+        from summitwatch.store.articles import AmbiguousRef, resolve_ref
+
+        try:
+            found = resolve_ref(conn, article_id)
+        except AmbiguousRef:
+            found = None
+        if found and found != article_id:
+            return RedirectResponse(f"/articles/{quote(found, safe='')}", status_code=303)
         raise HTTPException(404, f"no article {article_id!r}")
     return render(
         request, "article.html", {"d": detail, "a": detail.article, "blocks": article_segments(detail)}

@@ -118,3 +118,16 @@ def test_calls_told_apart_by_listed_days(kn: Any) -> None:
     assert dated == ["2021-02-11", "2021-09-10"]
     assert all(e.modality == "phone" and e.us == ("Joe Biden",) for e in engs)
     assert any(e.date is None for e in engs)  # the third call itself has no stated day
+
+
+def test_place_of_an_earlier_meeting_in_another_clause_is_not_the_location(kn: Any) -> None:
+    """「又感謝特朗普今年四月在美國佛羅里達州的熱情接待」 is where the April summit was held, not
+    where the visit being reported takes place (a country never maps to a city, so no location)."""
+    engs = extract_article(make_article(
+        "中央電視台報道，習近平熱烈歡迎特朗普訪華，又感謝特朗普今年四月在美國佛羅里達州的熱情接待。",
+        published="2017-11-08T00:00:00+08:00"), kn).engagements
+    assert engs and all(e.location != "Palm Beach" for e in engs if e.status == "held" and e.date is None)
+    e = _one(kn, "布林肯與楊潔篪18日在阿拉斯加舉行會談，雙方在安克雷奇展開對話。",
+             published="2021-03-19T00:00:00+08:00")
+    assert e.location == "Anchorage"  # a place in a clause without another time is still read
+

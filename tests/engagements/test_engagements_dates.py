@@ -65,3 +65,12 @@ def test_explicit_month_day_beats_weekday() -> None:
 def test_no_publication_date_leaves_relative_unresolved() -> None:
     assert not [h for h in find_dates(normalise("今早（16日）周五舉行會晤"), None, False) if h.date]
     assert [h.date for h in find_dates(normalise("2021年3月18日會晤"), None, False)] == ["2021-03-18"]
+
+
+def test_year_de_month_day_is_one_date() -> None:
+    """「2018年的12月1日」: the year holds (read as a bare 「12月1日」 it resolved to the last 1 December
+    before a 2021 publication, putting the Buenos Aires G20 meeting in 2020)."""
+    hits = [h for h in find_dates(normalise("孟晚舟是在2018年的12月1日被捕"), "2021-09-25T00:00:00+08:00", None) if h.date]
+    assert [h.date for h in hits] == ["2018-12-01"]
+    (h,) = find_dates(normalise("在2019年的6月底"), "2021-09-25T00:00:00+08:00", None)
+    assert h.approx == "2019-06"

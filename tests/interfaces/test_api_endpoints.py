@@ -26,6 +26,9 @@ def test_articles_list_filters_and_pagination(client: TestClient) -> None:
     assert [i["id"] for i in only["items"]] == ["a-blinken-wangyi"]
     by_person = client.get("/api/articles", params={"person": "Joe Biden"}).json()
     assert {i["id"] for i in by_person["items"]} == {"a-biden-xi-video", "a-biden-xi-copy"}
+    for who in ("拜登", "joe biden"):  # the names the CLI filters take
+        got = client.get("/api/articles", params={"person": who}).json()
+        assert {i["id"] for i in got["items"]} == {"a-biden-xi-video", "a-biden-xi-copy"}, who
     in_2017 = client.get("/api/articles", params={"since": "2017", "until": "2017"}).json()
     assert [i["id"] for i in in_2017["items"]] == ["a-trump-xi-call"]
     topic = client.get("/api/articles", params={"topic": "climate"}).json()
@@ -57,6 +60,10 @@ def test_engagement_and_timeline(client: TestClient) -> None:
     assert client.get("/api/timeline", params={"modality": "phone"}).json()["total"] == 1
     assert client.get("/api/timeline", params={"person": "Wang Yi"}).json()["total"] == 1
     assert client.get("/api/timeline", params={"topic": "trade"}).json()["total"] == 1
+    # the names and cue words the CLI's timeline filters take work here too
+    for who in ("王毅", "wang yi"):
+        assert client.get("/api/timeline", params={"person": who}).json()["total"] == 1, who
+    assert client.get("/api/timeline", params={"topic": "貿易戰"}).json()["total"] == 1
     assert client.get("/api/timeline", params={"outlet": "联合早报"}).json()["total"] == 2
     assert client.get("/api/timeline", params={"since": "2021-01-01", "until": "2021"}).json()["total"] == 1
     assert (
@@ -74,6 +81,8 @@ def test_people_and_person(client: TestClient) -> None:
         "Donald Trump",
     }
     xi = client.get("/api/people/Xi Jinping").json()
+    for other in ("習近平", "习近平", "xi jinping"):  # any name the officials data knows
+        assert client.get(f"/api/people/{other}").json()["name"] == "Xi Jinping", other
     assert (
         xi["side"] == "PRC" and len(xi["engagements"]) == 4 and xi["quotes"][0]["text"] == "中美應該相互尊重"
     )

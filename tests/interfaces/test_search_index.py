@@ -104,6 +104,11 @@ def test_filters(conn: sqlite3.Connection) -> None:
     }
     assert ids(search(conn, "習近平", SearchFilters(person="Wang Yi"))) == {"a-blinken-wangyi"}
     assert ids(search(conn, "習近平", SearchFilters(topic="trade"))) == {"a-hostile"}
+    # the person and topic filters take what the timeline filters take: a Chinese name in either
+    # script, any case of the English name, a topic cue word
+    for who in ("王毅", "WANG YI", "wang yi"):
+        assert ids(search(conn, "習近平", SearchFilters(person=who))) == {"a-blinken-wangyi"}, who
+    assert ids(search(conn, "習近平", SearchFilters(topic="貿易戰"))) == {"a-hostile"}
     add_article(conn, "a-noeng", "習近平視察", "習近平今日視察。")
     update_search_index(conn)
     assert "a-noeng" in ids(search(conn, "習近平"))

@@ -215,3 +215,11 @@ def test_person_page_offices_from_knowledge(client: TestClient) -> None:
     assert "Secretary of State" in html and "2021-01-26" in html
     api = client.get("/api/people/Antony Blinken").json()
     assert any(o["office"] == "us.secretary_of_state" for o in api["offices"])
+
+
+def test_article_address_takes_an_id_prefix_like_show(client: TestClient) -> None:
+    """/articles/<prefix> redirects to the article (as `summitwatch show` accepts a prefix); an
+    unknown reference stays a 404."""
+    r = client.get("/articles/a-hostil", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/articles/a-hostile"
+    assert client.get("/articles/no-such-article").status_code == 404

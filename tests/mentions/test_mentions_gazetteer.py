@@ -68,3 +68,12 @@ def test_longer_word_containing_an_alias_is_not_the_person(kn: Any) -> None:
 def test_title_links_to_following_name(kn: Any) -> None:
     spans = [s for s in scan("美國國務卿布林肯表示", kn) if s.kind == "office"]
     assert spans and spans[0].person == "Antony Blinken"
+
+
+def test_joint_title_does_not_yield_the_topic_word_inside_it(kn: Any) -> None:
+    """「中美元首」 (both presidents) contains 美元 (US dollar): no finance topic from it, while the
+    word itself still counts where it stands alone."""
+    topics = {m.key for m in find_mentions(_art("中美元首今早舉行視像會晤。"), kn) if m.kind == "topic"}
+    assert "finance" not in topics
+    topics = {m.key for m in find_mentions(_art("美元兌人民幣匯率走強。"), kn) if m.kind == "topic"}
+    assert "finance" in topics

@@ -138,3 +138,30 @@ def test_fuzzed_archives_never_raise(tmp_path: Path) -> None:
     check()
     print("archive fuzz outcomes:", dict(outcomes.most_common()))
     assert outcomes
+
+
+def test_a_record_that_parses_too_long_is_quarantined_as_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-record time limit: a parse stuck in a loop is interrupted, its record quarantined
+    with reason ``timeout``, and the run goes on with the next records."""
+    import summitwatch.articles.parse as parse_mod
+    from summitwatch.run.local import ingest
+
+    real = parse_mod.parse_record
+
+    def stuck_on_slow(raw: RawDoc):  # noqa: ANN202
+        if raw.source.endswith("slow.md"):
+            while True:  # a Python-level loop that never ends
+                pass
+        return real(raw)
+
+    monkeypatch.setattr(parse_mod, "parse_record", stuck_on_slow)
+    monkeypatch.setattr(local, "PARSE_TIMEOUT_S", 0.5)
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "slow.md").write_bytes(SEED_BYTES[0])
+    (d / "fine.md").write_bytes(SEED_BYTES[1])
+    s = ingest([d], tmp_path / "t.db", workers=0, progress=False, extract=False)
+    assert not s.failed and s.files == 2 and s.stored == 1
+    assert dict(s.quarantined) == {"timeout": 1}

@@ -275,3 +275,29 @@ def test_occasion_points_an_undated_mention_to_its_summit() -> None:
     entries = build_timeline([osaka, ba, mention])
     assert next(e for e in entries if "dir/m.md" in e.sources).date == "2018-12-01"
     assert next(e for e in entries if e.date == "2018-12-01").occasion == "G20 2018"
+
+
+def test_plan_of_a_past_named_summit_joins_that_summit() -> None:
+    """「去年G20峰會前夕」 written a year later reads as a plan, but it names a summit that has been held:
+    it joins that engagement (one entry, held) instead of standing as a plan of its own."""
+    import dataclasses
+
+    osaka = make_ref("o", "2019-06-30", ["Donald Trump"], ["Xi Jinping"], date="2019-06-29", location="Osaka")
+    osaka = dataclasses.replace(osaka, engagement=dataclasses.replace(osaka.engagement, occasion="G20 2019"))
+    eve = make_ref("p", "2020-11-04", ["Donald Trump"], ["Xi Jinping"], status="planned", focus=False,
+                   location="Osaka", date_approx="2019")
+    eve = dataclasses.replace(eve, engagement=dataclasses.replace(eve.engagement, occasion="G20 2019"))
+    (e,) = build_timeline([osaka, eve])
+    assert e.date == "2019-06-29" and e.status == "held" and "dir/p.md" in e.sources
+
+
+def test_undated_report_of_the_day_with_a_weak_modality_joins_that_days_engagement() -> None:
+    """「習拜會結束之後」 published the day after the video summit: 習拜會 says nothing of the modality
+    (read as in person), yet a report of the day about the same two sides is that summit."""
+    video = make_ref("v", "2021-11-16", ["Joe Biden"], ["Xi Jinping"], modality="video", date="2021-11-16")
+    after = make_ref("a", "2021-11-17", ["Joe Biden"], ["Xi Jinping"], evidence="習拜會結束之後")
+    (e,) = build_timeline([video, after])
+    assert e.modality == "video" and e.date == "2021-11-16" and "dir/a.md" in e.sources
+    # a week later it is not the same-day report any more
+    late = make_ref("l", "2021-11-24", ["Joe Biden"], ["Xi Jinping"], evidence="習拜會")
+    assert len(build_timeline([video, late])) == 2
