@@ -36,7 +36,7 @@ def render() -> str:
         "",
     ]
     for path, cmd in iter_commands(main, ["summitwatch"]):
-        ctx = click.Context(cmd, info_name=" ".join(path))
+        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
         parts += [f"## `{' '.join(path)}`", "", "```text", cmd.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(parts)
 
