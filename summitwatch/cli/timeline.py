@@ -120,20 +120,22 @@ def timeline_cmd(db_path: str, since: str | None, until: str | None, person: str
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write ('-' = stdout).")
 def export_timeline_cmd(db_path: str, fmt: str, output: str) -> None:
-    """Export the timeline as JSON, CSV or iCalendar (one all-day event per dated engagement)."""
-    from summitwatch.store.timeline import read_timeline
-    from summitwatch.timeline.export import to_csv, to_ics, to_json
+    """Export the timeline as JSON, CSV or iCalendar (one all-day event per dated engagement).
+
+    The same writers as the web UI's download button (``store.export.download``), oldest first."""
+    from summitwatch.store.export import TIMELINE_CSV_COLUMNS, download, timeline_download_rows
+    from summitwatch.store.query.timeline import timeline_rows
 
     conn = _open(db_path)
     _ensure_built(conn)
-    entries = read_timeline(conn)
-    text = {"json": to_json, "csv": to_csv, "ics": to_ics}[fmt](entries)
+    _, rows = timeline_rows(conn, descending=False)
+    out = download("timeline", fmt, timeline_download_rows(rows), TIMELINE_CSV_COLUMNS)
     if output == "-":
-        click.echo(text, nl=False)
+        sys.stdout.buffer.write(out.body)
+        sys.stdout.flush()
         return
-    # newline="" keeps the CRLF line endings RFC 5545 requires
-    Path(output).write_text(text, encoding="utf-8", newline="")
-    click.echo(f"wrote {len(entries)} entries to {output}", err=True)
+    Path(output).write_bytes(out.body)
+    click.echo(f"wrote {out.rows} entries to {output}", err=True)
 
 
 @main.command("cite")

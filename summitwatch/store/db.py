@@ -11,7 +11,7 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # version -> statements that bring a file at version-1 up to version. Column additions only, so
 # older readers keep working on a migrated file.
@@ -25,6 +25,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE quarantine ADD COLUMN meta TEXT",
         "ALTER TABLE quarantine ADD COLUMN parser_version TEXT",
         "ALTER TABLE articles ADD COLUMN title_key TEXT",
+    ),
+    3: (  # timeline flags (issue 14): store/flags.py fills them at every timeline write
+        "ALTER TABLE timeline ADD COLUMN single_source INTEGER",
+        "ALTER TABLE timeline ADD COLUMN disputed TEXT",
     ),
 }
 
@@ -77,7 +81,8 @@ def migrate(conn: sqlite3.Connection) -> int:
                     if stmt.startswith("ALTER TABLE") and " ADD COLUMN " in stmt:
                         table = stmt.split()[2]
                         col = stmt.split(" ADD COLUMN ")[1].split()[0]
-                        if col in _columns(conn, table):
+                        # a table the file never had is created whole by the schema replay below
+                        if table not in _tables(conn) or col in _columns(conn, table):
                             continue
                     conn.execute(stmt)
     # executescript commits on its own, so it runs outside the transaction above

@@ -9,9 +9,12 @@ plain string lists travel as JSON text in CSV and Parquet; JSONL keeps them nest
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +32,14 @@ __all__ = [
     "ENGAGEMENT_SCHEMA",
     "QUOTE_SCHEMA",
     "MENTION_SCHEMA",
+    "Download",
+    "download",
+    "csv_bytes",
+    "json_bytes",
+    "ics_bytes",
+    "timeline_download_rows",
+    "TIMELINE_CSV_COLUMNS",
+    "DOWNLOAD_FORMATS",
 ]
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -402,3 +413,159 @@ def export_table(conn: sqlite3.Connection, what: str, path: str | Path, fmt: str
     """Export ``what`` (articles, engagements, quotes, mentions) to ``path``; returns the count."""
     fn, schema = _TABLES[what]
     return write_records(fn(conn), path, fmt, schema)
+
+
+# --------------------------------------------------------------------------- downloads (issue 14)
+# One writer per format for every "download what this page shows" export: the API routes
+# (``/api/timeline``, ``/api/raised``, ``/api/counterparts``, ``/api/search``, ``/api/quotes``) and the
+# CLI's ``export timeline`` render their rows here, so a CSV from the browser and one from the
+# command line are the same file.
+
+DOWNLOAD_FORMATS = ("csv", "json", "ics")
+DOWNLOAD_MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "ics": "text/calendar; charset=utf-8",
+}
+#: Exactly the columns of the timeline CSV, in order.
+TIMELINE_CSV_COLUMNS = (
+    "id", "date", "date_end", "date_approx", "modality", "status", "us", "cn", "location", "occasion",
+    "reports", "single_source", "disputed", "first_source_url", "evidence",
+)  # fmt: skip
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """An export ready to send: the bytes, their media type and the attachment's file name."""
+
+    body: bytes
+    media_type: str
+    filename: str
+    rows: int
+
+
+def _csv_cell(value: Any) -> str:
+    """Names and other string lists joined with "; "; ``disputed`` items by their field; booleans
+    as true/false; anything else nested as JSON text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        if all(isinstance(v, dict) and "field" in v for v in value):
+            return "; ".join(str(v["field"]) for v in value)
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def csv_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so spreadsheet programs read the Chinese), one header row."""
+    buf = io.StringIO()
+    buf.write(_BOM)
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(columns)
+    for rec in rows:
+        w.writerow([_csv_cell(rec.get(c)) for c in columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def json_bytes(rows: Iterable[dict[str, Any]]) -> bytes:
+    """A JSON array of the rows (UTF-8, not ASCII-escaped)."""
+    return (json.dumps(list(rows), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+_ICS_STATUS = {"planned": "TENTATIVE", "cancelled": "CANCELLED", "held": "CONFIRMED"}
+_ICS_WHAT = {"in_person": "meeting", "phone": "phone call", "video": "video call"}
+
+
+def ics_bytes(rows: Iterable[dict[str, Any]], prodid: str = "-//summitwatch//timeline//EN") -> bytes:
+    """An RFC 5545 calendar: one all-day event per dated timeline row (approximate dates are left
+    out: a calendar has no "some day in 2019"); planned → TENTATIVE, cancelled → CANCELLED.
+    Deterministic: DTSTAMP is the event's own day, so equal timelines give equal files."""
+    from summitwatch.timeline.export import ics_escape, ics_fold
+
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for r in rows:
+        try:
+            start = dt.date.fromisoformat(str(r.get("date") or "")[:10])
+        except ValueError:
+            continue
+        try:
+            last = dt.date.fromisoformat(str(r.get("date_end") or "")[:10])
+        except ValueError:
+            last = start
+        end = max(last, start) + dt.timedelta(days=1)
+        status = str(r.get("status") or "held")
+        summary = f"{', '.join(r.get('us') or [])} – {', '.join(r.get('cn') or [])}"
+        summary += f" ({_ICS_WHAT.get(str(r.get('modality')), str(r.get('modality')))})"
+        if status != "held":
+            summary += f" [{status}]"
+        desc = [f"Status: {status}", f"Reports: {r.get('reports', '')}"]
+        if r.get("single_source"):
+            desc.append("Single source: every report is one story")
+        if r.get("disputed"):
+            desc.append("Disputed: " + _csv_cell(r.get("disputed")))
+        if r.get("first_source_url"):
+            desc.append(str(r["first_source_url"]))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{r.get('id')}@summitwatch",
+            f"DTSTAMP:{start.strftime('%Y%m%d')}T000000Z",
+            f"DTSTART;VALUE=DATE:{start.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}",
+            f"SUMMARY:{ics_escape(summary)}",
+            f"DESCRIPTION:{ics_escape(chr(10).join(desc))}",
+        ]
+        if r.get("location"):
+            lines.append(f"LOCATION:{ics_escape(str(r['location']))}")
+        lines += [f"STATUS:{_ICS_STATUS.get(status, 'CONFIRMED')}", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def download(
+    what: str,
+    fmt: str,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    today: dt.date | None = None,
+) -> Download:
+    """Render ``rows`` as a ``summitwatch-<what>-<YYYYMMDD>.<ext>`` attachment in ``fmt``.
+
+    ``columns`` fixes the CSV header (JSON keeps every key of the rows). ``ics`` is for timeline
+    rows only."""
+    if fmt not in DOWNLOAD_FORMATS:
+        raise ValueError(f"unknown download format {fmt!r} (choose from {', '.join(DOWNLOAD_FORMATS)})")
+    day = (today or dt.datetime.now(dt.UTC).date()).strftime("%Y%m%d")
+    body = {
+        "csv": lambda: csv_bytes(rows, columns),
+        "json": lambda: json_bytes(rows),
+        "ics": lambda: ics_bytes(rows),
+    }[fmt]()
+    return Download(body, DOWNLOAD_MEDIA_TYPES[fmt], f"summitwatch-{what}-{day}.{fmt}", len(rows))
+
+
+def timeline_download_rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Timeline rows (``store.query.timeline.TimelineRow``) as export dicts: the scorer's fields
+    (``sources`` = source paths) plus the desk's columns (reports, flags, first source, evidence)."""
+    out = []
+    for r in rows:
+        e = r.entry
+        out.append(
+            {
+                "id": e.id, "date": e.date, "date_end": e.date_end, "date_approx": e.date_approx,
+                "date_precision": e.date_precision, "modality": e.modality, "status": e.status,
+                "us": list(e.us), "cn": list(e.cn), "location": e.location, "occasion": e.occasion,
+                "reports": r.reports, "copies": r.copies, "single_source": r.flags.single_source,
+                "disputed": [dict(d) for d in r.flags.disputed], "first_source_url": r.first_source_url,
+                "evidence": r.evidence, "curation": (e.data.get("curation") or {}).get("status"),
+                "sources": list(e.sources), "article_ids": list(e.article_ids),
+            }
+        )  # fmt: skip
+    return out

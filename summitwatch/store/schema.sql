@@ -1,4 +1,4 @@
--- summitwatch store, schema version 2 (db.py migrates older files: see MIGRATIONS there).
+-- summitwatch store, schema version 3 (db.py migrates older files: see MIGRATIONS there).
 -- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
 -- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
 
@@ -158,7 +158,10 @@ CREATE TABLE IF NOT EXISTS timeline (
   date_precision TEXT,
   location TEXT,
   occasion TEXT,
-  data TEXT                        -- JSON: provenance, alternatives, history, coverage, topics, quotes, outlets
+  data TEXT,                       -- JSON: provenance, alternatives, history, coverage, topics, quotes, outlets
+  -- v3: flags (timeline/flags.py, written by store/flags.py at every timeline write)
+  single_source INTEGER,           -- 1 when every report belongs to one near-duplicate group
+  disputed TEXT                    -- JSON list of {field, values: [{value, sources}]}
 );
 CREATE INDEX IF NOT EXISTS timeline_date ON timeline(date);
 

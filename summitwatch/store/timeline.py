@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from summitwatch.model import Engagement, Quote, TimelineEntry
+from summitwatch.store.flags import refresh_flags
 from summitwatch.timeline import Framing, QuoteRef, RecordRef, build_timeline, load_framing
 
 
@@ -126,6 +127,7 @@ def write_timeline(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> No
         conn.executemany(
             "INSERT OR REPLACE INTO timeline_members (timeline_id, article_id, seq) VALUES (?,?,?)", members
         )
+        refresh_flags(conn)  # single-source / disputed flags of every entry (issue 14)
 
 
 def _topic_cues() -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,117 @@
+"""Warnings a reader needs on a merged engagement: does it rest on one story, do its sources disagree?
+
+Pure functions over the per-article reports behind one timeline entry (no store access, no clock),
+so the store can persist the result at every timeline write and any reader can recompute it.
+
+* ``single_source``: every report belongs to one near-duplicate group (one story, however many
+  copies were archived), so nothing independent confirms it.
+* ``disputed``: a list of ``{field, values: [{value, sources}]}``, one item per field on which the
+  reports disagree in a way the merge could not have reconciled:
+
+  - ``date``: exact dates more than one day apart (one day is time-zone framing, not a dispute);
+  - ``status``: different statuses in reports published on the same day (a plan later held is the
+    normal life of an engagement; "held" and "cancelled" on the same day is a disagreement);
+  - ``us`` / ``cn``: two reports whose participant lists on one side do not overlap at all.
+
+``sources`` are article ids (the representative of each near-duplicate group), so a page can link
+each disagreeing value to the articles that state it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Report", "Flags", "compute_flags", "MAX_DATE_GAP_DAYS"]
+
+#: Exact dates this many days apart or fewer are one date told from two time zones.
+MAX_DATE_GAP_DAYS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What one article says about the engagement (one per-article record)."""
+
+    article_id: str
+    group: str  # near-duplicate group: the representative article id (the article's own id if none)
+    date: str | None = None
+    status: str | None = None
+    published_day: str | None = None
+    us: tuple[str, ...] = ()
+    cn: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    single_source: bool
+    disputed: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"single_source": self.single_source, "disputed": [dict(d) for d in self.disputed]}
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _values(pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """``(value, group)`` pairs -> ``[{value, sources}]``, values and sources in a stable order."""
+    by_value: dict[str, list[str]] = {}
+    for value, group in pairs:
+        sources = by_value.setdefault(value, [])
+        if group not in sources:
+            sources.append(group)
+    return [{"value": v, "sources": sorted(s)} for v, s in sorted(by_value.items())]
+
+
+def _date_dispute(reports: Sequence[Report]) -> dict[str, Any] | None:
+    dated = [(d, r) for r in reports if (d := _day(r.date)) is not None]
+    if len(dated) < 2:
+        return None
+    days = [d for d, _ in dated]
+    if (max(days) - min(days)).days <= MAX_DATE_GAP_DAYS:
+        return None
+    return {"field": "date", "values": _values((d.isoformat(), r.group) for d, r in dated)}
+
+
+def _status_dispute(reports: Sequence[Report]) -> dict[str, Any] | None:
+    by_day: dict[str, set[str]] = {}
+    for r in reports:
+        if r.status and r.published_day:
+            by_day.setdefault(r.published_day[:10], set()).add(r.status)
+    clash = {day for day, statuses in by_day.items() if len(statuses) > 1}
+    if not clash:
+        return None
+    pairs = [(r.status, r.group) for r in reports if r.status and (r.published_day or "")[:10] in clash]
+    return {"field": "status", "values": _values(pairs)}
+
+
+def _side_dispute(reports: Sequence[Report], side: str) -> dict[str, Any] | None:
+    named = [(frozenset(getattr(r, side)), r) for r in reports if getattr(r, side)]
+    sets = list(dict.fromkeys(s for s, _ in named))
+    if not any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :]):
+        return None
+    return {"field": side, "values": _values(("; ".join(sorted(s)), r.group) for s, r in named)}
+
+
+def compute_flags(reports: Sequence[Report]) -> Flags:
+    """The flags of one engagement from the reports behind it (no reports: not single-source)."""
+    groups = {r.group for r in reports}
+    disputed = tuple(
+        d
+        for d in (
+            _date_dispute(reports),
+            _status_dispute(reports),
+            _side_dispute(reports, "us"),
+            _side_dispute(reports, "cn"),
+        )
+        if d is not None
+    )
+    return Flags(single_source=len(groups) == 1, disputed=disputed)
