@@ -27,11 +27,16 @@ from summitwatch.store.browse import (
     get_article,
     get_engagement,
     list_articles,
-    list_timeline,
 )
 from summitwatch.store.db import connect
+from summitwatch.store.export import TIMELINE_CSV_COLUMNS, timeline_download_rows
+from summitwatch.store.flags import read_flags
 from summitwatch.store.people import get_person, list_people
+from summitwatch.store.query.counterparts import COUNTERPARTS_CSV_COLUMNS, CounterpartFilters, counterparts
+from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, raised_cells, raised_hits
+from summitwatch.store.query.timeline import MAX_ROWS, SORT_KEYS, report_counts, timeline_rows
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
 
 #: Sent with every response. No inline script or style, no third-party origin, no framing.
 CSP = (
@@ -121,10 +126,13 @@ def api_engagement(conn: Conn, entry_id: str) -> dict[str, Any]:
     detail = get_engagement(conn, entry_id)
     if detail is None:
         raise HTTPException(404, f"no engagement {entry_id!r}")
-    return detail.to_dict()
+    d = detail.to_dict()
+    counts = report_counts(conn, [entry_id])[entry_id]  # issue 14: the count every page shows, and flags
+    d.update(reports=counts.reports, copies=counts.copies, **read_flags(conn, [entry_id])[entry_id].to_dict())
+    return d
 
 
-@router.get("/timeline", summary="Merged engagements in date order (undated last)")
+@router.get("/timeline", summary="Merged engagements in date order (undated last), with flags; format= exports")
 def api_timeline(
     conn: Conn,
     since: Since = None,
@@ -136,9 +144,15 @@ def api_timeline(
     outlet: Text = None,
     limit: Limit = 1000,
     offset: Offset = 0,
-) -> dict[str, Any]:
+    sort: Annotated[str, Query(pattern="^(" + "|".join(SORT_KEYS) + ")$")] = "date",
+    dir: Annotated[str, Query(pattern=r"^(asc|desc)$")] = "asc",
+    format: Annotated[str | None, Query(pattern=EXPORT_FORMAT_ICS, description="csv, json or ics: download every matching row")] = None,
+) -> Any:
     f = TimelineFilters(since, _until(until), person, modality, status, topic, outlet)
-    return list_timeline(conn, f, limit, offset).to_dict()
+    total, rows = timeline_rows(conn, f, sort=sort, descending=dir == "desc")
+    if format:  # issue 14: every matching row (not one page) as an attachment
+        return download_response("timeline", format, timeline_download_rows(rows), TIMELINE_CSV_COLUMNS)
+    return {"total": total, "limit": limit, "offset": offset, "items": [r.to_dict() for r in rows[offset : offset + limit]]}
 
 
 @router.get("/people", summary="People named in the store, most engagements first")
@@ -172,9 +186,12 @@ def api_search(
     include_duplicates: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
-) -> dict[str, Any]:
+    format: Annotated[str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every hit")] = None,
+) -> Any:
     f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
     try:
+        if format:  # issue 14: every hit (capped) as an attachment
+            return download_response("search", format, _search_rows(search(conn, q, f, MAX_ROWS, 0)), SEARCH_CSV_COLUMNS)
         return search(conn, q, f, limit, offset).to_dict()
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
@@ -185,6 +202,57 @@ def api_search(
 )
 def api_stats(conn: Conn) -> dict[str, Any]:
     return corpus_stats(conn).to_dict()
+
+
+# =========================================================================== issue 14 (web) routes
+# Who raised what, counterparts, and the search export rows. Separate from the routes above so the
+# server's hardening (middleware, validation) and these merge independently.
+
+SEARCH_CSV_COLUMNS = ("id", "published", "outlet", "title", "score", "snippet")
+Side = Annotated[str | None, Query(pattern=r"^(US|PRC)$")]
+ExportFormat = Annotated[str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every row")]
+
+
+def _search_rows(result: Any) -> list[dict[str, Any]]:
+    """Search hits as export rows: the snippet as plain text."""
+    return [
+        {
+            "id": h.id,
+            "published": h.published,
+            "outlet": h.outlet,
+            "title": h.title,
+            "score": round(h.score, 4),
+            "snippet": "".join(t for t, _ in h.snippet),
+        }
+        for h in result.hits
+    ]
+
+
+@router.get("/raised", summary="Who raised what: topics each side raised per year, with engagements and sentences")
+def api_raised(
+    conn: Conn,
+    since: Since = None,
+    until: Until = None,
+    side: Side = None,
+    person: Text = None,
+    format: ExportFormat = None,
+) -> Any:
+    hits = raised_hits(conn, RaisedFilters(since, _until(until), side, person))
+    items = [c.to_dict() for c in raised_cells(hits)]
+    if format:
+        return download_response("raised", format, items, RAISED_CSV_COLUMNS)
+    return {"items": items}
+
+
+@router.get("/counterparts", summary="US × PRC officials: held engagements per pair by modality")
+def api_counterparts(conn: Conn, since: Since = None, until: Until = None, format: ExportFormat = None) -> Any:
+    items = [p.to_dict() for p in counterparts(conn, CounterpartFilters(since, _until(until)))]
+    if format:
+        return download_response("counterparts", format, items, COUNTERPARTS_CSV_COLUMNS)
+    return {"items": items}
+
+
+# =========================================================================== end issue 14 routes
 
 
 def create_app(db_path: str | Path, curate_user: str | None = None, bind_host: str | None = None) -> FastAPI:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from summitwatch.articles import load_data_file
 
-__all__ = ["unwrap_url", "is_damaged_url", "archive_timestamp"]
+__all__ = ["unwrap_url", "is_damaged_url", "archive_timestamp", "repaired_archive_url"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +124,23 @@ def is_damaged_url(url: str | None) -> bool:
     _, _, minimum = _rules()
     n = url.upper().count(_FFFD_ENC) + url.count("\ufffd")
     return n >= minimum
+
+
+def repaired_archive_url(archived_url: str | None, canonical_url: str | None) -> str | None:
+    """The archive link to show for an article whose archive URL has a mojibake slug (issue 14).
+
+    Archives often captured a page under a URL whose Chinese slug lost its encoding (runs of
+    U+FFFD, ``%EF%BF%BD``). Such a link is useless to follow, but the same capture is reachable
+    under the outlet's canonical URL (rebuilt by ``outlets.yaml`` ``article_urls`` patterns, e.g.
+    ``https://www.hkcnews.com/article/<n>``): ``<archive base>/web/<timestamp>/<canonical>``. Returns
+    ``archived_url`` unchanged when it is not damaged, the canonical URL is unknown or itself
+    damaged, or the archive has no base to rebuild with (the raw URLs stay in the article's JSON).
+    """
+    if not archived_url or not canonical_url or not is_damaged_url(archived_url) or is_damaged_url(canonical_url):
+        return archived_url
+    archives, _, _ = _rules()
+    for a in archives:
+        m = a.pattern.match(archived_url)
+        if m is not None:
+            return f"{a.base}/web/{m.group('ts')}/{canonical_url}" if a.base else archived_url
+    return archived_url

@@ -434,7 +434,7 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
     )
     participants = set(entry.us) | set(entry.cn)
     quotes: list[dict[str, Any]] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, int] = {}
     for r in _rows(
         conn,
         "SELECT e.*, a.source AS a_source, a.title AS a_title, a.published AS a_published,"
@@ -445,11 +445,14 @@ def get_engagement(conn: sqlite3.Connection, entry_id: str) -> EngagementDetail 
         [entry_id],
     ):
         eng = engagement_from_row(r)
-        # near-duplicate copies reporting it in the same sentence are one source, with its copies
-        group = (r["a_dup"] or r["article_id"], eng.evidence)
+        # near-duplicate copies are one report (the article) with its copies, the count the timeline
+        # shows too (store.query.timeline.report_counts); a second record of one article adds nothing
+        group = r["a_dup"] or r["article_id"]
         if group in seen:
             first = seen[group]
-            members[first] = replace(members[first], copies=(*members[first].copies, r["article_id"]))
+            m = members[first]
+            if r["article_id"] != m.article.id and r["article_id"] not in m.copies:
+                members[first] = replace(m, copies=(*m.copies, r["article_id"]))
             continue
         blocks = _json(r["a_blocks"], [])
         text = "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))

@@ -9,13 +9,11 @@ with OpenCC, chosen by ``?script=hant|hans|orig`` and remembered in a cookie.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import opencc
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -26,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from summitwatch.articles.urls import is_damaged_url, repaired_archive_url
 from summitwatch.model import TimelineEntry
 from summitwatch.store.browse import (
     ArticleDetail,
@@ -37,11 +36,16 @@ from summitwatch.store.browse import (
     list_articles,
     list_duplicate_groups,
     list_quarantine,
-    list_timeline,
     timeline_facets,
 )
+from summitwatch.store.flags import read_flags
 from summitwatch.store.people import get_person, list_people
+from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
+from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
+from summitwatch.store.query.timeline import SORT_KEYS, report_counts, timeline_rows
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.web.charts import MODALITY_COLOURS, lane_chart, parse_zoom, year_bars
+from summitwatch.web.labels import human_date, human_date_zh, human_time, name_zh, topic_label
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -50,8 +54,19 @@ TEMPLATE_DIR = WEB_DIR / "templates"
 SCRIPTS = ("orig", "hant", "hans")
 _CONVERTERS = {"hans": opencc.OpenCC("t2s"), "hant": opencc.OpenCC("s2t")}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-MODALITY_COLOURS = {"in_person": "#1f6fb2", "phone": "#c0392b", "video": "#1e8449"}
-MODALITY_LANES = ("in_person", "phone", "video")
+#: Query parameters that are filters (carried over to the download links); the rest is view state.
+FILTER_PARAMS = (
+    "q",
+    "person",
+    "topic",
+    "modality",
+    "status",
+    "outlet",
+    "since",
+    "until",
+    "side",
+    "has_engagement",
+)
 
 
 # --------------------------------------------------------------------------- template helpers
@@ -88,6 +103,17 @@ def here(ctx: Any, **params: object) -> str:
     return f"{url.path}?{url.query}" if url.query else url.path
 
 
+@pass_context
+def export_href(ctx: Any, api_path: str, fmt: str, **extra: object) -> str:
+    """The download link of what this page shows: its API route with this page's filters."""
+    params = [
+        (k, v) for k, v in ctx["request"].query_params.multi_items() if k in FILTER_PARAMS and v and k not in extra
+    ]
+    params += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
+    params.append(("format", fmt))
+    return f"{api_path}?{urlencode(params)}"
+
+
 def path_quote(value: object) -> str:
     """A path segment (names with spaces or slashes)."""
     return quote(str(value), safe="")
@@ -100,7 +126,13 @@ def _env() -> Environment:
     env.filters["conv"] = convert_script
     env.filters["safe_url"] = safe_url
     env.filters["pq"] = path_quote
+    env.filters["hdate"] = human_date
+    env.filters["hdate_zh"] = human_date_zh
+    env.filters["htime"] = human_time
+    env.filters["zh"] = name_zh
     env.globals["here"] = here
+    env.globals["export_href"] = export_href
+    env.globals["topic_label"] = topic_label
     env.globals["modality_colours"] = MODALITY_COLOURS
     return env
 
@@ -164,74 +196,7 @@ def _int(value: str | None, default: int, lo: int, hi: int) -> int:
         raise HTTPException(422, f"not a number: {value!r}") from exc
 
 
-# --------------------------------------------------------------------------- timeline chart
-@dataclass(frozen=True, slots=True)
-class Mark:
-    x: float
-    y: float
-    colour: str
-    status: str
-    href: str
-    label: str
-
-
-def _day(entry: TimelineEntry) -> _dt.date | None:
-    """Where to place an entry: its date, or the middle of its approximate month/year."""
-    value = entry.date or entry.date_approx
-    if not value:
-        return None
-    try:
-        if len(value) >= 10:
-            return _dt.date.fromisoformat(value[:10])
-        if len(value) == 7:
-            return _dt.date(int(value[:4]), int(value[5:7]), 15)
-        return _dt.date(int(value[:4]), 7, 1)
-    except ValueError:
-        return None
-
-
-def timeline_chart(entries: list[TimelineEntry], width: int = 1000) -> dict[str, Any]:
-    """Numbers for the SVG timeline: one lane per modality, x by date, year ticks."""
-    dated = [(d, e) for e in entries if (d := _day(e)) is not None]
-    lane_y = {m: 40 + 40 * i for i, m in enumerate(MODALITY_LANES)}
-    if not dated:
-        return {"width": width, "height": 190, "marks": [], "ticks": [], "lanes": list(lane_y.items())}
-    first = min(d for d, _ in dated).year
-    last = max(d for d, _ in dated).year + 1
-    lo, hi = _dt.date(first, 1, 1), _dt.date(last, 1, 1)
-    left, right = 110, width - 20
-    span = (hi - lo).days or 1
-
-    def x_of(d: _dt.date) -> float:
-        return round(left + (right - left) * (d - lo).days / span, 1)
-
-    marks: list[Mark] = []
-    last_x: dict[str, list[float]] = {}
-    for d, e in sorted(dated, key=lambda p: p[0]):
-        lane = e.modality if e.modality in lane_y else "in_person"
-        x = x_of(d)
-        stack = [px for px in last_x.get(lane, []) if abs(px - x) < 6]
-        y = lane_y[lane] + (len(stack) % 3 - 1) * 8 if stack else lane_y[lane]
-        last_x.setdefault(lane, []).append(x)
-        label = (
-            f"{e.date or e.date_approx} · {', '.join(e.us)} — {', '.join(e.cn)} · {e.modality} · {e.status}"
-        )
-        marks.append(
-            Mark(
-                x,
-                y,
-                MODALITY_COLOURS.get(e.modality, "#555"),
-                e.status,
-                f"/engagements/{path_quote(e.id)}",
-                label,
-            )
-        )
-    # label at most ~16 years so labels never overlap: every year, or every 2/5/10 on long spans
-    step = next(s for s in (1, 2, 5, 10, 25) if (last - first) / s <= 16)
-    ticks = [(y, x_of(_dt.date(y, 1, 1))) for y in range(first, last + 1) if y % step == 0 or y == first]
-    return {"width": width, "height": 190, "marks": marks, "ticks": ticks, "lanes": list(lane_y.items())}
-
-
+# --------------------------------------------------------------------------- corpus chart
 def month_chart(
     per_month: tuple[tuple[str, int], ...], width: int = 1000, height: int = 160
 ) -> dict[str, Any]:
@@ -309,6 +274,31 @@ def article_segments(detail: ArticleDetail) -> list[dict[str, Any]]:
 router = APIRouter(include_in_schema=False)
 
 
+def timeline_filters(
+    person: str | None,
+    topic: str | None,
+    modality: str | None,
+    status: str | None,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+) -> TimelineFilters:
+    """The timeline page's filters (the API's ``/api/timeline`` takes the same)."""
+    return TimelineFilters(
+        since=_opt(since, date=True),
+        until=_until(_opt(until, date=True)),
+        person=_opt(person),
+        modality=_opt(modality),
+        status=_opt(status),
+        topic=_opt(topic),
+        outlet=_opt(outlet),
+    )
+
+
+def _engagement_href(e: TimelineEntry) -> str:
+    return f"/engagements/{path_quote(e.id)}"
+
+
 @router.get("/", response_class=HTMLResponse)
 def page_timeline(
     request: Request,
@@ -320,18 +310,16 @@ def page_timeline(
     outlet: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    zoom: str | None = None,
+    sort: str | None = None,
+    dir: str | None = None,
 ) -> Response:
-    f = TimelineFilters(
-        since=_opt(since, date=True),
-        until=_until(_opt(until, date=True)),
-        person=_opt(person),
-        modality=_opt(modality),
-        status=_opt(status),
-        topic=_opt(topic),
-        outlet=_opt(outlet),
-    )
-    page = list_timeline(conn, f, limit=5000)
-    entries = list(page.items)
+    f = timeline_filters(person, topic, modality, status, outlet, since, until)
+    sort_key = sort if sort in SORT_KEYS else "date"
+    descending = dir != "asc"
+    total, rows = timeline_rows(conn, f, sort=sort_key, descending=descending)
+    entries = [r.entry for r in rows]
+    view = parse_zoom(_opt(zoom), entries)
     chosen = {
         "person": f.person,
         "topic": f.topic,
@@ -345,12 +333,16 @@ def page_timeline(
         request,
         "timeline.html",
         {
-            "entries": entries,
-            "undated": [e for e in entries if _day(e) is None],
-            "chart": timeline_chart(entries),
+            "rows": rows,
+            "undated": sum(1 for e in entries if not (e.date or e.date_approx)),
+            "chart": lane_chart(entries, view, _engagement_href),
+            "bars": year_bars(entries, view),
+            "zoom": view,
             "facets": timeline_facets(conn),
             "chosen": chosen,
-            "total": page.total,
+            "total": total,
+            "sort": sort_key,
+            "descending": descending,
         },
     )
 
@@ -360,9 +352,27 @@ def page_engagement(request: Request, conn: Conn, entry_id: str) -> Response:
     detail = get_engagement(conn, entry_id)
     if detail is None:
         raise HTTPException(404, f"no engagement {entry_id!r}")
-    shown = {"topics", "quotes"}
-    extra = {k: v for k, v in detail.entry.data.items() if k not in shown}
-    return render(request, "engagement.html", {"d": detail, "e": detail.entry, "extra": extra})
+    counts = report_counts(conn, [entry_id])[entry_id]
+    flags = read_flags(conn, [entry_id])[entry_id]
+    titles = {m.article.id: m.article for m in detail.members}
+    by_side: dict[str, list[dict[str, Any]]] = {"US": [], "PRC": []}
+    for q in detail.quotes:
+        side = "US" if q["speaker"] in detail.entry.us else "PRC" if q["speaker"] in detail.entry.cn else None
+        if side:
+            by_side[side].append(q)
+    return render(
+        request,
+        "engagement.html",
+        {
+            "d": detail,
+            "e": detail.entry,
+            "counts": counts,
+            "flags": flags,
+            "titles": titles,
+            "quotes_by_side": by_side,
+            "history": detail.entry.data.get("history") or detail.entry.data.get("status_history") or [],
+        },
+    )
 
 
 @router.get("/people", response_class=HTMLResponse)
@@ -377,7 +387,9 @@ def page_person(request: Request, conn: Conn, name: str) -> Response:
     detail = get_person(conn, name)
     if detail is None:
         raise HTTPException(404, f"no person {name!r}")
-    return render(request, "person.html", {"p": detail, "chart": timeline_chart(list(detail.engagements))})
+    engagements = list(detail.engagements)
+    chart = lane_chart(engagements, parse_zoom("all", engagements), _engagement_href)
+    return render(request, "person.html", {"p": detail, "chart": chart})
 
 
 @router.get("/articles", response_class=HTMLResponse)
@@ -424,8 +436,13 @@ def page_article(request: Request, conn: Conn, article_id: str) -> Response:
         if found and found != article_id:
             return RedirectResponse(f"/articles/{quote(found, safe='')}", status_code=303)
         raise HTTPException(404, f"no article {article_id!r}")
+    art = detail.article
+    archived = repaired_archive_url(art.archived_url, art.url)
+    damaged = is_damaged_url(art.original_url) or is_damaged_url(art.archived_url)
     return render(
-        request, "article.html", {"d": detail, "a": detail.article, "blocks": article_segments(detail)}
+        request,
+        "article.html",
+        {"d": detail, "a": art, "blocks": article_segments(detail), "archived": archived, "damaged": damaged},
     )
 
 
@@ -494,6 +511,93 @@ def page_corpus(request: Request, conn: Conn, qoffset: str | None = None) -> Res
             "qnext": off + 200,
         },
     )
+
+
+# --------------------------------------------------------------------------- who raised what, counterparts
+SIDES = ("US", "PRC")
+
+
+@router.get("/raised", response_class=HTMLResponse)
+def page_raised(
+    request: Request,
+    conn: Conn,
+    since: str | None = None,
+    until: str | None = None,
+    side: str | None = None,
+    person: str | None = None,
+    year: str | None = None,
+    topic: str | None = None,
+    cside: str | None = None,
+) -> Response:
+    """Topics × years for each side; a chosen cell (``year``, ``cside``, ``topic``) lists its sentences."""
+    chosen_side = _opt(side)
+    if chosen_side is not None and chosen_side not in SIDES:
+        raise HTTPException(422, f"side must be US or PRC, not {chosen_side!r}")
+    f = RaisedFilters(_opt(since, date=True), _until(_opt(until, date=True)), chosen_side, _opt(person))
+    hits = raised_hits(conn, f)
+    cells = raised_cells(hits)
+    years = sorted({c.year for c in cells})
+    matrices = []
+    for s in SIDES:
+        if chosen_side and s != chosen_side:
+            continue
+        mine = {(c.topic, c.year): c for c in cells if c.side == s}
+        topics = sorted(
+            {t for t, _ in mine}, key=lambda t: (-sum(c.count for (x, _), c in mine.items() if x == t), t)
+        )
+        matrices.append(
+            {
+                "side": s,
+                "topics": topics,
+                "cells": mine,
+                "top": max((c.count for c in mine.values()), default=0),
+            }
+        )
+    cell = None
+    if year and topic and cside:
+        cell = [h for h in hits if h.year == year and h.topic == topic and h.side == cside]
+    return render(
+        request,
+        "raised.html",
+        {
+            "years": years,
+            "matrices": matrices,
+            "cell": cell,
+            "cell_key": {"year": year, "topic": topic, "side": cside},
+            "chosen": {"since": _opt(since), "until": _opt(until), "side": chosen_side, "person": f.person},
+            "people": sorted({h.person for h in hits}),
+        },
+    )
+
+
+@router.get("/counterparts", response_class=HTMLResponse)
+def page_counterparts(
+    request: Request, conn: Conn, since: str | None = None, until: str | None = None
+) -> Response:
+    """US officials × PRC officials: how often each pair met, phoned or held a video call."""
+    f = CounterpartFilters(_opt(since, date=True), _until(_opt(until, date=True)))
+    pairs = counterparts(conn, f)
+    us = sorted({p.us for p in pairs}, key=lambda n: (-sum(p.total for p in pairs if p.us == n), n))
+    cn = sorted({p.cn for p in pairs}, key=lambda n: (-sum(p.total for p in pairs if p.cn == n), n))
+    return render(
+        request,
+        "counterparts.html",
+        {
+            "pairs": pairs,
+            "grid": {(p.us, p.cn): p for p in pairs},
+            "us": us,
+            "cn": cn,
+            "chosen": {"since": _opt(since), "until": _opt(until)},
+        },
+    )
+
+
+@router.get("/engagements", response_class=HTMLResponse)
+def page_engagement_list(request: Request, conn: Conn, ids: str | None = None) -> Response:
+    """A few engagements by id (a counterparts cell links here): the timeline table for just them."""
+    wanted = [i for i in (ids or "").split(",") if i][:500]
+    rows = [r for r in timeline_rows(conn)[1] if r.entry.id in set(wanted)]
+    return render(request, "engagements.html", {"rows": rows})
 
 
 def install_error_pages(app: FastAPI) -> None:
