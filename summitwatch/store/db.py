@@ -11,7 +11,7 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # version -> statements that bring a file at version-1 up to version. Column additions only, so
 # older readers keep working on a migrated file.
@@ -26,7 +26,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE quarantine ADD COLUMN parser_version TEXT",
         "ALTER TABLE articles ADD COLUMN title_key TEXT",
     ),
-    3: (  # timeline flags (issue 14): store/flags.py fills them at every timeline write
+    # 3: reserved for the search branch of issue 14 (covering indexes, created by the schema replay)
+    4: (  # timeline flags (issue 14, web): store/flags.py fills them at every timeline write
         "ALTER TABLE timeline ADD COLUMN single_source INTEGER",
         "ALTER TABLE timeline ADD COLUMN disputed TEXT",
     ),

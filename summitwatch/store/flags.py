@@ -37,7 +37,7 @@ def reports_of(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> di
     """timeline id -> the per-article reports behind it (``ids`` None: every entry)."""
     out: dict[str, list[Report]] = defaultdict(list)
     sql = (
-        "SELECT tm.timeline_id, tm.article_id, COALESCE(a.duplicate_of, tm.article_id), e.date, e.status,"
+        "SELECT tm.timeline_id, tm.article_id, COALESCE(a.duplicate_of, tm.article_id), e.date, e.date_end, e.status,"
         " a.published_day, e.us, e.cn FROM timeline_members tm"
         " JOIN engagements e ON e.article_id = tm.article_id AND e.seq = tm.seq"
         " LEFT JOIN articles a ON a.id = tm.article_id"
@@ -51,10 +51,24 @@ def reports_of(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> di
             if chunk is None
             else (f" WHERE tm.timeline_id IN ({','.join('?' * len(chunk))})", list(chunk))
         )
-        for tid, aid, group, date, status, day, us, cn in conn.execute(
+        for tid, aid, group, date, date_end, status, day, us, cn in conn.execute(
             sql + where + " ORDER BY tm.timeline_id, tm.article_id, tm.seq", args
         ):
-            out[tid].append(Report(aid, group, date, status, day, _json_list(us), _json_list(cn)))
+            out[tid].append(Report(aid, group, date, date_end, status, day, _json_list(us), _json_list(cn)))
+    return out
+
+
+def _event_days(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """timeline id -> its last day (``date_end`` or ``date``) where the entry has an exact date."""
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = list(ids[i : i + _CHUNK])
+        for tid, day in conn.execute(
+            f"SELECT id, COALESCE(date_end, date) FROM timeline WHERE id IN ({','.join('?' * len(chunk))})"
+            " AND date IS NOT NULL",
+            chunk,
+        ):
+            out[tid] = day
     return out
 
 
@@ -67,9 +81,10 @@ def refresh_flags(conn: sqlite3.Connection, ids: Sequence[str] | None = None) ->
     if ids is None:
         ids = [r[0] for r in conn.execute("SELECT id FROM timeline")]
     reports = reports_of(conn, ids)
+    days = _event_days(conn, ids)
     rows = []
     for tid in ids:
-        f = compute_flags(reports.get(tid, []))
+        f = compute_flags(reports.get(tid, []), days.get(tid))
         rows.append((int(f.single_source), json.dumps(f.to_dict()["disputed"], ensure_ascii=False), tid))
     conn.executemany("UPDATE timeline SET single_source = ?, disputed = ? WHERE id = ?", rows)
     return len(rows)
@@ -95,6 +110,7 @@ def read_flags(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Flags]
     missing = [i for i in ids if i not in out]
     if missing:
         reports = reports_of(conn, missing)
+        days = _event_days(conn, missing)
         for tid in missing:
-            out[tid] = compute_flags(reports.get(tid, []))
+            out[tid] = compute_flags(reports.get(tid, []), days.get(tid))
     return out

@@ -1,4 +1,4 @@
--- summitwatch store, schema version 3 (db.py migrates older files: see MIGRATIONS there).
+-- summitwatch store, schema version 4 (db.py migrates older files: see MIGRATIONS there).
 -- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
 -- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
 
@@ -159,7 +159,7 @@ CREATE TABLE IF NOT EXISTS timeline (
   location TEXT,
   occasion TEXT,
   data TEXT,                       -- JSON: provenance, alternatives, history, coverage, topics, quotes, outlets
-  -- v3: flags (timeline/flags.py, written by store/flags.py at every timeline write)
+  -- v4: flags (timeline/flags.py, written by store/flags.py at every timeline write)
   single_source INTEGER,           -- 1 when every report belongs to one near-duplicate group
   disputed TEXT                    -- JSON list of {field, values: [{value, sources}]}
 );

@@ -8,10 +8,14 @@ so the store can persist the result at every timeline write and any reader can r
 * ``disputed``: a list of ``{field, values: [{value, sources}]}``, one item per field on which the
   reports disagree in a way the merge could not have reconciled:
 
-  - ``date``: exact dates more than one day apart (one day is time-zone framing, not a dispute);
-  - ``status``: different statuses in reports published on the same day (a plan later held is the
-    normal life of an engagement; "held" and "cancelled" on the same day is a disagreement);
-  - ``us`` / ``cn``: two reports whose participant lists on one side do not overlap at all.
+  - ``date``: exact dates more than one day apart (one day is time-zone framing, not a dispute); a
+    report's span (``date`` to ``date_end``) counts whole, so "6–7 April" and "7 April" agree;
+  - ``status``: different statuses in reports published on the same day: "cancelled" beside any
+    other status, or "planned" beside "held" once the day of the engagement has passed (a preview in
+    the morning and a readout in the evening of the day itself is the normal life of an engagement);
+  - ``us`` / ``cn``: participant lists on one side that do not overlap, unless other reports bridge
+    them ({Blinken}, {Sullivan} and {Blinken, Sullivan} are partial lists of one delegation; {Wang Yi}
+    and {Yang Jiechi} alone are two accounts of who was there).
 
 ``sources`` are article ids (the representative of each near-duplicate group), so a page can link
 each disagreeing value to the articles that state it.
@@ -37,6 +41,7 @@ class Report:
     article_id: str
     group: str  # near-duplicate group: the representative article id (the article's own id if none)
     date: str | None = None
+    date_end: str | None = None
     status: str | None = None
     published_day: str | None = None
     us: tuple[str, ...] = ()
@@ -72,21 +77,36 @@ def _values(pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 def _date_dispute(reports: Sequence[Report]) -> dict[str, Any] | None:
-    dated = [(d, r) for r in reports if (d := _day(r.date)) is not None]
-    if len(dated) < 2:
+    spans = []
+    for r in reports:
+        start = _day(r.date)
+        if start is not None:
+            end = _day(r.date_end)
+            spans.append((start, max(start, end) if end else start, r))
+    if len(spans) < 2:
         return None
-    days = [d for d, _ in dated]
-    if (max(days) - min(days)).days <= MAX_DATE_GAP_DAYS:
-        return None
-    return {"field": "date", "values": _values((d.isoformat(), r.group) for d, r in dated)}
+    spans.sort(key=lambda s: (s[0], s[1]))
+    reach = spans[0][1]
+    for start, end, _ in spans[1:]:
+        if (start - reach).days > MAX_DATE_GAP_DAYS:  # a gap no report's span covers
+            return {"field": "date", "values": _values((s.isoformat(), r.group) for s, _, r in spans)}
+        reach = max(reach, end)
+    return None
 
 
-def _status_dispute(reports: Sequence[Report]) -> dict[str, Any] | None:
+def _status_dispute(reports: Sequence[Report], event_day: str | None) -> dict[str, Any] | None:
     by_day: dict[str, set[str]] = {}
     for r in reports:
         if r.status and r.published_day:
             by_day.setdefault(r.published_day[:10], set()).add(r.status)
-    clash = {day for day, statuses in by_day.items() if len(statuses) > 1}
+    event = _day(event_day)
+    clash = set()
+    for day, statuses in by_day.items():
+        if len(statuses) < 2:
+            continue
+        passed = event is not None and (_day(day) or event) > event
+        if "cancelled" in statuses or passed:
+            clash.add(day)
     if not clash:
         return None
     pairs = [(r.status, r.group) for r in reports if r.status and (r.published_day or "")[:10] in clash]
@@ -96,19 +116,37 @@ def _status_dispute(reports: Sequence[Report]) -> dict[str, Any] | None:
 def _side_dispute(reports: Sequence[Report], side: str) -> dict[str, Any] | None:
     named = [(frozenset(getattr(r, side)), r) for r in reports if getattr(r, side)]
     sets = list(dict.fromkeys(s for s, _ in named))
-    if not any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :]):
+    if len(sets) < 2:
+        return None
+    # connected components of the lists under "shares a name": one component = one delegation
+    component = list(range(len(sets)))
+
+    def root(i: int) -> int:
+        while component[i] != i:
+            component[i] = component[component[i]]
+            i = component[i]
+        return i
+
+    for i, a in enumerate(sets):
+        for j in range(i + 1, len(sets)):
+            if a & sets[j]:
+                component[root(i)] = root(j)
+    if len({root(i) for i in range(len(sets))}) == 1:
         return None
     return {"field": side, "values": _values(("; ".join(sorted(s)), r.group) for s, r in named)}
 
 
-def compute_flags(reports: Sequence[Report]) -> Flags:
-    """The flags of one engagement from the reports behind it (no reports: not single-source)."""
+def compute_flags(reports: Sequence[Report], event_day: str | None = None) -> Flags:
+    """The flags of one engagement from the reports behind it (no reports: not single-source).
+
+    ``event_day`` is the entry's own date (YYYY-MM-DD, when known): after it, "planned" beside
+    "held" is a disagreement rather than the day's news moving on."""
     groups = {r.group for r in reports}
     disputed = tuple(
         d
         for d in (
             _date_dispute(reports),
-            _status_dispute(reports),
+            _status_dispute(reports, event_day),
             _side_dispute(reports, "us"),
             _side_dispute(reports, "cn"),
         )

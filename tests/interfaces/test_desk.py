@@ -56,9 +56,22 @@ def test_dates_one_day_apart_are_framing_not_a_dispute() -> None:
     )
 
 
+def test_a_stated_span_covers_its_days() -> None:
+    both = [_r("a", date="2017-04-06", date_end="2017-04-07"), _r("b", date="2017-04-07"), _r("c", date="2017-04-08")]
+    assert compute_flags(both).disputed == ()  # the 8th is a day from the span's end: framing
+    late = [*both, _r("d", date="2017-04-10")]
+    (d,) = compute_flags(late).disputed
+    assert d["field"] == "date" and d["values"][-1] == {"value": "2017-04-10", "sources": ["d"]}
+
+
 def test_statuses_disagree_only_on_the_same_day() -> None:
     lifecycle = [_r("a", status="planned", published_day="2021-11-10"), _r("b", status="held", published_day="2021-11-16")]
-    assert compute_flags(lifecycle).disputed == ()
+    assert compute_flags(lifecycle, "2021-11-16").disputed == ()
+    # the day itself: a preview in the morning, the readout at night
+    same_day = [_r("a", status="planned", published_day="2021-11-16"), _r("b", status="held", published_day="2021-11-16")]
+    assert compute_flags(same_day, "2021-11-16").disputed == ()
+    after = [_r("a", status="planned", published_day="2021-11-18"), _r("b", status="held", published_day="2021-11-18")]
+    assert compute_flags(after, "2021-11-16").disputed[0]["field"] == "status"
     clash = [_r("a", status="held", published_day="2021-11-16"), _r("b", status="cancelled", published_day="2021-11-16")]
     (d,) = compute_flags(clash).disputed
     assert d["field"] == "status" and [v["value"] for v in d["values"]] == ["cancelled", "held"]
@@ -70,6 +83,8 @@ def test_participants_that_share_no_one_on_a_side_are_disputed() -> None:
     apart = [_r("a", cn=("Wang Yi",), us=("Antony Blinken",)), _r("b", cn=("Yang Jiechi",), us=("Antony Blinken",))]
     (d,) = compute_flags(apart).disputed
     assert d["field"] == "cn" and {v["value"] for v in d["values"]} == {"Wang Yi", "Yang Jiechi"}
+    bridged = [*apart, _r("c", cn=("Wang Yi", "Yang Jiechi"))]  # one delegation, partial lists
+    assert compute_flags(bridged).disputed == ()
 
 
 def test_flags_are_stored_by_refresh_and_computed_when_missing(desk_db: Path) -> None:

@@ -175,7 +175,8 @@ def raised_hits(conn: sqlite3.Connection, filters: RaisedFilters | None = None) 
         topics: dict[str, list[Span]] = defaultdict(list)
         for aid, kind, key, start, end in conn.execute(
             f'SELECT article_id, kind, key, start, "end" FROM mentions WHERE article_id IN ({marks})'
-            " AND kind IN ('person', 'office', 'topic') AND key != ''",
+            # unary + keeps SQLite on the primary key (article_id first), not the (kind, key) index
+            " AND +kind IN ('person', 'office', 'topic') AND +key != ''",
             chunk,
         ):
             (topics if kind == "topic" else persons)[aid].append(Span(start, end, key))
