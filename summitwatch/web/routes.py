@@ -555,7 +555,14 @@ def page_raised(
         )
     cell = None
     if year and topic and cside:
-        cell = [h for h in hits if h.year == year and h.topic == topic and h.side == cside]
+        # a sentence repeated by near-duplicate copies is listed once
+        seen: set[tuple[str, str, str]] = set()
+        cell = []
+        for h in hits:
+            key = (h.text, h.person, h.engagement_id)
+            if h.year == year and h.topic == topic and h.side == cside and key not in seen:
+                seen.add(key)
+                cell.append(h)
     return render(
         request,
         "raised.html",

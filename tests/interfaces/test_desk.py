@@ -18,7 +18,7 @@ from summitwatch.articles.urls import repaired_archive_url
 from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS
 from summitwatch.store.flags import read_flags, refresh_flags
-from summitwatch.store.query.raised import Span, raising_verbs, raisings
+from summitwatch.store.query.raised import Span, not_subject_after, raising_verbs, raisings
 from summitwatch.timeline.flags import Report, compute_flags
 from summitwatch.web.charts import default_zoom, extent, parse_zoom
 from summitwatch.web.labels import human_date, human_date_zh, human_time, topic_label
@@ -114,10 +114,35 @@ def test_raising_subject_is_the_nearest_name_and_objects_stop_at_the_next_name()
     assert raisings(s, persons, topics, ("提出", "强调")) == [("Joe Biden", "taiwan")]
     verbs = raising_verbs()
     assert {"提出", "提及", "强调", "表达关切", "谈到"} <= set(verbs)  # from data/cues.yaml, Simplified
+    assert "与" in not_subject_after()
     assert set(raisings(s.replace("強調", "强调"), persons, topics, verbs)) == {
         ("Joe Biden", "taiwan"),
         ("Xi Jinping", "hong_kong"),
     }
+
+
+def _spans(text: str, names: dict[str, str]) -> list[Span]:
+    return [Span(text.index(k), text.index(k) + len(k), v) for k, v in names.items()]
+
+
+def test_a_partner_after_a_coordinator_is_not_the_subject() -> None:
+    s = "布林肯31日与王毅会面，强调香港问题"
+    persons = _spans(s, {"布林肯": "Antony Blinken", "王毅": "Wang Yi"})
+    topics = _spans(s, {"香港": "hong_kong"})
+    assert raisings(s, persons, topics, ("强调",), ("与",)) == [("Antony Blinken", "hong_kong")]
+
+
+def test_a_clause_with_its_own_subject_does_not_borrow_a_name() -> None:
+    s = "但在川习会前两日内，美国高层官员三次提及台湾关系法"
+    persons = [Span(3, 4, "Xi Jinping")]  # 習 inside 川習會: a one-character short form
+    topics = _spans(s, {"台湾": "taiwan"})
+    assert raisings(s, persons, topics, ("提及",)) == []
+    s2 = "拜登在会上发言，美国高层官员三次提及台湾"
+    assert raisings(s2, _spans(s2, {"拜登": "Joe Biden"}), _spans(s2, {"台湾": "taiwan"}), ("提及",)) == []
+    s3 = "拜登在会上发言，同时强调台湾"  # the clause opens with the verb: the previous subject carries
+    assert raisings(s3, _spans(s3, {"拜登": "Joe Biden"}), _spans(s3, {"台湾": "taiwan"}), ("强调",)) == [
+        ("Joe Biden", "taiwan")
+    ]
 
 
 def test_no_subject_before_the_verb_raises_nothing() -> None:

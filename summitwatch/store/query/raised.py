@@ -5,9 +5,12 @@ A topic is *raised by a side* at an engagement when
 * a quote of that side's participant, in one of the engagement's articles, mentions the topic; or
 * a sentence of one of the engagement's articles has that side's participant as the subject of a
   raising verb (``raising_verbs`` in ``data/cues.yaml``: 提出、提及、強調、表達關切、談到) with the
-  topic as its object: the participant is the nearest name before the verb, the topic comes after
-  the verb and before the next name (「拜登提出台灣問題，習近平強調香港」 gives Biden–Taiwan and
-  Xi–Hong Kong, never Biden–Hong Kong).
+  topic as its object: the participant is the nearest name before the verb that is not the object
+  or partner of another word (``raising_not_subject_after``: 「布林肯與王毅會面」), in the verb's
+  clause or carried over a clause break only when the verb's clause opens with it (「…會面，強調」,
+  「…，同時強調」; not 「川習會前，美國官員三次提及」); the topic comes after the verb and before
+  the next name (「拜登提出台灣問題，習近平強調香港」 gives Biden–Taiwan and Xi–Hong Kong, never
+  Biden–Hong Kong).
 
 :func:`raisings` is the pure sentence rule; :func:`raised_hits` applies it to the store and
 :func:`raised_cells` counts engagements per (year, side, topic). Sentence ids are
@@ -43,6 +46,10 @@ __all__ = [
 
 RAISED_CSV_COLUMNS = ("year", "side", "topic", "count", "engagement_ids", "sentence_ids")
 
+#: Characters a clause may open with before its verb and still take the previous clause's subject
+#: (「，同時強調」「，並提出」): longer openings carry their own subject.
+MAX_CLAUSE_OPENING = 3
+_CLAUSE_BREAKS = "，,；;：:"
 # a sentence: a run of non-terminators with its terminators (and closing quotes) - linear, no overlap
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[」』”’\"）)]*")
 
@@ -104,26 +111,37 @@ def raising_verbs() -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalise(v) for v in load_cues().get("raising_verbs") or () if v))
 
 
+@lru_cache(maxsize=1)
+def not_subject_after() -> tuple[str, ...]:
+    """Words after which a name is not a raising verb's subject, normalised like the text."""
+    return tuple(dict.fromkeys(normalise(v) for v in load_cues().get("raising_not_subject_after") or () if v))
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every sentence of ``text``."""
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
 
 
 def raisings(
-    norm: str, persons: Sequence[Span], topics: Sequence[Span], verbs: Iterable[str]
+    norm: str,
+    persons: Sequence[Span],
+    topics: Sequence[Span],
+    verbs: Iterable[str],
+    not_after: Iterable[str] = (),
 ) -> list[tuple[str, str]]:
     """``(person, topic)`` pairs one sentence raises. ``norm`` is the sentence in :func:`normalise`
-    form; spans are relative to it. The subject is the nearest person ending before the verb; the
-    objects are the topics starting after the verb and before the next person."""
+    form; spans are relative to it. The subject is the nearest person before the verb that does
+    not follow a ``not_after`` word and is not a one-character short form, within the verb's clause
+    or the clause just before when the verb's clause opens with the verb; the objects are the topics after the verb and before the next person."""
     out: list[tuple[str, str]] = []
     people = sorted(persons, key=lambda s: s.start)
+    blocked = tuple(not_after)
     for verb in verbs:
         i = norm.find(verb)
         while i >= 0:
             v_end = i + len(verb)
-            before = [p for p in people if p.end <= i]
-            if before:
-                subject = before[-1].key
+            subject = _subject(norm, [p for p in people if p.end <= i], i, blocked)
+            if subject is not None:
                 after = [p.start for p in people if p.start >= v_end]
                 stop = after[0] if after else len(norm)
                 for t in topics:
@@ -131,6 +149,20 @@ def raisings(
                         out.append((subject, t.key))
             i = norm.find(verb, v_end)
     return out
+
+
+def _subject(norm: str, before: list[Span], verb_at: int, blocked: tuple[str, ...]) -> str | None:
+    for p in reversed(before):
+        if p.end - p.start < 2:
+            continue  # a one-character short form (習) is as often part of a word (川習會) as a subject
+        if blocked and norm[: p.start].endswith(blocked):
+            continue  # 「與王毅」: a partner, not the subject
+        gap = norm[p.end : verb_at]
+        breaks = [k for k, c in enumerate(gap) if c in _CLAUSE_BREAKS]
+        if len(breaks) > 1 or (breaks and len(gap) - breaks[-1] - 1 > MAX_CLAUSE_OPENING):
+            return None  # the verb's clause has its own (unnamed) subject
+        return p.key
+    return None
 
 
 def _json(value: str | None) -> Any:
@@ -161,10 +193,23 @@ def raised_hits(conn: sqlite3.Connection, filters: RaisedFilters | None = None) 
         entries[tid] = (day[:4], sides)
     if not entries:
         return []
-    members: dict[str, set[str]] = defaultdict(set)  # article id -> timeline ids
-    for tid, aid in conn.execute("SELECT timeline_id, article_id FROM timeline_members"):
-        if tid in entries:
-            members[aid].add(tid)
+    # article id -> timeline id -> None (the article is about the engagement: all of it counts) or
+    # the evidence spans of an article that reports it in passing (only their paragraphs count)
+    members: dict[str, dict[str, list[tuple[int, int]] | None]] = defaultdict(dict)
+    for tid, aid, focus, ev_start, ev_end in conn.execute(
+        "SELECT tm.timeline_id, tm.article_id, e.focus, e.evidence_start, e.evidence_end FROM timeline_members tm"
+        " JOIN engagements e ON e.article_id = tm.article_id AND e.seq = tm.seq"
+    ):
+        if tid not in entries:
+            continue
+        scope = members[aid].get(tid, [])
+        if focus or scope is None:
+            members[aid][tid] = None
+        else:
+            members[aid][tid] = [
+                *scope,
+                (ev_start if ev_start is not None else -1, ev_end if ev_end is not None else -1),
+            ]
     hits: list[RaisedHit] = []
     verbs = raising_verbs()
     ids = sorted(members)
@@ -186,15 +231,34 @@ def raised_hits(conn: sqlite3.Connection, filters: RaisedFilters | None = None) 
         }
         for aid in chunk:
             text = texts.get(aid, "")
-            hits += _readout_hits(aid, text, persons[aid], topics[aid], members[aid], entries, verbs)
+            scopes = {tid: _paragraphs(text, spans) for tid, spans in members[aid].items()}
+            hits += _readout_hits(aid, text, persons[aid], topics[aid], scopes, entries, verbs)
         for aid, seq, speaker, qtext, start, end in conn.execute(
             f'SELECT article_id, seq, speaker, text, start, "end" FROM quotes WHERE article_id IN ({marks})',
             chunk,
         ):
-            hits += _quote_hits(aid, seq, speaker, qtext, start, end, topics[aid], members[aid], entries)
+            scopes = {tid: _paragraphs(texts.get(aid, ""), spans) for tid, spans in members[aid].items()}
+            hits += _quote_hits(aid, seq, speaker, qtext, start, end, topics[aid], scopes, entries)
     hits = [h for h in hits if (not f.side or h.side == f.side) and (not f.person or h.person == f.person)]
     hits.sort(key=lambda h: (h.year, h.side, h.topic, h.engagement_id, h.sentence_id))
     return hits
+
+
+def _paragraphs(text: str, spans: list[tuple[int, int]] | None) -> list[tuple[int, int]] | None:
+    """The paragraphs (blank-line separated) of ``text`` that hold one of ``spans`` (None: all)."""
+    if spans is None:
+        return None
+    out = []
+    for s, e in spans:
+        if 0 <= s < e <= len(text):
+            lo = text.rfind("\n\n", 0, s)
+            hi = text.find("\n\n", e)
+            out.append((0 if lo < 0 else lo + 2, len(text) if hi < 0 else hi))
+    return out
+
+
+def _within(scope: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+    return scope is None or any(lo <= start and end <= hi for lo, hi in scope)
 
 
 def _readout_hits(
@@ -202,7 +266,7 @@ def _readout_hits(
     text: str,
     persons: list[Span],
     topics: list[Span],
-    tids: set[str],
+    scopes: dict[str, list[tuple[int, int]] | None],
     entries: dict[str, tuple[str, dict[str, str]]],
     verbs: tuple[str, ...],
 ) -> list[RaisedHit]:
@@ -218,10 +282,10 @@ def _readout_hits(
             continue
         ps = [Span(p.start - s, p.end - s, p.key) for p in persons if s <= p.start and p.end <= e]
         ts = [Span(t.start - s, t.end - s, t.key) for t in topics if s <= t.start and t.end <= e]
-        for person, topic in raisings(sentence, ps, ts, verbs):
-            for tid in sorted(tids):
+        for person, topic in raisings(sentence, ps, ts, verbs, not_subject_after()):
+            for tid in sorted(scopes):
                 year, sides = entries[tid]
-                if person in sides:
+                if person in sides and _within(scopes[tid], s, e):
                     out.append(
                         RaisedHit(
                             year,
@@ -246,19 +310,23 @@ def _quote_hits(
     start: int | None,
     end: int | None,
     topics: list[Span],
-    tids: set[str],
+    scopes: dict[str, list[tuple[int, int]] | None],
     entries: dict[str, tuple[str, dict[str, str]]],
 ) -> list[RaisedHit]:
-    if start is not None and end is not None and 0 <= start < end:
+    known = start is not None and end is not None and 0 <= start < end
+    if known:
         found = list(dict.fromkeys(t.key for t in topics if start <= t.start and t.end <= end))
         sid = f"{aid}:{start}-{end}"
     else:  # a quote without offsets: its topics by the topics' cue words
         found = cue_topics(qtext)
         sid = f"{aid}:quote-{seq}"
     out = []
-    for tid in sorted(tids):
+    for tid in sorted(scopes):
         year, sides = entries[tid]
-        if speaker in sides:
+        scope = scopes[tid]
+        # a quote without offsets belongs to the engagement only where the whole article does
+        inside = scope is None or (known and _within(scope, start or 0, end or 0))
+        if speaker in sides and inside:
             out += [RaisedHit(year, sides[speaker], t, speaker, tid, sid, aid, qtext, "quote") for t in found]
     return out
 
