@@ -309,6 +309,8 @@ def test_download_buttons_carry_the_page_filters(client: TestClient) -> None:
     assert 'href="/api/raised?side=US&amp;format=csv"' in client.get("/raised", params={"side": "US"}).text
     assert 'href="/api/counterparts?since=2020&amp;format=json"' in client.get("/counterparts", params={"since": "2020"}).text
     assert "/api/search?q=" in client.get("/search", params={"q": "拜登"}).text
+    person = client.get("/people/Xi%20Jinping").text
+    assert 'href="/api/timeline?person=Xi+Jinping&amp;sort=date&amp;dir=desc&amp;format=ics"' in person
 
 
 def test_cli_export_timeline_uses_the_same_writer(desk_db: Path, tmp_path: Path) -> None:
