@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+import opencc
+
 from summitwatch.mentions.cues import load_cues
 from summitwatch.mentions.gazetteer import normalise
 
@@ -109,6 +111,13 @@ class RaisedCell:
 def raising_verbs() -> tuple[str, ...]:
     """The raising verbs in Simplified, lower-case form (the form :func:`normalise` gives a text)."""
     return tuple(dict.fromkeys(normalise(v) for v in load_cues().get("raising_verbs") or () if v))
+
+
+@lru_cache(maxsize=1)
+def verb_forms() -> tuple[str, ...]:
+    """The raising verbs in both scripts, to find candidate sentences before converting any text."""
+    to_trad = opencc.OpenCC("s2t")
+    return tuple(dict.fromkeys(f for v in raising_verbs() for f in (v, to_trad.convert(v))))
 
 
 @lru_cache(maxsize=1)
@@ -272,14 +281,14 @@ def _readout_hits(
 ) -> list[RaisedHit]:
     if not text or not topics or not persons:
         return []
-    norm = normalise(text)
-    if not any(v in norm for v in verbs):
+    forms = verb_forms()
+    if not any(v in text for v in forms):  # cheap: most member articles raise nothing
         return []
     out = []
     for s, e in sentence_spans(text):
-        sentence = norm[s:e]
-        if not any(v in sentence for v in verbs):
+        if not any(v in text[s:e] for v in forms):
             continue
+        sentence = normalise(text[s:e])  # same length as the text: offsets carry over
         ps = [Span(p.start - s, p.end - s, p.key) for p in persons if s <= p.start and p.end <= e]
         ts = [Span(t.start - s, t.end - s, t.key) for t in topics if s <= t.start and t.end <= e]
         for person, topic in raisings(sentence, ps, ts, verbs, not_subject_after()):
