@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from summitwatch.curation.apply import CurationReport, Outcome, apply_corrections, curate, rank_of, split_id
+from summitwatch.curation.apply import CurationReport, Outcome, rank_of, split_id
 from summitwatch.curation.model import (
     ENTRY_FIELDS,
     MODALITIES,
@@ -29,6 +29,7 @@ from summitwatch.curation.model import (
     record_key,
 )
 from summitwatch.model import Engagement
+from summitwatch.run.steps import apply_corrections, curate
 from summitwatch.store import curation as store
 from summitwatch.store.timeline import load_records
 from summitwatch.timeline import RecordRef
