@@ -28,6 +28,7 @@ from summitwatch.curation.model import (
     parse_value,
     record_key,
 )
+from summitwatch.knowledge import load_knowledge
 from summitwatch.model import Engagement
 from summitwatch.run.steps import apply_corrections, curate
 from summitwatch.store import curation as store
@@ -69,8 +70,6 @@ def canonical_names(names: list[str] | str) -> list[str]:
     """
     items = parse_names(names)
     try:
-        from summitwatch.knowledge import load_knowledge
-
         kn = load_knowledge()
     except Exception:  # noqa: BLE001 - data files being edited: accept names as given
         return items

@@ -41,6 +41,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import opencc
+import yaml
+
 from summitwatch.knowledge.records import (
     Body,
     FramingMarker,
@@ -252,8 +255,6 @@ def _read(data_dir: Path, with_table: bool) -> _Documents:
         except (OSError, ValueError, KeyError, AttributeError):
             pass  # a damaged cache file is rebuilt below
 
-    import yaml  # only when the cache misses: importing PyYAML costs ~0.07 s
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has libyaml
     docs: dict[str, Any] = {}
     for name, raw in raws.items():
@@ -324,8 +325,6 @@ class _Scripts:
     """Both-script expansion with OpenCC, batched: one conversion call per direction for all strings."""
 
     def __init__(self) -> None:
-        import opencc  # only when the cache misses: starting OpenCC is most of the load time
-
         self._t2s = opencc.OpenCC("t2s.json")
         self._s2t = opencc.OpenCC("s2t.json")
         self._pending: list[str] = []
