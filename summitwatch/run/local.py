@@ -785,7 +785,7 @@ def _timeline_behind(conn: Any, run_id: int) -> bool:
 def _rebuild_timeline(conn: Any, summary: RunSummary) -> None:
     """Re-merge the timeline when this run changed per-article records, so it is never stale."""
     try:
-        from summitwatch.store.timeline import rebuild_timeline
+        from summitwatch.run.steps import rebuild_timeline
     except ImportError:
         return
     try:

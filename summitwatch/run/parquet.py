@@ -244,7 +244,7 @@ def load_dataset(in_dir: str | Path, db_path: str | Path) -> DatasetSummary:
 
 def _rebuild_timeline(conn: sqlite3.Connection) -> int:
     """The timeline is derived from the engagements (and analysts' corrections): merge it as ingest does."""
-    from summitwatch.store.timeline import rebuild_timeline
+    from summitwatch.run.steps import rebuild_timeline
 
     with conn:
         return rebuild_timeline(conn)
