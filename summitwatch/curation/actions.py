@@ -69,10 +69,7 @@ def canonical_names(names: list[str] | str) -> list[str]:
     a name the data does not know is refused, so corrections stay valid as gold.
     """
     items = parse_names(names)
-    try:
-        kn = load_knowledge()
-    except Exception:  # noqa: BLE001 - data files being edited: accept names as given
-        return items
+    kn = load_knowledge()  # a broken data file is an error to report, not a reason to accept any name
     out: list[str] = []
     for name in items:
         if name in kn.officials:

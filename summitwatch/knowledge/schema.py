@@ -281,7 +281,7 @@ FILES: Mapping[str, Record] = {
     ),
     "topics.yaml": record(
         None, "topics",
-        topics=ListOf(record("id", "id name zh", id=STR, name=STR, zh=TEXTS, en=TEXTS)),
+        topics=ListOf(record("id", "id name zh", id=STR, name=STR, label=STR, zh=TEXTS, en=TEXTS)),
     ),
     "bodies.yaml": record(
         None, "bodies",
