@@ -10,7 +10,6 @@ with OpenCC, chosen by ``?script=hant|hans|orig`` and remembered in a cookie.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from summitwatch.api import search_or_503
 from summitwatch.model import TimelineEntry
 from summitwatch.store.browse import (
     ArticleDetail,
@@ -41,7 +41,8 @@ from summitwatch.store.browse import (
     timeline_facets,
 )
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.store.search import SearchFilters
+from summitwatch.web import params
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -49,7 +50,6 @@ TEMPLATE_DIR = WEB_DIR / "templates"
 
 SCRIPTS = ("orig", "hant", "hans")
 _CONVERTERS = {"hans": opencc.OpenCC("t2s"), "hant": opencc.OpenCC("s2t")}
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MODALITY_COLOURS = {"in_person": "#1f6fb2", "phone": "#c0392b", "video": "#1e8449"}
 MODALITY_LANES = ("in_person", "phone", "video")
 
@@ -144,24 +144,17 @@ Conn = Annotated[sqlite3.Connection, Depends(_conn)]
 
 
 def _opt(value: str | None, *, date: bool = False) -> str | None:
-    """Form values: empty means no filter; a malformed date is a 422."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if date and not _DATE.match(value):
-        raise HTTPException(422, f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    return value[:200]
+    """Form values: empty means no filter; a malformed or impossible date is a 422 (web.params)."""
+    return params.opt(value, date=date)
 
 
 def _until(value: str | None) -> str | None:
-    return None if value is None else value + {4: "-12-31", 7: "-31"}.get(len(value), "")
+    return params.until(value)
 
 
 def _int(value: str | None, default: int, lo: int, hi: int) -> int:
-    try:
-        return max(lo, min(hi, int(value))) if value else default
-    except ValueError as exc:
-        raise HTTPException(422, f"not a number: {value!r}") from exc
+    """A form integer clamped to ``[lo, hi]``; not a number, or past 64 bits, is a 422 (web.params)."""
+    return params.form_int(value, default, lo, hi)
 
 
 # --------------------------------------------------------------------------- timeline chart
@@ -452,10 +445,7 @@ def page_search(
         bool(_opt(has_engagement)),
     )
     off = _int(offset, 0, 0, 10_000)
-    try:
-        result = search(conn, query, f, limit=20, offset=off) if query else None
-    except SearchIndexUnavailable as exc:
-        raise HTTPException(503, str(exc)) from exc
+    result = search_or_503(conn, query, f, limit=20, offset=off) if query else None
     chosen = {
         "outlet": f.outlet,
         "since": _opt(since),
