@@ -90,8 +90,8 @@ def search_or_503(
     """
     try:
         return search(conn, query, filters, limit, offset)
-    except SearchIndexUnavailable as exc:
-        raise HTTPException(503, f"{NO_INDEX} ({exc})") from exc
+    except SearchIndexUnavailable as exc:  # its own text speaks of building, which a reader never does
+        raise HTTPException(503, NO_INDEX) from exc
     except sqlite3.OperationalError as exc:
         if "no such table" not in str(exc):
             raise
