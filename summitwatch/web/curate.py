@@ -33,6 +33,7 @@ from summitwatch.curation import actions
 from summitwatch.curation.model import ENTRY_FIELDS, RECORD_FIELDS, CurationError, record_key
 from summitwatch.model import Engagement, TimelineEntry
 from summitwatch.store import curation as store
+from summitwatch.web.params import MAX_INT
 from summitwatch.web.security import is_loopback, write_refusal
 
 USER_ENV = actions.USER_ENV
@@ -126,7 +127,7 @@ class AddBody(BaseModel):
 
 
 class WithdrawBody(BaseModel):
-    id: int
+    id: int = Field(ge=1, le=MAX_INT, description="the correction's id (curate list)")
 
 
 def _check_write(request: Request, given_token: str | None) -> None:

@@ -99,15 +99,16 @@ def _collect_params(dependant: Any) -> tuple[list[str], list[str]]:
     return query, path
 
 
-def page_routes(app: Any) -> list[tuple[str, list[str], list[str]]]:
-    """GET routes left out of /openapi.json (the HTML pages): (path, query names, path names)."""
+def page_routes(app: Any, method: str = "GET") -> list[tuple[str, list[str], list[str]]]:
+    """Routes left out of /openapi.json (the HTML pages and form handlers) for ``method``:
+    (path, query names, path names)."""
     if iter_route_contexts is not None:
         found = [(ctx.path, ctx.original_route) for ctx in iter_route_contexts(app.routes)]
     else:
         found = [(r.path, r) for r in app.routes]
     out = []
     for path, route in found:
-        if isinstance(route, APIRoute) and not route.include_in_schema and "GET" in route.methods:
+        if isinstance(route, APIRoute) and not route.include_in_schema and method in route.methods:
             out.append((path, *_collect_params(route.dependant)))
     return sorted(set((p, tuple(q), tuple(a)) for p, q, a in out))  # type: ignore[arg-type]
 
@@ -130,6 +131,7 @@ _PROBE = create_app(Path("unused.db"), allow_hosts=["testserver"])
 _OPENAPI = _PROBE.openapi()
 GET_ROUTES = api_routes(_OPENAPI, "get") + page_routes(_PROBE)
 POST_ROUTES = api_routes(_OPENAPI, "post")
+FORM_ROUTES = page_routes(_PROBE, "POST")
 
 
 def assert_answer_ok(r: Any) -> None:
@@ -255,6 +257,19 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+#: A well-formed value per body field: the sweep varies one field at a time from these.
+BASE: dict[str, Any] = {
+    "target": "tl-2021-biden-xi", "note": "", "field": "location", "value": "Geneva",
+    "survivor": "tl-2021-biden-xi", "others": ["tl-2017-trump-xi"], "entry": "tl-2021-biden-xi",
+    "records": ["a-biden-xi-video:0"], "record": "a-biden-xi-video:0", "articles": ["a-biden-xi-video"],
+    "evidence": ["國家主席習近平今早（16日）與美國總統拜登舉行視像會議，外界稱之為拜習會。"], "us": ["Joe Biden"],
+    "cn": ["Xi Jinping"], "modality": "video", "status": "held", "date": "2021-11-16", "date_end": None,
+    "location": None, "focus": True, "id": 1,
+}
+SHARP_JSON: list[Any] = [2**63, -(2**63) - 1, 10**23, -1, 0, "9" * 400, "2021-02-30", "", None, [], {}, [None],
+                         ["../../etc/passwd"], '"', "NEAR(", True, 1.5e308, "a" * 3000]
+
+
 def body_fields(path: str) -> list[str]:
     """Property names of the route's JSON body in the OpenAPI document."""
     schema = _OPENAPI["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
@@ -305,4 +320,37 @@ def test_curation_posts_never_answer_5xx(
         seen.add(r.status_code)
 
     run()
+    for field in fields:  # the sweep: each field alone takes each sharp value
+        for value in SHARP_JSON:
+            r = curator.post(path, json={**{f: BASE.get(f) for f in fields}, field: value})
+            assert_answer_ok(r)
+            seen.add(r.status_code)
     assert seen - {403}, "every request was refused by the origin/token check: the fuzzing reached nothing"
+
+
+@pytest.mark.parametrize(("path", "query_names", "path_names"), FORM_ROUTES, ids=[r[0] for r in FORM_ROUTES])
+def test_curation_forms_never_answer_5xx(
+    curator: TestClient, path: str, query_names: list[str], path_names: list[str]
+) -> None:
+    """The HTML form handlers: each path parameter and form field alone takes each sharp value (the
+    form carries the page token, so the requests reach the actions)."""
+    token = curator.headers["x-csrf-token"]
+    plain = {"entry_id": "tl-2021-biden-xi", "article_id": "a-biden-xi-video", "seq": "0", "action": "confirm"}
+    base = {n: (plain.get(n, "x"), False) for n in path_names}
+    form = {"csrf": token, "note": "", "field": "location", "value": "Geneva"}
+    seen: set[int] = set()
+    for name in path_names:
+        for value in SHARP + ["set", "reject"]:
+            raw = value in TRAVERSAL or value.startswith("%")
+            url = build_url(path, path_names, {**base, name: (value or "x", raw)})
+            r = curator.post(url, data=form, follow_redirects=False)
+            assert_answer_ok(r)
+            seen.add(r.status_code)
+    for field in ("note", "field", "value"):
+        for value in SHARP:
+            for action in ("confirm", "set"):
+                url = build_url(path, path_names, {**base, "action": (action, False)})
+                r = curator.post(url, data={**form, field: value}, follow_redirects=False)
+                assert_answer_ok(r)
+                seen.add(r.status_code)
+    assert 303 in seen, "no form post got through to an action"
