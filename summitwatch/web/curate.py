@@ -76,11 +76,20 @@ def _require_user(request: Request) -> str:
     return user
 
 
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+def _call(fn: Any, conn: sqlite3.Connection, *args: Any, **kwargs: Any) -> Any:
+    """Run a curation action on the writable connection: a refused action is a 422, and a failed
+    one never leaves a transaction open (its half-done writes would hold the write lock and be
+    committed by the next request on this connection)."""
     try:
-        return fn(*args, **kwargs)
+        return fn(conn, *args, **kwargs)
     except CurationError as exc:
+        if conn.in_transaction:
+            conn.rollback()
         raise HTTPException(422, str(exc)) from exc
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
 
 
 # --------------------------------------------------------------------------- JSON API
