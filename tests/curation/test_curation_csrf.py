@@ -146,3 +146,25 @@ def test_form_post_with_null_origin_is_refused(db_path: Path, conn: sqlite3.Conn
     r = c.post(f"/curate/engagements/{vid}/confirm", data={"csrf": token}, headers={"origin": ORIGIN},
                follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_a_failed_action_leaves_no_transaction_open(db_path: Path, conn: sqlite3.Connection,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """An action that wrote and then failed: its writes are rolled back, so they neither hold the
+    write lock nor get committed by the next request on the same connection."""
+    from summitwatch.curation import actions
+    from summitwatch.curation.model import CurationError
+
+    def half_done(c: sqlite3.Connection, target: str, user: str | None = None, note: str = "") -> None:
+        c.execute("UPDATE timeline SET location = 'half-done'")
+        raise CurationError("refused after writing")
+
+    monkeypatch.setattr(actions, "confirm", half_done)
+    c = make_client(db_path)
+    r = c.post("/api/curate/confirm", json={"target": entry_for(conn, "art-vid-1")},
+               headers={"origin": ORIGIN, "x-csrf-token": token_of(c)})
+    assert r.status_code == 422 and "refused after writing" in r.json()["detail"]
+    conn.execute("PRAGMA busy_timeout=0")  # a lock left behind fails at once rather than after 30 s
+    conn.execute("UPDATE timeline SET status = status")  # another writer is not locked out
+    conn.commit()
+    assert conn.execute("SELECT count(*) FROM timeline WHERE location = 'half-done'").fetchone()[0] == 0
