@@ -34,20 +34,13 @@ from summitwatch.store.browse import (
 )
 from summitwatch.store.db import connect
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, SearchResult, search
+from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.web.params import Limit, Offset, Since, Text, Until, page_limit
 from summitwatch.web.params import until as _until
 from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
 
 MODALITY = r"^(in_person|phone|video)$"
 STATUS = r"^(held|planned|cancelled)$"
-
-#: What a search answers when the store has no usable index (503: the store is fine, the feature waits).
-NO_INDEX = (
-    "search is unavailable: this store has no search index, and the server opens the store read-only "
-    "so it never builds one; `summitwatch ingest` builds it"
-)
-
 
 class ConnectionPool:
     """Per-thread SQLite connections (sqlite3 connections must not be shared across threads).
@@ -77,25 +70,6 @@ class ConnectionPool:
             conn = connect(self.db_path, create=False)
             self._local.writer = conn
         return conn
-
-
-def search_or_503(
-    conn: sqlite3.Connection, query: str, filters: SearchFilters, limit: int, offset: int
-) -> SearchResult:
-    """:func:`search`, with a missing index answered as a 503 that says how to build it.
-
-    Shared by ``/api/search`` and the search page. A store without the index tables raises either
-    ``SearchIndexUnavailable`` or SQLite's "no such table", depending on the search module's
-    version; both mean the same to a reader.
-    """
-    try:
-        return search(conn, query, filters, limit, offset)
-    except SearchIndexUnavailable as exc:  # its own text speaks of building, which a reader never does
-        raise HTTPException(503, NO_INDEX) from exc
-    except sqlite3.OperationalError as exc:
-        if "no such table" not in str(exc):
-            raise
-        raise HTTPException(503, NO_INDEX) from exc
 
 
 def get_conn(request: Request) -> Iterator[sqlite3.Connection]:
@@ -191,7 +165,10 @@ def api_search(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
-    return search_or_503(conn, q, f, limit, offset).to_dict()
+    try:
+        return search(conn, q, f, limit, offset).to_dict()
+    except SearchIndexUnavailable as exc:
+        raise HTTPException(503, str(exc)) from exc
 
 
 @router.get(

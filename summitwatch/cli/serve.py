@@ -63,11 +63,10 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
     The store is opened read-only (only curation writes); ingest builds the search index.
     """
     import uvicorn
-    from fastapi import HTTPException
 
-    from summitwatch.api import create_app, search_or_503
+    from summitwatch.api import create_app
     from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, schema_version
-    from summitwatch.store.search import SearchFilters
+    from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
     from summitwatch.web.security import allowed_hosts, is_loopback
 
     try:
@@ -87,9 +86,10 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
                 f"(e.g. `summitwatch build-timeline --db {db_path}`) with this version first"
             )
         try:  # a one-row probe, so a store without an index is said now rather than on first use
-            search_or_503(conn, "a", SearchFilters(), 1, 0)
-        except HTTPException as exc:
-            click.echo(f"note: {exc.detail}", err=True)
+            search(conn, "a", SearchFilters(), 1, 0)
+        except SearchIndexUnavailable as exc:
+            click.echo(f"note: search is unavailable until the index is built (serve never writes it): {exc}",
+                       err=True)
     finally:
         conn.close()
     if not is_loopback(host):

@@ -25,7 +25,6 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from summitwatch.api import search_or_503
 from summitwatch.model import TimelineEntry
 from summitwatch.store.browse import (
     ArticleDetail,
@@ -41,7 +40,7 @@ from summitwatch.store.browse import (
     timeline_facets,
 )
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters
+from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.web import params
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -445,7 +444,10 @@ def page_search(
         bool(_opt(has_engagement)),
     )
     off = _int(offset, 0, 0, 10_000)
-    result = search_or_503(conn, query, f, limit=20, offset=off) if query else None
+    try:
+        result = search(conn, query, f, limit=20, offset=off) if query else None
+    except SearchIndexUnavailable as exc:
+        raise HTTPException(503, str(exc)) from exc
     chosen = {
         "outlet": f.outlet,
         "since": _opt(since),
