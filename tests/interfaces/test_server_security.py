@@ -15,6 +15,7 @@ from httpx import Response
 
 from summitwatch.api import create_app
 from summitwatch.cli import main
+from summitwatch.store.db import SCHEMA_VERSION
 from summitwatch.web.params import MAX_INT, check_date, form_int
 from summitwatch.web.security import allowed_hosts, host_pattern
 
@@ -293,3 +294,10 @@ def test_serve_refuses_a_bad_allow_host_and_an_old_schema(fresh_db: Path, served
     conn.close()
     out = CliRunner().invoke(main, ["serve", "--db", str(db)])
     assert out.exit_code != 0 and "read-only" in out.output and "app" not in served
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+        conn.execute("DROP TABLE quarantine")  # a table of this version missing from an older file
+    conn.close()
+    out = CliRunner().invoke(main, ["serve", "--db", str(db)])
+    assert out.exit_code != 0 and "without table(s) quarantine" in out.output and "app" not in served
