@@ -144,8 +144,10 @@ def host_pattern(name: str) -> str:
     (which would switch the check off) or characters no host name has.
     """
     value = name.strip().lower()
-    if not value or value == "*":
-        raise ValueError(f"not a host name: {name!r} (a bare * would allow every Host)")
+    if value == "*":
+        raise ValueError("a bare * would allow every Host: name the hosts (or *.domain)")
+    if not value:
+        raise ValueError("an empty host name")
     if value.startswith("["):
         inner = value[1:-1] if value.endswith("]") else ""
     elif value.count(":") >= 2:
