@@ -2,10 +2,12 @@
 
 Every GET route of ``/openapi.json`` and every HTML page route (read from the app, so routes added
 later are fuzzed too) gets random strings, huge integers, impossible dates, FTS5 syntax and path
-traversal in each path and query parameter; the curation POSTs of ``/openapi.json`` get random JSON
-bodies with curation switched on (loopback, Origin and token sent), over a private copy of the
-fixture store. Hypothesis runs derandomized (a fixed example sequence) with a modest number of
-examples per route, so the whole file takes seconds, not minutes, and fails the same way each run.
+traversal in its path and query parameters, in random combinations (Hypothesis) and in a sweep
+where each parameter alone takes each sharp value (a combination often stops at its first bad
+value, which would hide the next). The curation POSTs of ``/openapi.json`` and the curation form
+handlers get random and well-formed bodies with curation switched on (loopback, Origin and token
+sent), over private copies of the fixture store. Hypothesis runs derandomized (a fixed example
+sequence) with a modest number of examples per route: tens of seconds, and the same run every time.
 """
 
 from __future__ import annotations
