@@ -35,7 +35,7 @@ from summitwatch.store.browse import (
 from summitwatch.store.db import connect
 from summitwatch.store.people import get_person, list_people
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
-from summitwatch.web.params import Limit, Offset, Since, Text, Until, page_limit
+from summitwatch.web.params import Limit, Offset, Since, Text, Until
 from summitwatch.web.params import until as _until
 from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
 
@@ -161,7 +161,7 @@ def api_search(
     topic: Text = None,
     has_engagement: bool = False,
     include_duplicates: bool = False,
-    limit: Annotated[int, page_limit(200)] = 20,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
