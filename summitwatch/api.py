@@ -3,7 +3,9 @@
 Every endpoint calls one function of the store's query layer (``store.browse``, ``store.people``,
 ``store.search``) and returns its record's ``to_dict()``: the web pages call the very same
 functions, so a query lives in one place. Errors are JSON ``{"detail": ...}`` with 404 for an
-unknown id and 422 for a bad parameter (FastAPI's validation). The OpenAPI document is served at
+unknown id and 422 for a bad parameter (FastAPI's validation, with the rules of
+``web.params`` shared with the pages); an unhandled error is a generic 500. Every response carries
+the security headers (``web.security``). The OpenAPI document is served at
 ``/openapi.json``; the interactive docs pages are off because they load scripts from a CDN, which
 the Content-Security-Policy (and working offline) forbid.
 """
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from summitwatch import __version__
 from summitwatch.store.browse import (
@@ -37,34 +40,19 @@ from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, ra
 from summitwatch.store.query.timeline import MAX_ROWS, SORT_KEYS, report_counts, timeline_rows
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
+from summitwatch.web.params import Limit, Offset, Since, Text, Until
+from summitwatch.web.params import until as _until
+from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
 
-#: Sent with every response. No inline script or style, no third-party origin, no framing.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
-
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MODALITY = r"^(in_person|phone|video)$"
 STATUS = r"^(held|planned|cancelled)$"
 
-Since = Annotated[str | None, Query(pattern=DATE, description="ISO date (or year / year-month), inclusive")]
-Until = Annotated[str | None, Query(pattern=DATE, description="ISO date (or year / year-month), inclusive")]
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
-Text = Annotated[str | None, Query(max_length=200)]
-
-
 class ConnectionPool:
-    """One SQLite connection per server thread (sqlite3 connections must not be shared across threads).
+    """Per-thread SQLite connections (sqlite3 connections must not be shared across threads).
 
-    Read-write, so the first search on a database without a search index can build it.
+    Readers are opened read-only (``mode=ro``): serving never writes the store, not even a search
+    index. Curation, the one feature that writes, gets its own writable connection through
+    :meth:`writer`, opened only when a curation write arrives.
     """
 
     def __init__(self, db_path: str | Path) -> None:
@@ -72,10 +60,20 @@ class ConnectionPool:
         self._local = threading.local()
 
     def get(self) -> sqlite3.Connection:
+        """This thread's read-only connection."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self.db_path, create=False)
+            conn = connect(self.db_path, create=False, readonly=True)
+            conn.execute("PRAGMA query_only=ON")  # belt and braces over mode=ro
             self._local.conn = conn
+        return conn
+
+    def writer(self) -> sqlite3.Connection:
+        """This thread's writable connection, for curation actions only."""
+        conn = getattr(self._local, "writer", None)
+        if conn is None:
+            conn = connect(self.db_path, create=False)
+            self._local.writer = conn
         return conn
 
 
@@ -88,13 +86,6 @@ def get_conn(request: Request) -> Iterator[sqlite3.Connection]:
 Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-
-def _until(value: str | None) -> str | None:
-    """An inclusive upper bound: "2021" means up to the end of 2021."""
-    if value is None:
-        return None
-    return value + {4: "-12-31", 7: "-31"}.get(len(value), "")
 
 
 @router.get("/articles", summary="Articles, newest first, with filters and pagination")
@@ -255,11 +246,20 @@ def api_counterparts(conn: Conn, since: Since = None, until: Until = None, forma
 # =========================================================================== end issue 14 routes
 
 
-def create_app(db_path: str | Path, curate_user: str | None = None, bind_host: str | None = None) -> FastAPI:
+def create_app(
+    db_path: str | Path,
+    curate_user: str | None = None,
+    bind_host: str | None = None,
+    allow_hosts: Iterable[str] = (),
+) -> FastAPI:
     """The whole application over the store at ``db_path``: ``/api/*``, the web pages and ``/static``.
 
     Curation (issue 6) is registered too; writing stays off unless a curation user is given
     (``curate_user`` or ``$SUMMITWATCH_USER``) and the server is bound to loopback.
+
+    Only requests whose ``Host`` is a loopback name, ``bind_host`` or one of ``allow_hosts`` are
+    answered (400 otherwise: DNS rebinding). ``serve --allow-host`` fills ``allow_hosts``; tests
+    pass their client's name (Starlette's test client sends ``testserver``).
     """
     from summitwatch.web.routes import STATIC_DIR, install_error_pages
     from summitwatch.web.routes import router as web_router
@@ -272,20 +272,17 @@ def create_app(db_path: str | Path, curate_user: str | None = None, bind_host: s
         redoc_url=None,
     )
     app.state.pool = ConnectionPool(db_path)
-
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
+    app.state.allowed_hosts = allowed_hosts(bind_host, allow_hosts)
+    # added last = outermost: the header middleware also covers the Host check's 400
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts, www_redirect=False)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     app.include_router(router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)
+    # an unhandled exception (a bug) still answers with the security headers
+    app.add_exception_handler(Exception, server_error)
     from summitwatch.web.curate import register_curation
 
     register_curation(app, user=curate_user, bind_host=bind_host)

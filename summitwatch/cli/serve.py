@@ -1,10 +1,58 @@
-"""``summitwatch serve``: the web UI and HTTP API over one database (loopback by default)."""
+"""``summitwatch serve``: the web UI and HTTP API over one database (loopback by default).
+
+Serving never writes the store: it is opened read-only, and only curation actions (loopback
+binds with a curation user) get a writable connection. The search index is built by ingest; a
+store without one is served with search answering 503 and a note here.
+"""
 
 from __future__ import annotations
+
+import sqlite3
 
 import click
 
 from summitwatch.cli.app import DB_OPTION, main
+
+
+def missing_schema(conn: sqlite3.Connection) -> list[str]:
+    """Tables this summitwatch's ``schema.sql`` defines that the store lacks.
+
+    A writing command adds them (``migrate`` replays the schema); serve, read-only, cannot, and a
+    page reading a missing table would fail, so serve refuses up front with the remedy. The expected
+    names come from running the schema on an in-memory database: no parsing of SQL text.
+    """
+    from summitwatch.store.db import schema_sql
+
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.executescript(schema_sql())
+        expected = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        mem.close()
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return sorted(expected - present)
+
+
+def open_bind_warning(host: str, port: int, hosts: list[str], curate_user: str | None) -> str:
+    """What ``serve`` prints on a bind other than loopback: what is exposed, that curation is off
+    and why, and how remote clients get in."""
+    shown = f"[{host}]" if ":" in host else host
+    curation = (
+        f"--curate-user {curate_user} is ignored: curation" if curate_user else "Curation"
+    )
+    return "\n".join(
+        (
+            f"WARNING: bound to {shown}:{port}, which is not loopback. The read API (/api/*, "
+            "/openapi.json) and the web pages are exposed, unauthenticated, to every client that can "
+            "reach this address.",
+            f"{curation} (writing corrections) is OFF on this bind: it has no login of its own, so it "
+            "runs only on a loopback bind (127.0.0.1, ::1, localhost).",
+            "Remote clients must be allowed by the host name or address they use: --allow-host NAME "
+            "(repeatable). Any other Host header gets 400 (DNS-rebinding guard). Allowed now: "
+            + ", ".join(hosts)
+            + ".",
+        )
+    )
 
 
 @main.command("serve")
@@ -22,24 +70,54 @@ from summitwatch.cli.app import DB_OPTION, main
     default=None,
     help="Turn on analyst curation (confirm/reject/correct buttons) as this user; loopback binds only.",
 )
-def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None) -> None:
-    """Serve the timeline, engagement, person, article, search and corpus pages plus /api (OpenAPI at /openapi.json)."""
+@click.option(
+    "--allow-host",
+    "allow_host",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host is NAME (repeatable), e.g. this machine's DNS name for remote "
+    "clients. Loopback names and the bound address are always allowed; any other Host gets 400.",
+)
+def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow_host: tuple[str, ...]) -> None:
+    """Serve the timeline, engagement, person, article, search and corpus pages plus /api (OpenAPI at /openapi.json).
+
+    The store is opened read-only (only curation writes); ingest builds the search index.
+    """
     import uvicorn
 
     from summitwatch.api import create_app
-    from summitwatch.store.db import StoreError, connect
-    from summitwatch.store.search import update_search_index
+    from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, schema_version
+    from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+    from summitwatch.web.security import allowed_hosts, is_loopback
 
     try:
-        conn = connect(db_path, create=False)  # fail early, with a clear message, on a missing file
+        hosts = allowed_hosts(host, allow_host)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allow-host / --host") from exc
+    try:
+        conn = connect(db_path, create=False, readonly=True)  # fails early, with a clear message
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    # bring the search index up to date before the first request rather than inside it
-    click.echo("updating the search index…")
-    n = update_search_index(conn)
-    conn.close()
-    if n:
-        click.echo(f"indexed {n} new or changed articles")
+    try:
+        version = schema_version(conn)
+        missing = missing_schema(conn)
+        if version != SCHEMA_VERSION or missing:
+            found = f"schema version {version}" + (f", without table(s) {', '.join(missing)}" if missing else "")
+            raise click.ClickException(
+                f"database {found}; this summitwatch reads version {SCHEMA_VERSION}. serve opens the store "
+                "read-only and does not upgrade it: run a writing command with this version first "
+                f"(e.g. `summitwatch build-timeline --db {db_path}`)"
+            )
+        try:  # a one-row probe, so a store without an index is said now rather than on first use
+            search(conn, "a", SearchFilters(), 1, 0)
+        except SearchIndexUnavailable as exc:
+            click.echo(f"note: search is unavailable until the index is built (serve never writes it): {exc}",
+                       err=True)
+    finally:
+        conn.close()
+    if not is_loopback(host):
+        click.echo(open_bind_warning(host, port, hosts, curate_user), err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"summitwatch serving {db_path} at http://{shown}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(db_path, curate_user=curate_user, bind_host=host), host=host, port=port, log_level="warning")
+    app = create_app(db_path, curate_user=curate_user, bind_host=host, allow_hosts=allow_host)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -3,9 +3,12 @@
 Both call :mod:`summitwatch.curation.actions`, the layer the CLI uses. Writing is **off by
 default**: it needs a local-user setting (``register_curation(app, user=…)``, i.e. ``serve
 --curate-user NAME``, or ``$SUMMITWATCH_USER``) *and* a server bound to loopback; each write
-request must also come from a loopback client. Form posts carry a per-process token and must come
-from this origin (a page elsewhere cannot post to the analyst's local server); JSON writes must be
-``application/json`` (which a cross-site form cannot send). Reading the corrections list is open.
+request must also come from a loopback client. Every write, JSON or form, must then be addressed
+to a loopback Host, name this server in ``Origin`` (or ``Referer``), and carry the per-process
+token (``X-CSRF-Token``, as ``GET /api/curate/status`` gives it, or the form's ``csrf`` field):
+a page elsewhere cannot post to the analyst's local server, nor can a rebinding page. JSON writes
+must also be ``application/json``. Writes go through the pool's writable connection; everything
+else here reads read-only. Reading the corrections list is open.
 
 The partial ``curate_panel.html`` shows an entry's curation mark (who, when, original values) and,
 when writing is on, confirm / reject buttons and a set-field form; ``curate_record.html`` does the
@@ -16,12 +19,11 @@ registered here.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 import sqlite3
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -31,21 +33,10 @@ from summitwatch.curation import actions
 from summitwatch.curation.model import ENTRY_FIELDS, RECORD_FIELDS, CurationError, record_key
 from summitwatch.model import Engagement, TimelineEntry
 from summitwatch.store import curation as store
+from summitwatch.web.params import MAX_INT
+from summitwatch.web.security import is_loopback, write_refusal
 
 USER_ENV = actions.USER_ENV
-
-
-def is_loopback(host: str | None) -> bool:
-    """True for 127.0.0.0/8, ::1 and ``localhost``."""
-    if not host:
-        return False
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _settings(app: FastAPI) -> dict[str, Any]:
@@ -68,7 +59,13 @@ def curation_user(request: Request) -> str | None:
 
 
 def _conn(request: Request) -> sqlite3.Connection:
+    """This thread's read-only connection (listing corrections, the panels)."""
     return request.app.state.pool.get()
+
+
+def _writer(request: Request) -> sqlite3.Connection:
+    """The writable connection: only curation actions, after every check, ever get it."""
+    return request.app.state.pool.writer()
 
 
 def _require_user(request: Request) -> str:
@@ -79,11 +76,20 @@ def _require_user(request: Request) -> str:
     return user
 
 
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+def _call(fn: Any, conn: sqlite3.Connection, *args: Any, **kwargs: Any) -> Any:
+    """Run a curation action on the writable connection: a refused action is a 422, and a failed
+    one never leaves a transaction open (its half-done writes would hold the write lock and be
+    committed by the next request on this connection)."""
     try:
-        return fn(*args, **kwargs)
+        return fn(conn, *args, **kwargs)
     except CurationError as exc:
+        if conn.in_transaction:
+            conn.rollback()
         raise HTTPException(422, str(exc)) from exc
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
 
 
 # --------------------------------------------------------------------------- JSON API
@@ -130,24 +136,39 @@ class AddBody(BaseModel):
 
 
 class WithdrawBody(BaseModel):
-    id: int
+    id: int = Field(ge=1, le=MAX_INT, description="the correction's id (curate list)")
+
+
+def _check_write(request: Request, given_token: str | None) -> None:
+    """403 unless the write is addressed to a loopback host, same-origin, and carries the token."""
+    refusal = write_refusal(request, given_token, _settings(request.app)["token"])
+    if refusal:
+        raise HTTPException(403, refusal)
 
 
 def _json_write(request: Request) -> str:
-    """The user for a JSON write (403 when curation is off, 415 unless the body is JSON)."""
+    """The user for a JSON write: 403 when curation is off or the request fails the origin/token
+    check (:func:`~summitwatch.web.security.write_refusal`), 415 unless the body is JSON."""
     user = _require_user(request)
+    _check_write(request, request.headers.get(TOKEN_HEADER))
     if not request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
         raise HTTPException(415, "send application/json")
     return user
 
 
 api = APIRouter(prefix="/api/curate", tags=["curation"])
+#: The header a JSON client sends the token in (the ``csrf_token`` of ``GET /api/curate/status``).
+TOKEN_HEADER = "X-CSRF-Token"
 
 
-@api.get("/status", summary="Whether curation (writing) is on for this request, and as whom")
+@api.get("/status", summary="Whether curation (writing) is on for this request, as whom, and the token "
+         "writes must send as X-CSRF-Token")
 def api_status(request: Request) -> dict[str, Any]:
+    """A page on another origin cannot read this answer (no CORS, and the Host allowlist stops
+    DNS rebinding), so holding the token proves the client can read this server."""
     user = curation_user(request)
-    return {"enabled": user is not None, "user": user}
+    token = _settings(request.app)["token"] if user is not None else None
+    return {"enabled": user is not None, "user": user, "csrf_token": token}
 
 
 @api.get("/corrections", summary="Corrections with their state now (applied, retargeted, partial, orphaned, withdrawn)")
@@ -159,44 +180,44 @@ def api_corrections(request: Request, orphans: bool = False, target: str | None 
 @api.post("/confirm", summary="Confirm an entry or record")
 def api_confirm(request: Request, body: TargetBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.confirm, _conn(request), body.target, user=user, note=body.note).to_dict()
+    return _call(actions.confirm, _writer(request), body.target, user=user, note=body.note).to_dict()
 
 
 @api.post("/reject", summary="Reject an entry or record (hidden from the timeline, listed as rejected)")
 def api_reject(request: Request, body: TargetBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.reject, _conn(request), body.target, user=user, note=body.note).to_dict()
+    return _call(actions.reject, _writer(request), body.target, user=user, note=body.note).to_dict()
 
 
 @api.post("/set", summary="Correct one field of an entry or record")
 def api_set(request: Request, body: SetBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.set_field, _conn(request), body.target, body.field, body.value, user=user,
+    return _call(actions.set_field, _writer(request), body.target, body.field, body.value, user=user,
                  note=body.note).to_dict()
 
 
 @api.post("/merge", summary="Merge entries that are one engagement into the survivor")
 def api_merge(request: Request, body: MergeBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.merge, _conn(request), body.survivor, body.others, user=user, note=body.note).to_dict()
+    return _call(actions.merge, _writer(request), body.survivor, body.others, user=user, note=body.note).to_dict()
 
 
 @api.post("/split", summary="Split records of an entry off into a new entry")
 def api_split(request: Request, body: SplitBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.split, _conn(request), body.entry, body.records, user=user, note=body.note).to_dict()
+    return _call(actions.split, _writer(request), body.entry, body.records, user=user, note=body.note).to_dict()
 
 
 @api.post("/attach", summary="Move a per-article record to another entry")
 def api_attach(request: Request, body: AttachBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.attach, _conn(request), body.record, body.entry, user=user, note=body.note).to_dict()
+    return _call(actions.attach, _writer(request), body.record, body.entry, user=user, note=body.note).to_dict()
 
 
 @api.post("/add", summary="Add an engagement the extractor missed, citing article(s) and sentence(s)")
 def api_add(request: Request, body: AddBody) -> dict[str, Any]:
     user = _json_write(request)
-    return _call(actions.add, _conn(request), body.articles, body.evidence, body.us, body.cn, body.modality,
+    return _call(actions.add, _writer(request), body.articles, body.evidence, body.us, body.cn, body.modality,
                  status=body.status, date=body.date, date_end=body.date_end, location=body.location,
                  focus=body.focus, user=user, note=body.note).to_dict()
 
@@ -204,31 +225,20 @@ def api_add(request: Request, body: AddBody) -> dict[str, Any]:
 @api.post("/withdraw", summary="Stop applying a correction (kept, marked withdrawn)")
 def api_withdraw(request: Request, body: WithdrawBody) -> dict[str, Any]:
     _json_write(request)
-    return _call(actions.withdraw, _conn(request), body.id).to_dict()
+    return _call(actions.withdraw, _writer(request), body.id).to_dict()
 
 
 # --------------------------------------------------------------------------- HTML forms
 forms = APIRouter(include_in_schema=False)
 
 
-def _same_origin(request: Request) -> bool:
-    """A form post from a page of this server (Origin, else Referer, must name this host)."""
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if not origin:
-        return True  # non-browser client; the token still has to match
-    try:
-        return urlsplit(origin).netloc == request.headers.get("host", "")
-    except ValueError:
-        return False
-
-
 async def _form_user(request: Request) -> str:
-    """The user for a form post: curation on, same origin, and the page's token."""
+    """The user for a form post: curation on, and the same checks as a JSON write with the
+    page's token from the form's ``csrf`` field."""
     user = _require_user(request)
     form = await request.form()
-    token = _settings(request.app)["token"]
-    if not _same_origin(request) or not secrets.compare_digest(str(form.get("csrf", "")), token):
-        raise HTTPException(403, "form token missing or stale: reload the page")
+    token = form.get("csrf")
+    _check_write(request, token if isinstance(token, str) else None)
     return user
 
 
@@ -238,7 +248,7 @@ async def form_entry(request: Request, entry_id: str, action: str) -> Response:
     user = await _form_user(request)
     form = await request.form()
     note = str(form.get("note", ""))[:2000]
-    conn = _conn(request)
+    conn = _writer(request)
     if action == "confirm":
         _call(actions.confirm, conn, entry_id, user=user, note=note)
     elif action == "reject":
@@ -259,7 +269,7 @@ async def form_record(request: Request, article_id: str, seq: int, action: str) 
     form = await request.form()
     note = str(form.get("note", ""))[:2000]
     target = f"{article_id}:{seq}"
-    conn = _conn(request)
+    conn = _writer(request)
     if action == "confirm":
         _call(actions.confirm, conn, target, user=user, note=note)
     elif action == "reject":

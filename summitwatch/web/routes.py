@@ -9,7 +9,6 @@ with OpenCC, chosen by ``?script=hant|hans|orig`` and remembered in a cookie.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +43,7 @@ from summitwatch.store.query.counterparts import CounterpartFilters, counterpart
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.timeline import SORT_KEYS, report_counts, timeline_rows
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.web import params
 from summitwatch.web.charts import MODALITY_COLOURS, lane_chart, parse_zoom, year_bars
 from summitwatch.web.labels import human_date, human_date_zh, human_time, name_zh, topic_label
 
@@ -53,7 +53,6 @@ TEMPLATE_DIR = WEB_DIR / "templates"
 
 SCRIPTS = ("orig", "hant", "hans")
 _CONVERTERS = {"hans": opencc.OpenCC("t2s"), "hant": opencc.OpenCC("s2t")}
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 #: Query parameters that are filters (carried over to the download links); the rest is view state.
 FILTER_PARAMS = (
     "q",
@@ -176,24 +175,17 @@ Conn = Annotated[sqlite3.Connection, Depends(_conn)]
 
 
 def _opt(value: str | None, *, date: bool = False) -> str | None:
-    """Form values: empty means no filter; a malformed date is a 422."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if date and not _DATE.match(value):
-        raise HTTPException(422, f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    return value[:200]
+    """Form values: empty means no filter; a malformed or impossible date is a 422 (web.params)."""
+    return params.opt(value, date=date)
 
 
 def _until(value: str | None) -> str | None:
-    return None if value is None else value + {4: "-12-31", 7: "-31"}.get(len(value), "")
+    return params.until(value)
 
 
 def _int(value: str | None, default: int, lo: int, hi: int) -> int:
-    try:
-        return max(lo, min(hi, int(value))) if value else default
-    except ValueError as exc:
-        raise HTTPException(422, f"not a number: {value!r}") from exc
+    """A form integer clamped to ``[lo, hi]``; not a number, or past 64 bits, is a 422 (web.params)."""
+    return params.form_int(value, default, lo, hi)
 
 
 # --------------------------------------------------------------------------- corpus chart

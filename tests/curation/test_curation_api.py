@@ -14,13 +14,20 @@ from summitwatch.api import create_app
 from summitwatch.web.curate import is_loopback, register_curation
 
 LOCAL = ("127.0.0.1", 50000)
+ORIGIN = "http://127.0.0.1:8000"
 
 
 def make_client(db_path: Path, user: str | None = "ann", bind_host: str | None = "127.0.0.1",
                 client: tuple[str, int] = LOCAL) -> TestClient:
+    """A client as the analyst's browser: addressed to the loopback server, sending its Origin and,
+    when curation is on, the token ``/api/curate/status`` gives."""
     app = create_app(db_path)
     register_curation(app, user=user, bind_host=bind_host)
-    return TestClient(app, client=client)
+    c = TestClient(app, client=client, base_url=ORIGIN, headers={"origin": ORIGIN})
+    token = c.get("/api/curate/status").json()["csrf_token"]
+    if token:
+        c.headers["x-csrf-token"] = token
+    return c
 
 
 @pytest.fixture
@@ -32,7 +39,8 @@ def test_api_each_action(api: TestClient, conn: sqlite3.Connection) -> None:
     vid, osaka, phone, bali, anc = (entry_for(conn, "art-vid-1"), entry_for(conn, "art-osaka"),
                                     entry_for(conn, "art-phone"), entry_for(conn, "art-bali", 0),
                                     entry_for(conn, "art-anc-1"))
-    assert api.get("/api/curate/status").json() == {"enabled": True, "user": "ann"}
+    status = api.get("/api/curate/status").json()
+    assert status["enabled"] is True and status["user"] == "ann" and len(status["csrf_token"]) >= 24
     r = api.post("/api/curate/confirm", json={"target": vid, "note": "ok"})
     assert r.status_code == 200 and r.json()["outcome"]["state"] == "applied"
     r = api.post("/api/curate/set", json={"target": vid, "field": "cn", "value": ["Xi Jinping", "Wang Yi"]})
@@ -79,7 +87,7 @@ def test_api_validation_errors(api: TestClient, conn: sqlite3.Connection) -> Non
 def test_api_off_by_default(db_path: Path, conn: sqlite3.Connection, user: str | None, bind_host: str,
                             client: tuple[str, int]) -> None:
     c = make_client(db_path, user=user, bind_host=bind_host, client=client)
-    assert c.get("/api/curate/status").json()["enabled"] is False
+    assert c.get("/api/curate/status").json() == {"enabled": False, "user": None, "csrf_token": None}
     r = c.post("/api/curate/confirm", json={"target": entry_for(conn, "art-vid-1")})
     assert r.status_code == 403
     assert c.get("/api/curate/corrections").status_code == 200
@@ -87,7 +95,8 @@ def test_api_off_by_default(db_path: Path, conn: sqlite3.Connection, user: str |
 
 def test_user_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUMMITWATCH_USER", "dana")
-    assert make_client(db_path, user=None).get("/api/curate/status").json() == {"enabled": True, "user": "dana"}
+    status = make_client(db_path, user=None).get("/api/curate/status").json()
+    assert status["enabled"] is True and status["user"] == "dana" and status["csrf_token"]
 
 
 def test_is_loopback() -> None:

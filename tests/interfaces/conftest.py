@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from summitwatch.store.db import connect
+from summitwatch.store.search import update_search_index
 
 HOSTILE = "<script>alert('x')</script>"
 HANDLER = '<img src=x onerror="alert(1)">'
@@ -198,8 +199,9 @@ RECORDS = [
 ]
 
 
-def build_fixture_db(path: Path) -> Path:
-    """Write the fixture store at ``path`` (schema via store.db.connect) and return the path."""
+def build_fixture_db(path: Path, *, search_index: bool = False) -> Path:
+    """Write the fixture store at ``path`` (schema via store.db.connect) and return the path;
+    ``search_index``: also build the search index, as ingest does."""
     conn = connect(path)
     with conn:
         for a in ARTICLES:
@@ -349,17 +351,19 @@ def build_fixture_db(path: Path) -> Path:
             "INSERT INTO quarantine(source, reason, detail) VALUES(?,?,?)",
             (f"bad/{HOSTILE}.html", "binary", f"{HANDLER} looks binary"),
         )
+    if search_index:  # as ingest does: the server reads the store read-only and never builds it
+        update_search_index(conn)
     conn.close()
     return path
 
 
 @pytest.fixture(scope="session")
 def iface_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Path of the fixture store (built once per session; tests must not modify it except the search index)."""
-    return build_fixture_db(tmp_path_factory.mktemp("iface") / "fixture.db")
+    """Path of the fixture store, search index included (built once per session; tests must not modify it)."""
+    return build_fixture_db(tmp_path_factory.mktemp("iface") / "fixture.db", search_index=True)
 
 
 @pytest.fixture
 def fresh_db(tmp_path: Path) -> Iterator[Path]:
-    """A private copy of the fixture store, for tests that change it."""
+    """A private copy of the fixture store, for tests that change it (no search index yet)."""
     yield build_fixture_db(tmp_path / "fresh.db")

@@ -12,7 +12,7 @@ from summitwatch.api import create_app
 
 @pytest.fixture(scope="module")
 def client(iface_db: Path) -> TestClient:
-    return TestClient(create_app(iface_db))
+    return TestClient(create_app(iface_db, allow_hosts=["testserver"]))
 
 
 def test_articles_list_filters_and_pagination(client: TestClient) -> None:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from summitwatch.api import create_app
 from summitwatch.cli import main
+from summitwatch.store.search import update_search_index
 
 
 def test_search_json_equals_api(fresh_db: Path) -> None:
@@ -19,7 +20,7 @@ def test_search_json_equals_api(fresh_db: Path) -> None:
     out = runner.invoke(main, ["search", "習近平", "--db", str(fresh_db), "--json", "--limit", "3"])
     assert out.exit_code == 0, out.output
     cli = json.loads(out.output)
-    api = TestClient(create_app(fresh_db)).get("/api/search", params={"q": "習近平", "limit": 3}).json()
+    api = TestClient(create_app(fresh_db, allow_hosts=["testserver"])).get("/api/search", params={"q": "習近平", "limit": 3}).json()
     assert cli == api
     assert cli["total"] == 4 and len(cli["hits"]) == 3
 
@@ -73,7 +74,7 @@ def test_on_full_dev_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> N
         dev_db = request.getfixturevalue("dev_db")
     except pytest.FixtureLookupError:
         pytest.skip("no dev_db fixture in tests/conftest.py")
-    client = TestClient(create_app(dev_db))
+    client = TestClient(create_app(dev_db, allow_hosts=["testserver"]))
     for url in ("/", "/corpus", "/people", "/articles", "/api/stats", "/api/people", "/api/timeline"):
         assert client.get(url).status_code == 200, url
     first = client.get("/api/articles", params={"limit": 1}).json()["items"][0]
@@ -93,8 +94,9 @@ def test_on_full_dev_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> N
     if dst.execute("SELECT 1 FROM sqlite_master WHERE name='search_docs'").fetchone() is None:
         dst.execute("DELETE FROM articles WHERE rowid % 8 != 0")
         dst.commit()
+        update_search_index(dst)  # what ingest does; the server itself never writes the store
     dst.close()
-    sample = TestClient(create_app(copy))
+    sample = TestClient(create_app(copy, allow_hosts=["testserver"]))
     trad = sample.get("/api/search", params={"q": "習近平", "limit": 5}).json()
     simp = sample.get("/api/search", params={"q": "习近平", "limit": 5}).json()
     assert trad == simp and trad["total"] > 20

@@ -33,7 +33,7 @@ def desk_db(iface_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(desk_db: Path) -> TestClient:
-    return TestClient(create_app(desk_db))
+    return TestClient(create_app(desk_db, allow_hosts=["testserver"]))
 
 
 # --------------------------------------------------------------------------- flags (pure)

@@ -66,7 +66,7 @@ def audit(html: str) -> TagAudit:
 
 @pytest.fixture(scope="module")
 def client(iface_db: Path) -> TestClient:
-    return TestClient(create_app(iface_db))
+    return TestClient(create_app(iface_db, allow_hosts=["testserver"]))
 
 
 @pytest.mark.parametrize("url", PAGES)
