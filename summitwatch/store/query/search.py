@@ -9,7 +9,6 @@ pages and the API can link them. HTML is the web layer's business (``web/highlig
 
 from __future__ import annotations
 
-import heapq
 import json
 import sqlite3
 from collections import defaultdict
@@ -118,34 +117,68 @@ def _filter_sql(f: SearchFilters, aid: str, day: str, outlet: str, outlet_en: st
     return "".join(f" AND {w}" for w in where), args
 
 
-def _matches(conn: sqlite3.Connection, match: str, f: SearchFilters) -> list[tuple[str, float, str | None, str | None]]:
-    """Every (article id, bm25, day, representative) matching, in one pass over the FTS matches.
+_BM25 = f"bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]})"
+#: SQL orderings of the candidate rows (aid, s, day, rep): relevance is bm25 (lower is better),
+#: date is newest first with undated last; ties by id so pages are stable.
+_ORDER = {"relevance": "s, aid", "date": "day IS NULL, day DESC, aid"}
 
-    One pass, then the page is cut in Python: cheaper than a COUNT(*) pass plus an ORDER BY ... LIMIT
-    pass, each evaluating the MATCH again. Copies (``include_duplicates``) match through their
-    representative: they are near-identical text, indexed once.
+
+def _candidates(f: SearchFilters, score: bool) -> tuple[str, list[Any]]:
+    """SQL of every matching (aid, s, day, rep) under the filters; ``?`` first is the MATCH expression.
+
+    Distinct articles come from the index; with ``include_duplicates`` their near-duplicate copies
+    follow through ``duplicate_of`` (they are near-identical text, indexed once), each filtered on
+    its own day, outlet, mentions and extraction. ``score=False`` leaves out bm25, the costly part
+    (it reads every match's positions and length), for counting and date order.
     """
-    bm25 = f"bm25(search_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]})"
+    s = _BM25 if score else "0.0"
+    own_where, own_args = _filter_sql(f, "d.article_id", "d.day", "d.outlet", "d.outlet_en")
+    sql = (
+        f"SELECT d.article_id AS aid, {s} AS s, d.day AS day, NULL AS rep FROM search_fts"
+        f" JOIN search_docs d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?{own_where}"
+    )
     if not f.include_duplicates:
-        own_where, own_args = _filter_sql(f, "d.article_id", "d.day", "d.outlet", "d.outlet_en")
-        sql = (
-            f"SELECT d.article_id, {bm25}, d.day, NULL FROM search_fts"
-            f" JOIN search_docs d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?{own_where}"
-        )
-        return conn.execute(sql, [match, *own_args]).fetchall()
-    rep_where, rep_args = _filter_sql(f, "d.aid", "d.day", "d.outlet", "d.outlet_en")
+        return sql, own_args
     copy_where, copy_args = _filter_sql(f, "a.id", "a.published_day", "a.outlet", "a.outlet_en")
     sql = (
-        f"WITH m AS MATERIALIZED (SELECT d.article_id AS aid, {bm25} AS s, d.day AS day,"
-        " d.outlet AS outlet, d.outlet_en AS outlet_en FROM search_fts"
-        " JOIN search_docs d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?)"
-        f" SELECT d.aid, d.s, d.day, NULL FROM m AS d WHERE 1{rep_where}"
+        f"WITH m AS MATERIALIZED (SELECT d.article_id AS aid, {s} AS s, d.day AS day, d.outlet AS outlet,"
+        " d.outlet_en AS outlet_en FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+        " WHERE search_fts MATCH ?)"
+        f" SELECT m.aid AS aid, m.s AS s, m.day AS day, NULL AS rep FROM m AS m JOIN search_docs d ON d.article_id = m.aid WHERE 1{own_where}"
         " UNION ALL SELECT a.id, m.s, a.published_day, m.aid FROM m"
         " JOIN articles a INDEXED BY articles_copies ON a.duplicate_of = m.aid"
         f" WHERE a.id != m.aid{copy_where}"
     )
-    args = [match, *rep_args, *copy_args]
-    return conn.execute(sql, args).fetchall()
+    return sql, [*own_args, *copy_args]
+
+
+def _page(
+    conn: sqlite3.Connection, match: str, f: SearchFilters, sort: str, limit: int, offset: int
+) -> tuple[list[tuple[str, float, str | None, str | None]], int]:
+    """One page of (article id, bm25, day, representative) in order, and how many match in all.
+
+    Ordering, paging and counting run in SQLite: a common word matches thousands of articles, and
+    fetching them all into Python cost more than the search itself. The date order needs no bm25
+    for the candidates; it is computed for the page's rows only.
+    """
+    sql, args = _candidates(f, score=sort == "relevance")
+    rows = conn.execute(
+        f"SELECT aid, s, day, rep FROM ({sql}) ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+        [match, *args, limit, offset],
+    ).fetchall()
+    count_sql, count_args = _candidates(f, score=False)
+    total = conn.execute(f"SELECT count(*) FROM ({count_sql})", [match, *count_args]).fetchone()[0]
+    if sort != "relevance" and rows:
+        reps = list({r[3] or r[0] for r in rows})
+        scores = dict(
+            conn.execute(
+                f"SELECT d.article_id, {_BM25} FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+                f" WHERE search_fts MATCH ? AND d.article_id IN ({','.join('?' * len(reps))})",
+                [match, *reps],
+            ).fetchall()
+        )
+        rows = [(aid, scores.get(rep or aid, 0.0), day, rep) for aid, _, day, rep in rows]
+    return rows, int(total)
 
 
 def _links(conn: sqlite3.Connection, ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -161,8 +194,9 @@ def _links(conn: sqlite3.Connection, ids: list[str]) -> tuple[dict[str, list[str
             engagements[aid].append(tid)
     people: dict[str, list[str]] = defaultdict(list)
     for aid, key in conn.execute(
+        # ``+kind``: look the rows up by article (primary key), not by kind (most of the table)
         f"SELECT article_id, key FROM mentions WHERE article_id IN ({marks})"
-        " AND kind IN ('person', 'office') AND key != '' GROUP BY article_id, key ORDER BY article_id, min(seq)",
+        " AND +kind IN ('person', 'office') AND key != '' GROUP BY article_id, key ORDER BY article_id, min(seq)",
         ids,
     ):
         people[aid].append(key)
@@ -176,18 +210,6 @@ def _article_text(blocks_json: str | None) -> str:
     except ValueError:
         return ""
     return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
-
-
-def _order_key(sort: str) -> Any:
-    if sort == "date":
-        # newest first, undated last; equal days by relevance (bm25 is lower for better), then id
-        return lambda r: (r[2] is None, _neg_day(r[2]), r[1], r[0])
-    return lambda r: (r[1], r[0])
-
-
-def _neg_day(day: str | None) -> tuple[int, ...]:
-    """A key sorting ISO days newest first (digits complemented)."""
-    return tuple(-ord(c) for c in day or "")
 
 
 def search(
@@ -209,14 +231,13 @@ def search(
         return SearchResult(query=query, total=0, sort=sort)
     require_search_index(conn)
     try:
-        scored = _matches(conn, parsed.match, f)
+        ranked, total = _page(conn, parsed.match, f, sort, limit, offset)
     except sqlite3.OperationalError as exc:  # a query FTS5 cannot parse is no hit, not a crash
         if "fts5" in str(exc) or "MATCH" in str(exc):
             return SearchResult(query=query, total=0, sort=sort)
         raise
-    ranked = heapq.nsmallest(offset + limit, scored, key=_order_key(sort))[offset:]
     if not ranked:
-        return SearchResult(query=query, total=len(scored), sort=sort)
+        return SearchResult(query=query, total=total, sort=sort)
     ids = [r[0] for r in ranked]
     marks = ",".join("?" * len(ids))
     rows = {
@@ -243,4 +264,4 @@ def search(
         for aid, score, _day, rep in ranked
         if aid in rows
     )
-    return SearchResult(query=query, total=len(scored), hits=hits, sort=sort)
+    return SearchResult(query=query, total=total, hits=hits, sort=sort)
