@@ -26,6 +26,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+# Every read of articles here goes through the covering index ``articles_state`` (schema.sql): the
+# wide rows spill into overflow pages, and a scan of them costs a second per check on the dev store.
 from summitwatch.search_tokens import TOKENS_VERSION, opencc_version, simplified_tokens, to_simplified
 
 #: The index layout version; with the token version and OpenCC's it names what the index holds.
@@ -157,7 +159,7 @@ def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
 
 
 def _distinct_ids(conn: sqlite3.Connection, missing_only: bool) -> list[str]:
-    sql = f"SELECT id FROM articles a WHERE {DISTINCT}"
+    sql = f"SELECT id FROM articles a INDEXED BY articles_state WHERE {DISTINCT}"
     if missing_only:
         sql += " AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)"
     return [r[0] for r in conn.execute(sql + " ORDER BY rowid")]
@@ -188,7 +190,7 @@ def update_search_index(conn: sqlite3.Connection) -> int:
         return rebuild_search_index(conn)
     with conn:
         gone = conn.execute(
-            "SELECT d.rowid FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id"
+            "SELECT d.rowid FROM search_docs d LEFT JOIN articles a INDEXED BY articles_state ON a.id = d.article_id"
             " WHERE a.id IS NULL OR a.content_hash != d.content_hash"
             " OR (a.duplicate_of IS NOT NULL AND a.duplicate_of != a.id)"
         ).fetchall()
@@ -203,7 +205,7 @@ def update_search_index(conn: sqlite3.Connection) -> int:
         # metadata that changes without the content: a corrected date or outlet
         conn.execute(
             "UPDATE search_docs SET day = x.day, outlet = x.outlet, outlet_en = x.outlet_en"
-            " FROM (SELECT id, published_day AS day, outlet, outlet_en FROM articles) AS x"
+            " FROM (SELECT id, published_day AS day, outlet, outlet_en FROM articles INDEXED BY articles_state) AS x"
             " WHERE x.id = search_docs.article_id AND (search_docs.day IS NOT x.day"
             " OR search_docs.outlet IS NOT x.outlet OR search_docs.outlet_en IS NOT x.outlet_en)"
         )

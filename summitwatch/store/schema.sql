@@ -147,8 +147,10 @@ CREATE TABLE IF NOT EXISTS mentions (
   office TEXT,
   PRIMARY KEY (article_id, seq)
 );
--- v3: covers the people list and the person filters (count per name, distinct articles, side)
-CREATE INDEX IF NOT EXISTS mentions_people ON mentions(kind, key, article_id, side);
+-- v3: the people list and the person filters read only officials' mentions (a fifth of the rows):
+-- a partial covering index, in name then article order, so counting per name needs no sort.
+-- Queries use it when they say exactly `kind IN ('person', 'office')`.
+CREATE INDEX IF NOT EXISTS mentions_people ON mentions(key, article_id, side) WHERE kind IN ('person', 'office');
 
 -- The merged timeline (rebuilt from engagements; ids are stable, derived from content).
 CREATE TABLE IF NOT EXISTS timeline (
