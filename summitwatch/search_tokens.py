@@ -1,11 +1,14 @@
 """Search text rules, pure (no SQL, no I/O): how text becomes index tokens, how a query compiles to
 an FTS5 expression, and where its hits lie in an article's own text.
 
-Why bigrams: Chinese has no spaces, and a word segmenter splits an unknown word (拜習會, a new
-transliteration) differently in different contexts, so segmenter tokens miss such words.
-Character bigrams are context-free: every two-character string of the text is a token, and a query
-string of n characters is the FTS5 *phrase* of its n-1 bigrams, which matches exactly where the
-string occurs. Two-character names (拜登, 王毅) are a single token.
+Why single characters: Chinese has no spaces, and a word segmenter splits an unknown word (拜習會,
+a new transliteration) differently in different contexts, so segmenter tokens miss such words.
+Every ideograph is its own token instead, and a query string of n characters is the FTS5 *phrase*
+of its n characters, which matches exactly where the string occurs (FTS5 keeps positions). Latin
+words and numbers stay whole tokens. The tokenising itself is FTS5's C tokenizer (``unicode61``):
+Python only folds the script (OpenCC) and puts a space around each ideograph with one
+``str.translate``, so indexing costs a fraction of character bigrams built in Python, and the index
+is about half their size (a few thousand distinct characters instead of a million bigrams).
 
 Why Simplified: documents and queries are both folded with OpenCC ``t2s`` (after NFKC for Latin
 letters and digits), so 習近平 finds 习近平 and the reverse.
@@ -26,15 +29,18 @@ from functools import lru_cache
 import opencc
 
 #: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
-TOKENS_VERSION = "bigram-t2s-6"
+TOKENS_VERSION = "unigram-t2s-1"
 
 _T2S = opencc.OpenCC("t2s")
 _C = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs (unified, extension A, compatibility)
 _A = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"  # ASCII letters/digits and their full-width forms
 _RUN = re.compile(rf"[{_C}]+|[{_A}]+")
-# One pass over the text: a zero-width look-ahead yields every bigram inside a CJK run, a lone CJK
-# character between non-CJK yields itself, an ASCII word yields itself (folded later).
-_TOKEN = re.compile(rf"(?=([{_C}]{{2}}))|(?<![{_C}])([{_C}])(?![{_C}])|([{_A}]+)")
+_IDEOGRAPHS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # the ranges of ``_C``
+#: ``str.translate`` table of the index text: each ideograph spaced apart (one token each), full-width
+#: letters and digits to ASCII (``unicode61`` folds case but not width).
+_SPACED = {c: f" {chr(c)} " for lo, hi in _IDEOGRAPHS for c in range(lo, hi)} | {
+    c: chr(c - 0xFEE0) for lo, hi in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(lo, hi)
+}
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
 
 
@@ -70,25 +76,28 @@ def _runs(text: str) -> list[str]:
 
 
 def _run_tokens(run: str) -> list[str]:
-    """Tokens of one run: an ASCII word as is, a CJK run as its bigrams (a lone character as itself)."""
-    if not _is_cjk(run) or len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    """Tokens of one run: an ASCII word as is, a CJK run as its characters."""
+    return list(run) if _is_cjk(run) else [run]
 
 
-def simplified_tokens(simplified: str) -> str:
-    """The token stream of text already folded by :func:`to_simplified` (see :func:`index_tokens`)."""
-    return " ".join(a or b or _fold(c) for a, b, c in _TOKEN.findall(simplified))
+def spaced(simplified: str) -> str:
+    """The text FTS5 indexes, from text already folded by :func:`to_simplified`: ideographs spaced
+    apart, full-width letters and digits made ASCII. FTS5's ``unicode61`` tokenizer then yields
+    exactly :func:`index_tokens` (punctuation separates, case folds), in C."""
+    return simplified.translate(_SPACED)
 
 
-def index_tokens(text: str) -> str:
-    """The space-separated token stream FTS5 stores for ``text`` (bigrams of each CJK run, ASCII words).
+def index_text(text: str) -> str:
+    """The text FTS5 indexes for ``text`` (Simplified, spaced; see :func:`spaced`)."""
+    return spaced(_T2S.convert(text))
 
-    Equal to joining ``_run_tokens`` over ``_runs(text)``, computed in one regex pass because this
-    runs over the whole corpus. Tokens of consecutive runs are adjacent in the stream, so a phrase
-    spanning punctuation between two runs still matches (拜登，台灣 for "拜登 台灣").
-    """
-    return simplified_tokens(_T2S.convert(text))
+
+def index_tokens(text: str) -> list[str]:
+    """The tokens FTS5 stores for ``text``: each ideograph (Simplified) and each Latin word or number
+    (lower case, half-width). Tokens of consecutive runs are adjacent positions, so a phrase spanning
+    punctuation between two runs still matches (拜登，台灣 for "拜登 台灣"). For tests and
+    explanations: the index gets :func:`index_text` and lets FTS5 find these."""
+    return [t for r in _runs(text) for t in _run_tokens(r)]
 
 
 # --------------------------------------------------------------------------- query parsing
@@ -101,9 +110,7 @@ class ParsedQuery:
 
 
 def _phrase(tokens: Sequence[str]) -> str:
-    """An FTS5 phrase; a single CJK character becomes a prefix query (it is the start of bigrams)."""
-    if len(tokens) == 1 and len(tokens[0]) == 1 and _is_cjk(tokens[0]):
-        return f'"{tokens[0]}" *'
+    """An FTS5 phrase of the tokens, in order and adjacent (tokens hold no quote: runs are letters)."""
     return '"' + " ".join(tokens) + '"'
 
 

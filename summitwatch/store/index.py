@@ -1,4 +1,4 @@
-"""Search index upkeep: an SQLite FTS5 index over Simplified-normalised character bigrams.
+"""Search index upkeep: an SQLite FTS5 index over Simplified-normalised single ideographs and words.
 
 Written at ingest, never at serve: the ingest run calls :func:`update_search_index` as its last
 step; queries only call :func:`require_search_index`, which raises :class:`SearchIndexUnavailable`
@@ -9,9 +9,9 @@ What is indexed: *distinct* articles only (representatives of near-duplicate gro
 without copies, about 57 % of the dev corpus). A copy is found through its representative
 (``duplicate_of``), so tokenising it again would only double the work and the index.
 
-How: the token stream (bigrams of each CJK run and folded Latin words, see
-``summitwatch.search_tokens``) goes into a *contentless* FTS5 table (``content=''``): the index keeps
-only doclists and no text is stored twice (snippets are cut from the article at query time).
+How: the spaced, Simplified text (see ``summitwatch.search_tokens``) goes into a *contentless* FTS5
+table (``content=''``) whose C tokenizer makes the tokens: the index keeps only doclists with
+positions, and no text is stored twice (snippets are cut from the article at query time).
 ``search_docs`` keeps, for every indexed article, its FTS rowid, the content hash it was indexed
 from and copies of the filter columns (day, outlet), so counting and filtering never touch the wide
 article rows. Incremental: an article that changed, was deleted or became a copy loses its
@@ -28,10 +28,10 @@ from collections.abc import Sequence
 
 # Every read of articles here goes through the covering index ``articles_state`` (schema.sql): the
 # wide rows spill into overflow pages, and a scan of them costs a second per check on the dev store.
-from summitwatch.search_tokens import TOKENS_VERSION, opencc_version, simplified_tokens, to_simplified
+from summitwatch.search_tokens import TOKENS_VERSION, opencc_version, spaced, to_simplified
 
 #: The index layout version; with the token version and OpenCC's it names what the index holds.
-LAYOUT_VERSION = "distinct-1"
+LAYOUT_VERSION = "distinct-2"
 _REBUILD_STALE_FRACTION = 0.25
 _BATCH = 500
 #: Articles shown as themselves: not a near-duplicate copy of another.
@@ -122,11 +122,11 @@ def _article_text(blocks_json: str | None) -> str:
     return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
 
 
-def _doc_tokens(title: str | None, blocks: str | None) -> tuple[str, str]:
-    """Title and body token streams; both folded in one OpenCC call (one per article, not two)."""
-    folded = to_simplified(f"{title or ''}\n{_article_text(blocks)}")
+def _doc_text(title: str | None, blocks: str | None) -> tuple[str, str]:
+    """Title and body as FTS5 indexes them; folded in one OpenCC call (one per article, not two)."""
+    folded = spaced(to_simplified(f"{(title or '').replace(chr(10), ' ')}\n{_article_text(blocks)}"))
     head, _, body = folded.partition("\n")
-    return simplified_tokens(head), simplified_tokens(body)
+    return head, body
 
 
 def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
@@ -146,7 +146,7 @@ def _index_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
         fts = []
         for aid, chash, title, blocks, day, outlet, outlet_en in rows:
             docs.append((next_id, aid, chash, day, outlet, outlet_en))
-            fts.append((next_id, *_doc_tokens(title, blocks)))
+            fts.append((next_id, *_doc_text(title, blocks)))
             next_id += 1
         conn.executemany(
             "INSERT INTO search_docs(rowid, article_id, content_hash, day, outlet, outlet_en)"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import rjieba
 
-from summitwatch.search_tokens import index_tokens, parse_query
+from summitwatch.search_tokens import index_text, index_tokens, parse_query
 from summitwatch.store.db import connect
 from summitwatch.store.index import (
     SearchIndexUnavailable,
@@ -97,8 +97,8 @@ def test_unspaced_run_is_a_phrase_spaces_separate_terms(conn: sqlite3.Connection
     assert ids(search(conn, "中美会谈")) == {"a-talks"}  # in either script
     assert ids(search(conn, "中美 會談")) == {"a-talks", "a-scattered"}  # two terms, anywhere
     assert ids(search(conn, '"中美會談"')) == ids(search(conn, "中美會談"))
-    assert parse_query("中美會談").match == '"中美 美会 会谈"'
-    assert parse_query("中美 會談").match == '"中美" AND "会谈"'
+    assert parse_query("中美會談").match == '"中 美 会 谈"'
+    assert parse_query("中美 會談").match == '"中 美" AND "会 谈"'
     # no segmenter runs on the query: 拜登台灣 does not occur as such, the two words do
     assert not ids(search(conn, "拜登台灣"))
     assert ids(search(conn, "拜登 台灣")) == {"a-biden-xi-video"}
@@ -230,7 +230,7 @@ def test_query_parsing_edge_cases(conn: sqlite3.Connection) -> None:
     assert search(conn, '"unbalanced AND (').total == 0
     assert search(conn, "NEAR OR AND").total == 0
     assert search(conn, "美").total >= 3  # a single character matches as a prefix of bigrams
-    assert index_tokens("習近平，Ｔｒｕｍｐ") == "习近 近平 trump"
+    assert index_tokens("習近平，Ｔｒｕｍｐ") == ["习", "近", "平", "trump"]
 
 
 def test_filter_columns_follow_dedupe_and_new_runs(conn: sqlite3.Connection) -> None:
@@ -285,3 +285,16 @@ def test_duplicate_status_can_flip_back_and_forth(conn: sqlite3.Connection) -> N
         assert ("a-trump-xi-call" in ids(search(conn, "大阪", both))) is not own
     conn.execute("INSERT INTO search_fts(search_fts) VALUES('integrity-check')")
     assert ids(search(conn, "特朗普", both)) == {"a-hostile", "a-trump-xi-call"}
+
+
+def test_fts5_tokenizer_sees_the_documented_tokens() -> None:
+    """The index hands FTS5 spaced text and lets its C tokenizer cut it: the tokens it stores must be
+    exactly ``index_tokens`` (each ideograph in Simplified, Latin words whole, lower case, half-width)."""
+    text = "習近平（Ｘｉ）會見G20代表，談到APEC-2023。"
+    mem = sqlite3.connect(":memory:")
+    mem.execute("CREATE VIRTUAL TABLE f USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')")
+    mem.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, 'instance')")
+    mem.execute("INSERT INTO f(rowid, body) VALUES(1, ?)", (index_text(text),))
+    stored = [r[0] for r in mem.execute("SELECT term FROM v ORDER BY offset")]
+    assert stored == index_tokens(text)
+    assert stored[:5] == ["习", "近", "平", "xi", "会"] and "g20" in stored and "apec" in stored

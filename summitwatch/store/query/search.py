@@ -124,28 +124,29 @@ _ORDER = {"relevance": "s, aid", "date": "day IS NULL, day DESC, aid"}
 
 
 def _candidates(f: SearchFilters, score: bool) -> tuple[str, list[Any]]:
-    """SQL of every matching (aid, s, day, rep) under the filters; ``?`` first is the MATCH expression.
+    """SQL of every matching (aid, s, day, rep, r) under the filters; the first ``?`` is the MATCH.
 
-    Distinct articles come from the index; with ``include_duplicates`` their near-duplicate copies
-    follow through ``duplicate_of`` (they are near-identical text, indexed once), each filtered on
-    its own day, outlet, mentions and extraction. ``score=False`` leaves out bm25, the costly part
-    (it reads every match's positions and length), for counting and date order.
+    ``r`` is the FTS rowid the hit matched through. Distinct articles come from the index; with
+    ``include_duplicates`` their near-duplicate copies follow through ``duplicate_of`` (they are
+    near-identical text, indexed once), each filtered on its own day, outlet, mentions and
+    extraction. ``score=False`` leaves out bm25, the costly part (it reads every match's positions
+    and length), for counting alone.
     """
     s = _BM25 if score else "0.0"
     own_where, own_args = _filter_sql(f, "d.article_id", "d.day", "d.outlet", "d.outlet_en")
     sql = (
-        f"SELECT d.article_id AS aid, {s} AS s, d.day AS day, NULL AS rep FROM search_fts"
+        f"SELECT d.article_id AS aid, {s} AS s, d.day AS day, NULL AS rep, d.rowid AS r FROM search_fts"
         f" JOIN search_docs d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?{own_where}"
     )
     if not f.include_duplicates:
         return sql, own_args
     copy_where, copy_args = _filter_sql(f, "a.id", "a.published_day", "a.outlet", "a.outlet_en")
     sql = (
-        f"WITH m AS MATERIALIZED (SELECT d.article_id AS aid, {s} AS s, d.day AS day, d.outlet AS outlet,"
-        " d.outlet_en AS outlet_en FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
-        " WHERE search_fts MATCH ?)"
-        f" SELECT m.aid AS aid, m.s AS s, m.day AS day, NULL AS rep FROM m AS m JOIN search_docs d ON d.article_id = m.aid WHERE 1{own_where}"
-        " UNION ALL SELECT a.id, m.s, a.published_day, m.aid FROM m"
+        f"WITH m AS MATERIALIZED (SELECT d.article_id AS aid, {s} AS s, d.day AS day, d.rowid AS r"
+        " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ?)"
+        " SELECT m.aid AS aid, m.s AS s, m.day AS day, NULL AS rep, m.r AS r FROM m"
+        f" JOIN search_docs d ON d.rowid = m.r WHERE 1{own_where}"
+        " UNION ALL SELECT a.id, m.s, a.published_day, m.aid, m.r FROM m"
         " JOIN articles a INDEXED BY articles_copies ON a.duplicate_of = m.aid"
         f" WHERE a.id != m.aid{copy_where}"
     )
@@ -157,28 +158,22 @@ def _page(
 ) -> tuple[list[tuple[str, float, str | None, str | None]], int]:
     """One page of (article id, bm25, day, representative) in order, and how many match in all.
 
-    Ordering, paging and counting run in SQLite: a common word matches thousands of articles, and
-    fetching them all into Python cost more than the search itself. The date order needs no bm25
-    for the candidates; it is computed for the page's rows only.
+    Ordering, paging and counting run in SQLite, in one evaluation of the MATCH (the count is a
+    window over the same rows): a common word matches thousands of articles, and fetching them all
+    into Python cost more than the search itself. Both orders compute bm25 in that one pass: FTS5
+    evaluates a phrase over the whole index for its IDF anyway, so scoring the page's rows apart
+    would cost a second pass.
     """
-    sql, args = _candidates(f, score=sort == "relevance")
+    sql, args = _candidates(f, score=True)
     rows = conn.execute(
-        f"SELECT aid, s, day, rep FROM ({sql}) ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+        f"SELECT aid, s, day, rep, count(*) OVER () FROM ({sql}) ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
         [match, *args, limit, offset],
     ).fetchall()
+    if rows:
+        return [r[:4] for r in rows], int(rows[0][4])
+    # past the last page: count alone
     count_sql, count_args = _candidates(f, score=False)
-    total = conn.execute(f"SELECT count(*) FROM ({count_sql})", [match, *count_args]).fetchone()[0]
-    if sort != "relevance" and rows:
-        reps = list({r[3] or r[0] for r in rows})
-        scores = dict(
-            conn.execute(
-                f"SELECT d.article_id, {_BM25} FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
-                f" WHERE search_fts MATCH ? AND d.article_id IN ({','.join('?' * len(reps))})",
-                [match, *reps],
-            ).fetchall()
-        )
-        rows = [(aid, scores.get(rep or aid, 0.0), day, rep) for aid, _, day, rep in rows]
-    return rows, int(total)
+    return [], int(conn.execute(f"SELECT count(*) FROM ({count_sql})", [match, *count_args]).fetchone()[0])
 
 
 def _links(conn: sqlite3.Connection, ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
