@@ -7,6 +7,8 @@ measures, with sequential requests over one keep-alive client:
   first search  the first ``/api/search`` after ready (cold caches)
   p50/p95       per route, over ``--rounds`` requests each: search (API), search page, engagement
                 page, ``/api/timeline``, home, ``/people``, ``/corpus``, article page
+  cpu/req       the server's CPU time (user+sys, from /proc) per request of the route: on a shared
+                machine wall times include waiting for a core, this does not
   memory        the server's resident set after ``--mixed`` mixed requests (all routes in turn)
   store size    the database file against the compressed corpus (``--corpus``, default the dev tarball)
 
@@ -94,6 +96,15 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """User+system CPU seconds of a process so far (Linux /proc); 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -171,8 +182,14 @@ def main() -> None:
             figures: dict[str, dict[str, float]] = {}
             for name, url in routes.items():
                 _timed(client, url(0))  # warm this route once: the figures are for steady state
+                cpu0 = _cpu_s(server.pid)
                 ms = [_timed(client, url(i)) for i in range(args.rounds)]
-                figures[name] = {"p50_ms": round(_pct(ms, 50), 1), "p95_ms": round(_pct(ms, 95), 1)}
+                cpu_ms = (_cpu_s(server.pid) - cpu0) * 1000 / args.rounds
+                figures[name] = {
+                    "p50_ms": round(_pct(ms, 50), 1),
+                    "p95_ms": round(_pct(ms, 95), 1),
+                    "cpu_ms_per_request": round(cpu_ms, 1),
+                }
             out["routes"] = figures
             cycle = itertools.cycle(list(routes.values()))
             for i in range(args.mixed):
@@ -211,7 +228,8 @@ def _report(out: dict[str, object]) -> None:
     routes = out["routes"]
     assert isinstance(routes, dict)
     for name, f in routes.items():
-        print(f"{name:<22} p50 {f['p50_ms']:7.1f} ms  p95 {f['p95_ms']:7.1f} ms   {_mark(f['p95_ms'], TARGETS[name])}")
+        print(f"{name:<22} p50 {f['p50_ms']:7.1f} ms  p95 {f['p95_ms']:7.1f} ms  cpu/req {f['cpu_ms_per_request']:6.1f} ms"
+              f"   {_mark(f['p95_ms'], TARGETS[name])}")  # fmt: skip
     print(f"server memory          {out['rss_mb_ready']:8.0f} MB at ready, {out['rss_mb_after_mixed']:.0f} MB after "
           f"{out['mixed_requests']} mixed requests   {_mark(float(out['rss_mb_after_mixed']), 400)}")  # type: ignore[arg-type]  # fmt: skip
     if "store_over_corpus" in out:
