@@ -6,12 +6,12 @@ a new transliteration) differently in different contexts, so segmenter tokens mi
 Every ideograph is its own token instead, and a query string of n characters is the FTS5 *phrase*
 of its n characters, which matches exactly where the string occurs (FTS5 keeps positions). Latin
 words and numbers stay whole tokens. The tokenising itself is FTS5's C tokenizer (``unicode61``):
-Python only folds the script (OpenCC) and puts a space around each ideograph with one
+Python only folds the script and puts a space around each ideograph, both in one
 ``str.translate``, so indexing costs a fraction of character bigrams built in Python, and the index
 is about half their size (a few thousand distinct characters instead of a million bigrams).
 
-Why Simplified: documents and queries are both folded with OpenCC ``t2s`` (after NFKC for Latin
-letters and digits), so 習近平 finds 习近平 and the reverse.
+Why Simplified: documents and queries are both folded with OpenCC's ``t2s`` tables, per character
+(and Latin letters and digits to half-width lower case), so 習近平 finds 习近平 and the reverse.
 
 Query semantics: terms are separated by spaces and AND-ed; one term (a contiguous run such as
 中美會談, or quoted text) is one exact phrase; ``-term`` excludes. No segmenter runs on the query:
@@ -29,18 +29,14 @@ from functools import lru_cache
 import opencc
 
 #: Bumped whenever the tokenisation changes: a different version in ``meta`` forces a rebuild.
-TOKENS_VERSION = "unigram-t2s-1"
+TOKENS_VERSION = "unigram-char-t2s-1"
 
 _T2S = opencc.OpenCC("t2s")
 _C = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs (unified, extension A, compatibility)
 _A = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"  # ASCII letters/digits and their full-width forms
 _RUN = re.compile(rf"[{_C}]+|[{_A}]+")
 _IDEOGRAPHS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # the ranges of ``_C``
-#: ``str.translate`` table of the index text: each ideograph spaced apart (one token each), full-width
-#: letters and digits to ASCII (``unicode61`` folds case but not width).
-_SPACED = {c: f" {chr(c)} " for lo, hi in _IDEOGRAPHS for c in range(lo, hi)} | {
-    c: chr(c - 0xFEE0) for lo, hi in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(lo, hi)
-}
+_FULL_WIDTH = ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B))  # full-width digits and letters
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
 
 
@@ -50,6 +46,32 @@ def opencc_version() -> str:
 
 
 # --------------------------------------------------------------------------- normalisation
+@lru_cache(maxsize=1)
+def _char_t2s() -> dict[int, str]:
+    """Ideograph -> its Simplified form, per character, for every ideograph OpenCC changes alone.
+
+    Per character, not per phrase: documents and queries then fold identically whatever surrounds
+    a character (OpenCC's phrase tables turn 乾 into 干 or keep it depending on the next one, so a
+    query of one word could miss the same word in a sentence), and folding is one ``str.translate``.
+    One OpenCC call over the ideograph blocks, once per process (about 50 ms).
+    """
+    chars = [chr(c) for lo, hi in _IDEOGRAPHS for c in range(lo, hi)]
+    converted = _T2S.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # OpenCC merged or split a line: fold nothing rather than wrongly
+        return {}
+    return {ord(o): s for o, s in zip(chars, converted, strict=True) if len(s) == 1 and s != o}
+
+
+@lru_cache(maxsize=1)
+def _index_table() -> dict[int, str]:
+    """``str.translate`` table of the index text: each ideograph folded to Simplified and spaced apart
+    (one token each), full-width letters and digits to ASCII (``unicode61`` folds case, not width)."""
+    t2s = _char_t2s()
+    table = {c: f" {t2s.get(c, chr(c))} " for lo, hi in _IDEOGRAPHS for c in range(lo, hi)}
+    table.update({c: chr(c - 0xFEE0) for lo, hi in _FULL_WIDTH for c in range(lo, hi)})
+    return table
+
+
 def _is_cjk(run: str) -> bool:
     """True for a run of CJK ideographs (runs are homogeneous: all CJK or all letters/digits)."""
     return "\u3400" <= run[0] <= "\ufaff"
@@ -61,18 +83,18 @@ def _fold(word: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC ``t2s`` of ``text`` (one call: the index folds a whole article at once)."""
-    return _T2S.convert(text)
+    """``text`` with every ideograph in its Simplified form (per character, see :func:`_char_t2s`)."""
+    return text.translate(_char_t2s())
 
 
 def normalize(text: str) -> str:
     """Fold a string the way the index does: Traditional->Simplified, words lower case and half-width."""
-    return _RUN.sub(lambda m: m.group() if _is_cjk(m.group()) else _fold(m.group()), _T2S.convert(text))
+    return _RUN.sub(lambda m: m.group() if _is_cjk(m.group()) else _fold(m.group()), to_simplified(text))
 
 
 def _runs(text: str) -> list[str]:
     """The normalised runs of ``text``: CJK runs (Simplified) and folded ASCII words."""
-    return [r if _is_cjk(r) else _fold(r) for r in _RUN.findall(_T2S.convert(text))]
+    return [r if _is_cjk(r) else _fold(r) for r in _RUN.findall(to_simplified(text))]
 
 
 def _run_tokens(run: str) -> list[str]:
@@ -80,16 +102,11 @@ def _run_tokens(run: str) -> list[str]:
     return list(run) if _is_cjk(run) else [run]
 
 
-def spaced(simplified: str) -> str:
-    """The text FTS5 indexes, from text already folded by :func:`to_simplified`: ideographs spaced
-    apart, full-width letters and digits made ASCII. FTS5's ``unicode61`` tokenizer then yields
-    exactly :func:`index_tokens` (punctuation separates, case folds), in C."""
-    return simplified.translate(_SPACED)
-
-
 def index_text(text: str) -> str:
-    """The text FTS5 indexes for ``text`` (Simplified, spaced; see :func:`spaced`)."""
-    return spaced(_T2S.convert(text))
+    """The text FTS5 indexes for ``text``: ideographs folded to Simplified and spaced apart, full-width
+    letters and digits made ASCII, in one ``str.translate``. FTS5's ``unicode61`` tokenizer then
+    yields exactly :func:`index_tokens` (punctuation separates, case folds), in C."""
+    return text.translate(_index_table())
 
 
 def index_tokens(text: str) -> list[str]:
@@ -152,20 +169,14 @@ def parse_query(query: str) -> ParsedQuery:
 # --------------------------------------------------------------------------- hits in the original text
 @lru_cache(maxsize=1)
 def _variants() -> dict[str, str]:
-    """Simplified character -> every character OpenCC folds to it (itself included): 台 -> 台檯臺颱.
+    """Simplified character -> every character that folds to it (itself included): 台 -> 台檯臺颱.
 
-    Lets snippets find hits in the article's own script with a regex instead of converting each
-    article's text (one OpenCC call over the ideograph blocks, once per process).
+    Lets snippets find hits in the article's own script with a regex instead of folding each
+    article's text (the inverse of :func:`_char_t2s`, once per process).
     """
-    chars = [
-        chr(c) for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(lo, hi)
-    ]
-    converted = _T2S.convert("\n".join(chars)).split("\n")
     inverse: dict[str, set[str]] = {}
-    if len(converted) == len(chars):
-        for orig, simp in zip(chars, converted, strict=True):
-            if len(simp) == 1 and simp != orig:
-                inverse.setdefault(simp, {simp}).add(orig)
+    for orig, simp in _char_t2s().items():
+        inverse.setdefault(simp, {simp}).add(chr(orig))
     return {k: "".join(sorted(v)) for k, v in inverse.items()}
 
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 # Every read of articles here goes through the covering index ``articles_state`` (schema.sql): the
 # wide rows spill into overflow pages, and a scan of them costs a second per check on the dev store.
-from summitwatch.search_tokens import TOKENS_VERSION, opencc_version, spaced, to_simplified
+from summitwatch.search_tokens import TOKENS_VERSION, index_text, opencc_version
 
 #: The index layout version; with the token version and OpenCC's it names what the index holds.
 LAYOUT_VERSION = "distinct-2"
@@ -123,8 +123,8 @@ def _article_text(blocks_json: str | None) -> str:
 
 
 def _doc_text(title: str | None, blocks: str | None) -> tuple[str, str]:
-    """Title and body as FTS5 indexes them; folded in one OpenCC call (one per article, not two)."""
-    folded = spaced(to_simplified(f"{(title or '').replace(chr(10), ' ')}\n{_article_text(blocks)}"))
+    """Title and body as FTS5 indexes them (one ``str.translate`` per article, not two)."""
+    folded = index_text(f"{(title or '').replace(chr(10), ' ')}\n{_article_text(blocks)}")
     head, _, body = folded.partition("\n")
     return head, body
 

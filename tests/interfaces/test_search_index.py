@@ -298,3 +298,16 @@ def test_fts5_tokenizer_sees_the_documented_tokens() -> None:
     stored = [r[0] for r in mem.execute("SELECT term FROM v ORDER BY offset")]
     assert stored == index_tokens(text)
     assert stored[:5] == ["习", "近", "平", "xi", "会"] and "g20" in stored and "apec" in stored
+
+
+def test_folding_is_per_character_whatever_the_context(conn: sqlite3.Connection) -> None:
+    """A character folds the same alone and inside any phrase, so a one-word query finds the word in
+    any sentence (phrase-level conversion would turn 乾 into 干 in some contexts only)."""
+    from summitwatch.search_tokens import to_simplified
+
+    for text in ("乾隆皇帝", "乾淨", "頭髮", "發展", "後來", "皇后"):
+        assert to_simplified(text) == "".join(to_simplified(c) for c in text), text
+    assert to_simplified("習近平與拜登會晤") == "习近平与拜登会晤"
+    add_article(conn, "a-qianlong", "乾隆下江南", "清高宗乾隆皇帝六次南巡。")
+    update_search_index(conn)
+    assert ids(search(conn, "乾隆")) == ids(search(conn, "乾隆皇帝")) == {"a-qianlong"}
