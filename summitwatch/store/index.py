@@ -113,7 +113,7 @@ def ensure_search_tables(conn: sqlite3.Connection) -> None:
         conn.execute(stmt)
 
 
-def _article_text(blocks_json: str | None) -> str:
+def article_text(blocks_json: str | None) -> str:
     """``Article.text`` from the stored blocks (blocks joined by a blank line)."""
     try:
         blocks = json.loads(blocks_json or "[]")
@@ -124,7 +124,7 @@ def _article_text(blocks_json: str | None) -> str:
 
 def _doc_text(title: str | None, blocks: str | None) -> tuple[str, str]:
     """Title and body as FTS5 indexes them (one ``str.translate`` per article, not two)."""
-    folded = index_text(f"{(title or '').replace(chr(10), ' ')}\n{_article_text(blocks)}")
+    folded = index_text(f"{(title or '').replace(chr(10), ' ')}\n{article_text(blocks)}")
     head, _, body = folded.partition("\n")
     return head, body
 

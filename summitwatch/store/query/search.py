@@ -9,14 +9,13 @@ pages and the API can link them. HTML is the web layer's business (``web/highlig
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from summitwatch.search_tokens import highlight, make_snippet, parse_query
-from summitwatch.store.index import SearchIndexUnavailable, require_search_index
+from summitwatch.store.index import SearchIndexUnavailable, article_text, require_search_index
 from summitwatch.timeline.filters import canonical_people, topic_ids
 
 __all__ = ["SORTS", "SearchFilters", "SearchHit", "SearchIndexUnavailable", "SearchResult", "search"]
@@ -25,7 +24,6 @@ __all__ = ["SORTS", "SearchFilters", "SearchHit", "SearchIndexUnavailable", "Sea
 _WEIGHTS = (4.0, 1.0)
 #: The orders a search can be sorted by.
 SORTS = ("relevance", "date")
-Sort = Literal["relevance", "date"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,15 +196,6 @@ def _links(conn: sqlite3.Connection, ids: list[str]) -> tuple[dict[str, list[str
     return engagements, people
 
 
-def _article_text(blocks_json: str | None) -> str:
-    """``Article.text`` from the stored blocks (blocks joined by a blank line)."""
-    try:
-        blocks = json.loads(blocks_json or "[]")
-    except ValueError:
-        return ""
-    return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
-
-
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -250,7 +239,7 @@ def search(
             published=rows[aid][3],
             outlet=rows[aid][4],
             score=-float(score),
-            snippet=make_snippet(_article_text(rows[aid][5]), parsed.needles),
+            snippet=make_snippet(article_text(rows[aid][5]), parsed.needles),
             title_parts=highlight(rows[aid][2] or "", parsed.needles),
             engagements=tuple(engagements.get(aid, ())),
             people=tuple(people.get(aid, ())),
