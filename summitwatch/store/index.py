@@ -26,9 +26,10 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+from summitwatch.search_tokens import TOKENS_VERSION, index_text, opencc_version
+
 # Every read of articles here goes through the covering index ``articles_state`` (schema.sql): the
 # wide rows spill into overflow pages, and a scan of them costs a second per check on the dev store.
-from summitwatch.search_tokens import TOKENS_VERSION, index_text, opencc_version
 
 #: The index layout version; with the token version and OpenCC's it names what the index holds.
 LAYOUT_VERSION = "distinct-2"

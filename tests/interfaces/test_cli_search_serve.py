@@ -126,3 +126,17 @@ def test_on_full_dev_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> N
     assert "<mark>" in trad["hits"][0]["snippet"]
     assert sample.get("/api/search", params={"q": "拜登"}).json()["total"] > 3
     assert sample.get("/search", params={"q": "王毅"}).status_code == 200
+
+
+def test_serve_never_builds_the_index(bare_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` starts at once on a store without a search index: it warns, and writes nothing."""
+    import uvicorn
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    out = CliRunner().invoke(main, ["serve", "--db", str(bare_db), "--port", "0"])
+    assert out.exit_code == 0, out.output
+    assert started and "summitwatch ingest" in out.output
+    conn = sqlite3.connect(bare_db)
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name LIKE 'search%'").fetchone() is None
+    conn.close()
