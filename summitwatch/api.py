@@ -60,7 +60,7 @@ Text = Annotated[str | None, Query(max_length=200)]
 class ConnectionPool:
     """One SQLite connection per server thread (sqlite3 connections must not be shared across threads).
 
-    Read-write, so the first search on a database without a search index can build it.
+    Read-write for curation; reads (search included) never write: ingest keeps the search index.
     """
 
     def __init__(self, db_path: str | Path) -> None:
