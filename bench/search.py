@@ -32,7 +32,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summitwatch.store.db import connect  # noqa: E402
-from summitwatch.store.search import SearchFilters, search, update_search_index  # noqa: E402
+from summitwatch.store.index import update_search_index  # noqa: E402
+from summitwatch.store.query.search import SearchFilters, search  # noqa: E402
 
 #: 50 fixed queries: names in both scripts, two-character names, words a segmenter does not know,
 #: phrases, several terms, exclusions, Latin words, and a few with filters.

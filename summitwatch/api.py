@@ -37,9 +37,10 @@ from summitwatch.store.flags import read_flags
 from summitwatch.store.people import get_person, list_people
 from summitwatch.store.query.counterparts import COUNTERPARTS_CSV_COLUMNS, CounterpartFilters, counterparts
 from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, raised_cells, raised_hits
+from summitwatch.store.query.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.store.query.timeline import MAX_ROWS, SORT_KEYS, report_counts, timeline_rows
-from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
+from summitwatch.web.highlight import search_json
 from summitwatch.web.params import Limit, Offset, Since, Text, Until
 from summitwatch.web.params import until as _until
 from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
@@ -178,12 +179,14 @@ def api_search(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
     format: Annotated[str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every hit")] = None,
+    sort: Annotated[str, Query(pattern="^(relevance|date)$", description="relevance (BM25) or date (newest first)")] = "relevance",
 ) -> Any:
     f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
     try:
         if format:  # issue 14: every hit (capped) as an attachment
-            return download_response("search", format, _search_rows(search(conn, q, f, MAX_ROWS, 0)), SEARCH_CSV_COLUMNS)
-        return search(conn, q, f, limit, offset).to_dict()
+            rows = _search_rows(search(conn, q, f, MAX_ROWS, 0, sort=sort))
+            return download_response("search", format, rows, SEARCH_CSV_COLUMNS)
+        return search_json(search(conn, q, f, limit, offset, sort=sort))
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
 

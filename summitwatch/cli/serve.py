@@ -87,7 +87,7 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
 
     from summitwatch.api import create_app
     from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, schema_version
-    from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+    from summitwatch.store.index import index_problem
     from summitwatch.web.security import allowed_hosts, is_loopback
 
     try:
@@ -108,10 +108,9 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
                 "read-only and does not upgrade it: run a writing command with this version first "
                 f"(e.g. `summitwatch build-timeline --db {db_path}`)"
             )
-        try:  # a one-row probe, so a store without an index is said now rather than on first use
-            search(conn, "a", SearchFilters(), 1, 0)
-        except SearchIndexUnavailable as exc:
-            click.echo(f"note: search is unavailable until the index is built (serve never writes it): {exc}",
+        problem = index_problem(conn)  # said now rather than on first use; serve never builds it
+        if problem:
+            click.echo(f"note: search is unavailable until `summitwatch ingest` writes the index: {problem}",
                        err=True)
     finally:
         conn.close()

@@ -8,14 +8,35 @@ place. ``schema.sql`` always describes the *current* schema (``CREATE ... IF NOT
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 SCHEMA_VERSION = 4
 
-# version -> statements that bring a file at version-1 up to version. Column additions only, so
-# older readers keep working on a migrated file.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+
+def _mentions_without_rowid(conn: sqlite3.Connection) -> None:
+    """Rebuild ``mentions`` as a WITHOUT ROWID table (same columns and key): its rows are then stored
+    once, in (article_id, seq) order, instead of a rowid table plus an index repeating the key."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='mentions'").fetchone()
+    if row is None or "WITHOUT ROWID" in row[0].upper():
+        return
+    cols = 'article_id, seq, kind, key, surface, start, "end", side, office'
+    conn.execute(
+        "CREATE TABLE mentions_v3 (article_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+        ' key TEXT NOT NULL, surface TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,'
+        " side TEXT, office TEXT, PRIMARY KEY (article_id, seq)) WITHOUT ROWID"
+    )
+    conn.execute(f"INSERT INTO mentions_v3({cols}) SELECT {cols} FROM mentions")
+    conn.execute("DROP TABLE mentions")
+    conn.execute("ALTER TABLE mentions_v3 RENAME TO mentions")
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+# version -> steps that bring a file at version-1 up to version: column additions, index and table
+# layout changes that keep every column, so older readers keep working on a migrated file.
+MIGRATIONS: dict[int, tuple[Migration, ...]] = {
     2: (
         "ALTER TABLE quarantine ADD COLUMN input TEXT",
         "ALTER TABLE quarantine ADD COLUMN raw_hash TEXT",
@@ -26,7 +47,16 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE quarantine ADD COLUMN parser_version TEXT",
         "ALTER TABLE articles ADD COLUMN title_key TEXT",
     ),
-    # 3: reserved for the search branch of issue 14 (covering indexes, created by the schema replay)
+    # v3 replaces indexes by covering ones (schema.sql creates those) and drops the search index
+    # of the old layout (two FTS tables, copies included); ingest rebuilds it as one
+    3: (
+        "DROP INDEX IF EXISTS articles_dup",
+        "DROP INDEX IF EXISTS mentions_key",
+        "DROP INDEX IF EXISTS search_articles_cover",
+        "DROP INDEX IF EXISTS search_mentions_cover",
+        "DROP TABLE IF EXISTS search_fts_dup",
+        _mentions_without_rowid,
+    ),
     4: (  # timeline flags (issue 14, web): store/flags.py fills them at every timeline write
         "ALTER TABLE timeline ADD COLUMN single_source INTEGER",
         "ALTER TABLE timeline ADD COLUMN disputed TEXT",
@@ -78,6 +108,9 @@ def migrate(conn: sqlite3.Connection) -> int:
         if version >= 1:
             for v in range(version + 1, SCHEMA_VERSION + 1):
                 for stmt in MIGRATIONS.get(v, ()):
+                    if callable(stmt):
+                        stmt(conn)
+                        continue
                     # tolerate a half-applied earlier attempt: skip columns already present
                     if stmt.startswith("ALTER TABLE") and " ADD COLUMN " in stmt:
                         table = stmt.split()[2]

@@ -41,8 +41,8 @@ from summitwatch.store.flags import read_flags
 from summitwatch.store.people import get_person, list_people
 from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
+from summitwatch.store.query.search import SORTS, SearchFilters, SearchIndexUnavailable, search
 from summitwatch.store.query.timeline import SORT_KEYS, report_counts, timeline_rows
-from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.web import params
 from summitwatch.web.charts import MODALITY_COLOURS, lane_chart, parse_zoom, year_bars
 from summitwatch.web.labels import human_date, human_date_zh, human_time, name_zh, topic_label
@@ -450,8 +450,12 @@ def page_search(
     topic: str | None = None,
     has_engagement: str | None = None,
     offset: str | None = None,
+    sort: str | None = None,
 ) -> Response:
     query = (q or "").strip()[:500]
+    order = _opt(sort) or "relevance"
+    if order not in SORTS:
+        raise HTTPException(422, f"sort must be one of {', '.join(SORTS)}")
     f = SearchFilters(
         _opt(outlet),
         _opt(since, date=True),
@@ -462,7 +466,7 @@ def page_search(
     )
     off = _int(offset, 0, 0, 10_000)
     try:
-        result = search(conn, query, f, limit=20, offset=off) if query else None
+        result = search(conn, query, f, limit=20, offset=off, sort=order) if query else None
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     chosen = {
@@ -472,6 +476,7 @@ def page_search(
         "person": f.person,
         "topic": f.topic,
         "has_engagement": f.has_engagement,
+        "sort": order,
     }
     return render(
         request,

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from summitwatch.api import create_app
 from summitwatch.cli import main
-from summitwatch.store.search import update_search_index
+from summitwatch.store.index import index_problem, update_search_index
 
 
 def test_search_json_equals_api(fresh_db: Path) -> None:
@@ -23,6 +23,29 @@ def test_search_json_equals_api(fresh_db: Path) -> None:
     api = TestClient(create_app(fresh_db, allow_hosts=["testserver"])).get("/api/search", params={"q": "習近平", "limit": 3}).json()
     assert cli == api
     assert cli["total"] == 4 and len(cli["hits"]) == 3
+    assert "<mark>" in cli["hits"][0]["snippet"] and "engagements" in cli["hits"][0]
+
+
+def test_search_sort_by_date_cli_and_api(fresh_db: Path) -> None:
+    out = CliRunner().invoke(main, ["search", "習近平", "--db", str(fresh_db), "--json", "--sort", "date"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    days = [h["published"][:10] for h in cli["hits"]]
+    assert cli["sort"] == "date" and days == sorted(days, reverse=True) and len(days) == 4
+    client = TestClient(create_app(fresh_db, allow_hosts=["testserver"]))
+    api = client.get("/api/search", params={"q": "習近平", "sort": "date"}).json()
+    assert api == cli
+    assert client.get("/api/search", params={"q": "習近平", "sort": "views"}).status_code == 422
+    assert client.get("/search", params={"q": "習近平", "sort": "date"}).status_code == 200
+    assert client.get("/search", params={"q": "習近平", "sort": "views"}).status_code == 422
+    text = CliRunner().invoke(main, ["search", "王毅", "--db", str(fresh_db)]).output
+    assert "people: " in text and "Wang Yi" in text and "engagements: tl-2023-blinken-wang" in text
+
+
+def test_search_without_index_says_what_to_run(bare_db: Path) -> None:
+    out = CliRunner().invoke(main, ["search", "王毅", "--db", str(bare_db)])
+    assert out.exit_code != 0 and "summitwatch ingest" in out.output
+    assert TestClient(create_app(bare_db, allow_hosts=["testserver"])).get("/api/search", params={"q": "王毅"}).status_code == 503
 
 
 def test_search_filters_and_terminal_output(fresh_db: Path) -> None:
@@ -91,7 +114,7 @@ def test_on_full_dev_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> N
     dst = sqlite3.connect(copy)
     src.backup(dst)
     src.close()
-    if dst.execute("SELECT 1 FROM sqlite_master WHERE name='search_docs'").fetchone() is None:
+    if index_problem(dst):  # an ingest that did not write the index: do it, as ingest's last step would
         dst.execute("DELETE FROM articles WHERE rowid % 8 != 0")
         dst.commit()
         update_search_index(dst)  # what ingest does; the server itself never writes the store
@@ -103,3 +126,17 @@ def test_on_full_dev_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> N
     assert "<mark>" in trad["hits"][0]["snippet"]
     assert sample.get("/api/search", params={"q": "拜登"}).json()["total"] > 3
     assert sample.get("/search", params={"q": "王毅"}).status_code == 200
+
+
+def test_serve_never_builds_the_index(bare_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` starts at once on a store without a search index: it warns, and writes nothing."""
+    import uvicorn
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    out = CliRunner().invoke(main, ["serve", "--db", str(bare_db), "--port", "0"])
+    assert out.exit_code == 0, out.output
+    assert started and "summitwatch ingest" in out.output
+    conn = sqlite3.connect(bare_db)
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name LIKE 'search%'").fetchone() is None
+    conn.close()

@@ -57,3 +57,42 @@ def test_newer_file_and_missing_file_refused(tmp_path: Path) -> None:
         connect(tmp_path / "z.db")
     with pytest.raises(StoreError, match="no database"):
         connect(tmp_path / "absent.db", create=False)
+
+
+def test_version2_file_gets_v3_layout_keeping_rows(tmp_path: Path) -> None:
+    """v3 rebuilds mentions WITHOUT ROWID, swaps indexes for covering ones, drops the old search tables."""
+    path = tmp_path / "v2.db"
+    conn = connect(path)  # current schema, then wound back to what a version-2 file held
+    conn.executescript(
+        """
+        DROP TABLE mentions;
+        CREATE TABLE mentions (article_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+          key TEXT NOT NULL, surface TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+          side TEXT, office TEXT, PRIMARY KEY (article_id, seq));
+        CREATE INDEX mentions_key ON mentions(kind, key);
+        DROP INDEX articles_copies;
+        CREATE INDEX articles_dup ON articles(duplicate_of);
+        CREATE VIRTUAL TABLE search_fts_dup USING fts5(title, body, content='');
+        INSERT INTO mentions VALUES ('a1', 0, 'person', 'Wang Yi', '王毅', 0, 2, 'PRC', NULL);
+        INSERT INTO mentions VALUES ('a1', 1, 'place', 'Beijing', '北京', 3, 5, NULL, NULL);
+        UPDATE meta SET value = '2' WHERE key = 'schema_version';
+        """
+    )
+    conn.close()
+    conn = connect(path)
+    assert schema_version(conn) == SCHEMA_VERSION == 3
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='mentions'").fetchone()[0]
+    assert "WITHOUT ROWID" in sql.upper()
+    assert [r[0] for r in conn.execute("SELECT key FROM mentions ORDER BY seq")] == ["Wang Yi", "Beijing"]
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"mentions_people", "articles_copies", "articles_state"} <= names
+    assert not names & {"mentions_key", "articles_dup", "search_fts_dup"}
+    plan = " ".join(
+        r[3]
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT key, count(DISTINCT article_id) FROM mentions"
+            " WHERE kind IN ('person', 'office') AND key != '' GROUP BY key"
+        )
+    )
+    assert "COVERING INDEX mentions_people" in plan
+    conn.close()
