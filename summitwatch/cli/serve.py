@@ -110,7 +110,7 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
             )
         problem = index_problem(conn)  # said now rather than on first use; serve never builds it
         if problem:
-            click.echo(f"note: search is unavailable until `summitwatch ingest` writes the index: {problem}",
+            click.echo(f"note: search is unavailable until `summitwatch ingest` writes the index (serve never writes it): {problem}",
                        err=True)
     finally:
         conn.close()
