@@ -15,7 +15,7 @@ from summitwatch.sources.markdown import markdown_to_parts
 
 __all__ = ["parse_mirror", "looks_like_mirror"]
 
-_TITLE = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_TITLE = re.compile(r"\A\s*+#{1,6}[ \t]++([^\n]*)")  # right-stripped of " \t#" in code
 _ORIGINAL = re.compile(r"原文[链鏈]接[^：:\n]{0,12}[：:]\s*(https?://\S+)")
 _NAV = re.compile(r"^#{0,6}\s*\[首[页頁]\]\(", re.M)
 
@@ -30,8 +30,8 @@ def parse_mirror(text: str) -> Draft:
     draft = Draft(format="mirror-markdown")
     m = _TITLE.match(text)
     body = text
-    if m is not None:
-        draft.title = clean_markdown_inline(m.group(1), draft.parts)
+    if m is not None and m.group(1).rstrip(" \t#\r"):
+        draft.title = clean_markdown_inline(m.group(1).rstrip(" \t#\r"), draft.parts)
         body = text[m.end() :]
     else:
         draft.title_from_body = True

@@ -52,7 +52,7 @@ _RUN = re.compile(rf"[{_C}]+|[{_A}]+")
 # One pass over the text: a zero-width look-ahead yields every bigram inside a CJK run, a lone CJK
 # character between non-CJK yields itself, an ASCII word yields itself (folded later).
 _TOKEN = re.compile(rf"(?=([{_C}]{{2}}))|(?<![{_C}])([{_C}])(?![{_C}])|([{_A}]+)")
-_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+_QUOTED = re.compile(r'"([^"]*)"|“([^“”]*)”|「([^「」]*)」|『([^『』]*)』')  # a span never crosses its opener
 
 _DDL = (
     # One row per indexed article: its FTS rowid, the content hash it was indexed from, and copies of
