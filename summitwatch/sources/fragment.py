@@ -378,3 +378,4 @@ class Draft:
     language: str | None = None
     archived_at: str | None = None  # capture time known from the container (WARC-Date)
     title_from_body: bool = False  # the reader may take the first heading as title
+    via: str | None = None  # the mirror the page came through (set from its markers), never its outlet

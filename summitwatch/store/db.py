@@ -11,7 +11,7 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # version -> statements that bring a file at version-1 up to version. Column additions only, so
 # older readers keep working on a migrated file.
@@ -26,6 +26,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE quarantine ADD COLUMN parser_version TEXT",
         "ALTER TABLE articles ADD COLUMN title_key TEXT",
     ),
+    3: ("ALTER TABLE articles ADD COLUMN via TEXT",),  # the mirror/archive a page came through
 }
 
 

@@ -92,5 +92,6 @@ def mirror_page(variant: Variant | None = None, depth: int = 0, size: int = 6_00
         total += len(p)
         i += 1
     parts.append("\n <p>\n  责任编辑：华子明\n </p>\n <!-- article content end -->\n</div>\n\n\n---\n\n")
-    parts.append(f"原文链接（需翻墙）：{v.url}")
+    if v.url:  # without it, only the dateline names the outlet
+        parts.append(f"原文链接（需翻墙）：{v.url}")
     return "".join(parts)

@@ -25,14 +25,14 @@ if str(HERE.parents[1] / "tests" / "articles") not in sys.path:
 from mirror_family import mirror_page  # noqa: E402
 
 from summitwatch.articles.boilerplate import boilerplate_cut, placeholder_reason  # noqa: E402
+from summitwatch.articles.numerals import find_cn_dates  # noqa: E402
+from summitwatch.articles.parse import parse_record  # noqa: E402
 from summitwatch.engagements.dates import find_dates  # noqa: E402
 from summitwatch.engagements.detect import meeting_cues  # noqa: E402
 from summitwatch.engagements.quotes import find_quotes  # noqa: E402
 from summitwatch.engagements.sentences import split_sentences  # noqa: E402
 from summitwatch.knowledge import load_knowledge  # noqa: E402
 from summitwatch.mentions import Span, normalise, scan  # noqa: E402
-from summitwatch.articles.numerals import find_cn_dates  # noqa: E402
-from summitwatch.articles.parse import parse_record  # noqa: E402
 from summitwatch.model import Article, Block, RawDoc  # noqa: E402
 from summitwatch.sources.fragment import Parts, clean_markdown_inline, html_to_parts, normalise_html_space  # noqa: E402
 from summitwatch.sources.html import extract_html, normalise_space  # noqa: E402
