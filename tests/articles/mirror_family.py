@@ -11,7 +11,9 @@ for these tests (no sentence of a real article).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 NAV = (
     "#### [首页](../../../..?n{n}) &nbsp;|&nbsp; [评论](../../../../../epoch-comment?n{n}) &nbsp;|&nbsp; "
@@ -95,3 +97,29 @@ def mirror_page(variant: Variant | None = None, depth: int = 0, size: int = 6_00
     if v.url:  # without it, only the dateline names the outlet
         parts.append(f"原文链接（需翻墙）：{v.url}")
     return "".join(parts)
+
+
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "mirror_family"
+
+
+def write_fixtures(directory: Path = FIXTURE_DIR) -> list[Path]:
+    """Write one small page per variant (and one without its footer URL) plus ``expected.json``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    expected: dict[str, dict[str, str]] = {}
+    written = []
+    for v in VARIANTS:
+        for suffix, variant in (("", v), ("-no-url", replace(v, url=""))):
+            name = f"{v.key}{suffix}.md"
+            path = directory / name
+            path.write_text(mirror_page(variant, depth=12, size=4_000), encoding="utf-8")
+            expected[name] = {"title": v.title, "date": v.date, "outlet": v.outlet}
+            written.append(path)
+    (directory / "expected.json").write_text(
+        json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_fixtures():
+        print(p)
