@@ -335,12 +335,17 @@ class _HtmlWalker:
         return None
 
 
+# huge_tree: without it libxml2 stops at 256 nested elements and silently drops the rest of the text
+# (a page of unclosed <div>); deeper trees than the walker can recurse fall back to the bare text
+_FRAGMENT_PARSER = lxml_html.HTMLParser(huge_tree=True)
+
+
 def html_to_parts(fragment: str, parts: Parts) -> None:
     """Append the blocks, figures and links of an HTML fragment to ``parts`` (unknown tags unwrapped)."""
     if not fragment.strip():
         return
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=_FRAGMENT_PARSER)
     except (etree.ParserError, ValueError):
         parts.add("paragraph", normalise_html_space(htmllib.unescape(strip_tags(fragment, " "))))
         return
