@@ -86,13 +86,13 @@ INPUT_BUILDERS: dict[str, Callable[[], str]] = {
     "run-_": lambda: "_" * SIZE,
     "run-#": lambda: "#" * SIZE,
     "run-【": lambda: "【" * SIZE,
-    "run-月": lambda: "二月" * (SIZE // 2),
+    "run-〇": lambda: "〇" * SIZE,
     "run-digits": lambda: "2" * SIZE,
     "rep-unclosed-link": lambda: _rep("[a]("),
     "rep-unclosed-comment": lambda: _rep("<!--"),
     "rep-unclosed-tag": lambda: _rep("<a href=x "),
     "rep-emphasis": lambda: _rep("*a "),
-    "rep-cn-dates": lambda: _rep("二零二零年十一月十日"),
+    "rep-cn-dates": lambda: _rep("二零二零年十一月十日"),  # dense matches: 100,000 dates
     "mirror-2mb": lambda: mirror_page(depth=3000, size=2_000_000),
 }
 
