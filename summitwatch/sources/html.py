@@ -905,7 +905,11 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
     items = clean_items(traf_items, headline, rules)
     t_prose = _prose_chars(items)
     lump = sum(it.kind == "paragraph" for it in items) <= 1
-    if t_prose < 400 or lump:
+    body = tree.find("body")
+    page_text = normalise_space(" ".join(body.itertext())) if body is not None else ""
+    # another reading can only win with prose, and prose needs a sentence end somewhere on the page:
+    # a page without one (a huge table of figures) skips the two costly re-readings
+    if (t_prose < 400 or lump) and _SENTENCE_END.search(page_text):
         if dens_items is None:
             dens_items = _density_items(cleaned, base)
         chosen, score = items, 0
@@ -919,8 +923,6 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
         items = chosen
 
     blocks, figures, links = _assemble(items)
-    body = tree.find("body")
-    page_text = normalise_space(" ".join(body.itertext())) if body is not None else ""
     text = "\n\n".join(b.text for b in blocks)
     site = meta.get("og:site_name") or _ld_value(ld, "publisher") or _site_from_title(tree, rules)
     return HtmlDoc(
@@ -937,6 +939,7 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")  # what _prose_chars requires of any prose item
 
 
 def _looks_binary(text: str) -> bool:

@@ -23,9 +23,9 @@ NAV = (
 
 PARAGRAPHS = (
     "两国外长周五通电话，讨论了即将举行的领导人会晤的准备工作。",
-    "双方在地区安全问题上仍有分歧，但同意保持沟通渠道畅通。",
+    "双方在地区安全问题上仍有分歧，但同意保持沟通渠道畅通。(Photo by AFP)",
     "分析人士认为，这次通话为下周的视频会晤定下了基调。",
-    "会谈还涉及气候变化、能源安全和公共卫生等议题。",
+    "会谈还涉及气候变化、能源安全和公共卫生等议题，“这是第一步”",
 )
 
 
@@ -63,11 +63,16 @@ VARIANTS: tuple[Variant, ...] = (
 
 
 def _paragraph(i: int, depth: int, closed: bool) -> str:
-    """The i-th body paragraph; beyond ``depth`` nothing is indented further (unclosed ``<p>``)."""
+    """The i-th body paragraph, prettified (every tag and text on its own line, indented by depth);
+    the first ``depth`` are left unclosed, so indentation grows with each. Every fourth ends with a
+    small table of figures (prettified cells: runs of blanks between digits, next to no CJK)."""
     pad = " " * (min(i, depth) + 1)
     text = PARAGRAPHS[i % len(PARAGRAPHS)]
-    end = f"\n{pad}</p>" if closed else ""
-    return f"\n{pad}<p>\n{pad} {text}{end}"
+    out = f"\n{pad}<p>\n{pad} {text}\n{pad} <b>\n{pad}  {2000 + i % 30}\n{pad} </b>"
+    if i % 4 == 3:
+        cells = "".join(f"\n{pad}  <td>\n{pad}   {i % 97}.{j}\n{pad}  </td>" for j in range(4))
+        out += f"\n{pad} <table>\n{pad} <tr>{cells}\n{pad} </tr>\n{pad} </table>"
+    return out + (f"\n{pad}</p>" if closed else "")
 
 
 def mirror_page(variant: Variant | None = None, depth: int = 0, size: int = 6_000, n: int = 13374563) -> str:
