@@ -43,7 +43,7 @@ from summitwatch.sources.rssmirror import parse_rss_mirror  # noqa: E402
 SIZE = 1_000_000  # characters per input
 
 
-def _rep(unit: str, size: int = SIZE) -> str:
+def _rep(unit: str, size: int) -> str:
     return unit * max(1, size // len(unit))
 
 
@@ -65,42 +65,44 @@ def _md_table(cells: int) -> str:
     return ("| 格 " * 10 + "|\n") * (cells // 10)
 
 
-INPUT_BUILDERS: dict[str, Callable[[], str]] = {
-    "ws-spaces": lambda: "中" + " " * SIZE + "文",
-    "ws-mixed": lambda: "中" + _rep(" \t\u00a0\n") + "文",
-    "ws-ideographic": lambda: "中" + "\u3000" * SIZE + "x",
-    "ws-indent-lines": lambda: "".join("中\n" + " " * i for i in range(1400)),
-    "nest-p-10k": lambda: _nested("p", 10_000, 90),
-    "nest-div-10k": lambda: _nested("div", 10_000, 90),
-    "nest-p-indent": lambda: _nested("p", 1_400, None),
-    "table-100k": lambda: _table(100_000),
-    "md-table-100k": lambda: _md_table(100_000),
-    "run-「": lambda: "「" * SIZE,
-    "run-，": lambda: "，" * SIZE,
-    "run-*": lambda: "*" * SIZE,
-    "run--": lambda: "-" * SIZE,
-    "run-=": lambda: "=" * SIZE,
-    "run-|": lambda: "|" * SIZE,
-    "run-[": lambda: "[" * SIZE,
-    "run-<": lambda: "<" * SIZE,
-    "run-_": lambda: "_" * SIZE,
-    "run-#": lambda: "#" * SIZE,
-    "run-【": lambda: "【" * SIZE,
-    "run-〇": lambda: "〇" * SIZE,
-    "run-digits": lambda: "2" * SIZE,
-    "rep-unclosed-link": lambda: _rep("[a]("),
-    "rep-unclosed-comment": lambda: _rep("<!--"),
-    "rep-unclosed-tag": lambda: _rep("<a href=x "),
-    "rep-emphasis": lambda: _rep("*a "),
-    "rep-cn-dates": lambda: _rep("二零二零年十一月十日"),  # dense matches: 100,000 dates
-    "mirror-2mb": lambda: mirror_page(depth=3000, size=2_000_000),
+# name -> builder of an input of about ``size`` characters (SIZE: 1 MB; counts scale with size:
+# 10,000 levels of nesting and 100,000 table cells at 1 MB)
+INPUT_BUILDERS: dict[str, Callable[[int], str]] = {
+    "ws-spaces": lambda n: "中" + " " * n + "文",
+    "ws-mixed": lambda n: "中" + _rep(" \t\u00a0\n", n) + "文",
+    "ws-ideographic": lambda n: "中" + "\u3000" * n + "x",
+    "ws-indent-lines": lambda n: "".join("中\n" + " " * i for i in range(int((2 * n) ** 0.5))),
+    "nest-p-10k": lambda n: _nested("p", n // 100, 90),
+    "nest-div-10k": lambda n: _nested("div", n // 100, 90),
+    "nest-p-indent": lambda n: _nested("p", int((2 * n) ** 0.5), None),
+    "table-100k": lambda n: _table(n // 10),
+    "md-table-100k": lambda n: _md_table(n // 10),
+    "run-「": lambda n: "「" * n,
+    "run-，": lambda n: "，" * n,
+    "run-*": lambda n: "*" * n,
+    "run--": lambda n: "-" * n,
+    "run-=": lambda n: "=" * n,
+    "run-|": lambda n: "|" * n,
+    "run-[": lambda n: "[" * n,
+    "run-<": lambda n: "<" * n,
+    "run-_": lambda n: "_" * n,
+    "run-#": lambda n: "#" * n,
+    "run-【": lambda n: "【" * n,
+    "run-〇": lambda n: "〇" * n,
+    "run-digits": lambda n: "2" * n,
+    "rep-unclosed-link": lambda n: _rep("[a](", n),
+    "rep-unclosed-comment": lambda n: _rep("<!--", n),
+    "rep-unclosed-tag": lambda n: _rep("<a href=x ", n),
+    "rep-emphasis": lambda n: _rep("*a ", n),
+    "rep-cn-dates": lambda n: _rep("二零二零年十一月十日", n),  # dense matches: 100,000 dates at 1 MB
+    "mirror-2mb": lambda n: mirror_page(depth=3 * n // 1000, size=2 * n),
 }
 
 
 @cache
-def adversarial_input(name: str) -> str:
-    """One adversarial input, built once per process."""
-    return INPUT_BUILDERS[name]()
+def adversarial_input(name: str, size: int = SIZE) -> str:
+    """One adversarial input of about ``size`` characters, built once per process."""
+    return INPUT_BUILDERS[name](size)
 
 
 @cache
