@@ -321,8 +321,12 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
     # the writer: the article URL's domain, else the dateline/byline brackets opening the body,
     # else the site name, else a marker near the start or the end of the text
     outlet: Outlet | None = outlet_by_url(article_url) or outlet_by_url(url_target)
-    first_para = next((b.text for b in out_blocks if b.kind == "paragraph"), "")
-    dateline = read_dateline(first_para) if first_para[:1] in _BRACKET_OPENERS else None
+    dateline = None
+    for para in [b.text for b in out_blocks if b.kind == "paragraph"][:_DATELINE_PARAGRAPHS]:
+        if para[:1] in _BRACKET_OPENERS:  # a summary or editor's note may come before the dateline
+            dateline = read_dateline(para)
+            if dateline.outlet is not None or dateline.date is not None:
+                break
     if outlet is None and dateline is not None:
         outlet = dateline.outlet
     if outlet is None:
@@ -400,6 +404,7 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
 
 
 _BRACKET_OPENERS = frozenset("【（(「 \u3000")
+_DATELINE_PARAGRAPHS = 3  # the first paragraphs where a dateline may open the text
 
 
 def _host(url: str | None) -> str | None:

@@ -18,12 +18,12 @@ __all__ = ["parse_mirror", "looks_like_mirror"]
 _TITLE = re.compile(r"\A\s*+#{1,6}[ \t]++([^\n]*)")  # right-stripped of " \t#" in code
 _ORIGINAL = re.compile(r"原文[链鏈]接[^：:\n]{0,12}[：:]\s*(https?://\S+)")
 _NAV = re.compile(r"^#{0,6}\s*\[首[页頁]\]\(", re.M)
-# a page stamp: a line holding only a date (2020年4月22日, 二零二零年四月二十二日, 22.04.2020,
-# 2020-04-22 10:30) above the body; bounded class runs, so each line start costs a bounded scan
+# a page stamp: a block holding only a date, perhaps after a short label (2020年4月22日,
+# 二零二零年四月二十二日, 22.04.2020, 日期：2020-04-22 10:30), above the article text; bounded runs only
 _STAMP_CHARS = r"\-0-9〇零○一二三四五六七八九十廿卅年月日號号:：./"
-_STAMP_LINE = re.compile(rf"^[ \t]*+([{_STAMP_CHARS}][{_STAMP_CHARS} ]{{4,30}}[{_STAMP_CHARS}])[ \t]*+$", re.M)
+_STAMP_TEXT = re.compile(rf"(?:[^\d:：]{{1,10}}[:：] ?)?([{_STAMP_CHARS}][{_STAMP_CHARS} ]{{4,30}}[{_STAMP_CHARS}])")
 _STAMP_SHAPE = re.compile(r"\d{4}[-/.年]|[〇零○一二三四五六七八九]{4}年|\d{1,2}\.\d{1,2}\.\d{4}")
-_STAMP_WINDOW = 1500  # characters of the page above its body where a stamp is looked for
+_STAMP_BLOCKS = 4  # blocks above the article text where a stamp is looked for
 
 
 def looks_like_mirror(text: str) -> bool:
@@ -31,18 +31,23 @@ def looks_like_mirror(text: str) -> bool:
     return bool(_NAV.search(text[:3000]) or _ORIGINAL.search(text[-600:]))
 
 
-def _take_stamp(body: str, draft: Draft) -> str:
-    """Move a page-stamp line above the HTML body into ``draft.date_alt`` (the page's own date when
-    the dateline states none, as on 「（德國之聲中文網）」 pages); returns the body without it."""
-    end = body.find("<", 0, _STAMP_WINDOW)
-    window = body[: end if end >= 0 else _STAMP_WINDOW]
-    for m in _STAMP_LINE.finditer(window):
-        stamp = m.group(1).strip()
-        if _STAMP_SHAPE.search(stamp):
-            draft.date_alt = stamp
-            return body[: m.start()] + body[m.end() :]
-    return body
-
+def _take_stamp(draft: Draft) -> None:
+    """Move a page stamp (a block above the article text holding only a date) into
+    ``draft.date_alt``: the page's own date when the dateline states none, as on
+    「（德國之聲中文網）」 pages. The block is dropped, figure and link positions shifted."""
+    parts = draft.parts
+    for i, (kind, text) in enumerate(parts.blocks[:_STAMP_BLOCKS]):
+        m = _STAMP_TEXT.fullmatch(text)
+        if m is not None and _STAMP_SHAPE.search(m.group(1)):
+            draft.date_alt = m.group(1).strip()
+            del parts.blocks[i]
+            for f in parts.figures:
+                if f[0] > i:
+                    f[0] -= 1
+            parts.links[:] = [(p - 1 if p > i else p, t, u) for p, t, u in parts.links]
+            return
+        if kind == "paragraph" and len(text) >= 20:
+            return  # the article text has begun
 
 def parse_mirror(text: str) -> Draft:
     """Read a mirror page (or any front-matter-less Markdown page) into a :class:`Draft`."""
@@ -54,11 +59,11 @@ def parse_mirror(text: str) -> Draft:
         body = text[m.end() :]
     else:
         draft.title_from_body = True
-    body = _take_stamp(body, draft)
     o = _ORIGINAL.search(text[-2000:])
     if o is not None:
         draft.original_url = o.group(1).rstrip("）)」.,;")
         draft.url = draft.original_url
     markdown_to_parts(body, draft.parts)
+    _take_stamp(draft)
     draft.parts.links[:] = [lk for lk in draft.parts.links if not lk[2].startswith("../")]
     return draft

@@ -130,3 +130,33 @@ def test_archive_is_the_via_of_an_archived_page() -> None:
     )
     a = _parse("a.md", md)
     assert a.via == "web.archive.org" and a.outlet == "眾新聞"
+
+
+@pytest.mark.parametrize("stamp", ["日期：2020-04-22", "發佈時間: 2020年4月22日 10:30", "二零二零年四月二十二日"])
+def test_labelled_page_stamp_above_the_body(stamp: str) -> None:
+    v = replace(VARIANTS[5], stamp=stamp, url="")
+    a = _parse("dw.md", mirror_page(v))
+    assert (a.published_date, a.outlet) == ("2020-04-22", "德國之聲")
+    assert not any("2020" in b.text for b in a.blocks[:2])  # the stamp is no body text
+
+
+def test_page_stamp_in_the_html_body() -> None:
+    page = mirror_page(replace(VARIANTS[5], stamp="", url="")).replace(
+        '<div class="post_content"', '<div class="date">2020年4月22日</div><div class="post_content"'
+    )
+    a = _parse("dw.md", page)
+    assert (a.published_date, a.outlet) == ("2020-04-22", "德國之聲")
+
+
+def test_a_date_inside_the_article_text_is_no_stamp() -> None:
+    page = mirror_page(replace(VARIANTS[5], stamp="", url=""))
+    a = _parse("dw.md", page)
+    assert a.published is None and "no-date" in a.flags  # no stamp, no dated dateline: no guess
+
+
+def test_dateline_after_an_editors_note() -> None:
+    page = mirror_page(replace(VARIANTS[1], url="")).replace(
+        " <p>\n  【明慧網", " <p>\n  編者按：本文介紹國會聽證會的內容。\n </p>\n <p>\n  【明慧網", 1
+    )
+    a = _parse("mh.md", page)
+    assert (a.published_date, a.outlet) == ("2020-04-22", "明慧網")
