@@ -90,6 +90,7 @@ class Article:
     figures: tuple[Figure, ...] = ()
     links: tuple[Link, ...] = ()
     flags: tuple[str, ...] = ()  # damaged-url, no-date, ... (recognised, stored, not hidden)
+    via: str | None = None  # the mirror or archive the page came through (not the outlet that wrote it)
 
     @property
     def text(self) -> str:

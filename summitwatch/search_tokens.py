@@ -37,7 +37,7 @@ _A = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"  # ASCII letters/digits 
 _RUN = re.compile(rf"[{_C}]+|[{_A}]+")
 _IDEOGRAPHS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # the ranges of ``_C``
 _FULL_WIDTH = ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B))  # full-width digits and letters
-_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+_QUOTED = re.compile(r'"([^"]*)"|“([^“”]*)”|「([^「」]*)」|『([^『』]*)』')  # a span never crosses its opener
 
 
 def opencc_version() -> str:

@@ -22,6 +22,10 @@ __all__ = [
     "outlet_by_name",
     "canonical_article_url",
     "default_timezone",
+    "Mirror",
+    "mirrors",
+    "mirror_by_text",
+    "outlet_in_bracket",
 ]
 
 
@@ -37,6 +41,16 @@ class Outlet:
     article_urls: tuple[tuple[re.Pattern[str], str, int | None], ...]
     dateline: re.Pattern[str] | None
     bylines: tuple[re.Pattern[str], ...]
+    dateline_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mirror:
+    """A mirror or archive pages come through: kept as the article's ``via``, never its outlet."""
+
+    id: str
+    name: str
+    markers: tuple[str, ...]
 
 
 @cache
@@ -60,9 +74,57 @@ def outlets() -> tuple[Outlet, ...]:
                 ),
                 dateline=re.compile(o["dateline"]) if o.get("dateline") else None,
                 bylines=tuple(re.compile(b) for b in o.get("byline") or ()),
+                dateline_names=tuple(str(n) for n in o.get("dateline_names") or ()),
             )
         )
     return tuple(out)
+
+
+@cache
+def mirrors() -> tuple[Mirror, ...]:
+    """The mirrors of the data file, in file order."""
+    data = load_data_file("outlets.yaml")
+    return tuple(
+        Mirror(m["id"], m["name"], tuple(str(x) for x in m.get("markers") or ())) for m in data.get("mirrors") or ()
+    )
+
+
+def mirror_by_text(text: str, window: int = 3000) -> Mirror | None:
+    """The mirror whose marker appears near the start or the end of a raw page."""
+    head, tail = text[:window], text[-window:]
+    for m in mirrors():
+        if any(x in head or x in tail for x in m.markers):
+            return m
+    return None
+
+
+@cache
+def _bracket_names() -> tuple[re.Pattern[str] | None, dict[str, Outlet]]:
+    """One alternation of every outlet's own names (longest first) and the outlet each stands for.
+
+    Names of one or two ASCII letters (``DW``) are left out: inside brackets they are too often
+    something else (initials, units).
+    """
+    owner: dict[str, Outlet] = {}
+    for o in outlets():
+        for n in (*o.dateline_names, o.name, *o.aliases):
+            if n and not (n.isascii() and len(n) <= 3):
+                owner.setdefault(n, o)
+    if not owner:
+        return None, owner
+    names = sorted(owner, key=lambda n: (-len(n), n))
+    return re.compile("|".join(re.escape(n) for n in names), re.I), owner
+
+
+def outlet_in_bracket(content: str) -> Outlet | None:
+    """The outlet named inside one dateline or byline bracket (「明慧網二零二零年…」, 「德國之聲中文網」)."""
+    pattern, owner = _bracket_names()
+    if pattern is None:
+        return None
+    m = pattern.search(content)
+    if m is None:
+        return None
+    return owner.get(m.group(0)) or next((o for n, o in owner.items() if n.lower() == m.group(0).lower()), None)
 
 
 @cache

@@ -18,14 +18,18 @@ import hashlib
 import re
 from dataclasses import replace
 from functools import cache
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from summitwatch.articles.boilerplate import boilerplate_cut, figure_is_boilerplate, placeholder_reason
+from summitwatch.articles.datelines import read_dateline
 from summitwatch.articles.language import detect_language
+from summitwatch.articles.numerals import parse_cn_date
 from summitwatch.articles.outlets import (
     Outlet,
     canonical_article_url,
     default_timezone,
+    mirror_by_text,
     outlet_by_name,
     outlet_by_text,
     outlet_by_url,
@@ -99,6 +103,8 @@ def parse_text(raw: RawDoc, text: str, fmt: str | None = None) -> Article:
         draft = parse_mirror(text)
         if fmt == "text":
             draft.format = "text"
+        mirror = mirror_by_text(text)
+        draft.via = mirror.name if mirror is not None else None
     elif fmt in ("html", "warc-html", "feed-item"):
         draft = _read_html(raw, text, fmt)
     else:
@@ -312,7 +318,17 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
         flags.append("damaged-url")
 
     text = "\n\n".join(b.text for b in out_blocks)
+    # the writer: the article URL's domain, else the dateline/byline brackets opening the body,
+    # else the site name, else a marker near the start or the end of the text
     outlet: Outlet | None = outlet_by_url(article_url) or outlet_by_url(url_target)
+    dateline = None
+    for para in [b.text for b in out_blocks if b.kind == "paragraph"][:_DATELINE_PARAGRAPHS]:
+        if para[:1] in _BRACKET_OPENERS:  # a summary or editor's note may come before the dateline
+            dateline = read_dateline(para)
+            if dateline.outlet is not None or dateline.date is not None:
+                break
+    if outlet is None and dateline is not None:
+        outlet = dateline.outlet
     if outlet is None:
         outlet = outlet_by_name(draft.site_name) or outlet_by_text(text)
     canon, site_no = canonical_article_url(article_url, outlet)
@@ -330,6 +346,8 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
         m = outlet.dateline.search(text[:300])
         if m is not None:
             published = _local_iso(int(m["year"]), int(m["month"]), int(m["day"]), 0, 0, 0, tz)
+    if published is None and dateline is not None and dateline.date is not None:
+        published = _local_iso(*dateline.date, 0, 0, 0, tz)
     published_alt = normalise_date(draft.date_alt, tz) if draft.date_alt else None
     if published is None and published_alt is not None:
         published, published_alt = published_alt, None
@@ -369,6 +387,7 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
         url=canon or article_url,
         original_url=draft.original_url or (draft.url if url_wrapped is None else None),
         archived_url=url_wrapped,
+        via=draft.via or _host(url_wrapped),
         archived_at=archived_at or draft.archived_at,
         site_article_no=site_no,
         author=author,
@@ -382,6 +401,20 @@ def build_article(raw: RawDoc, draft: Draft) -> Article:
         links=tuple(links),
         flags=tuple(flags),
     )
+
+
+_BRACKET_OPENERS = frozenset("【（(「 \u3000")
+_DATELINE_PARAGRAPHS = 3  # the first paragraphs where a dateline may open the text
+
+
+def _host(url: str | None) -> str | None:
+    """The host of an archive URL (``web.archive.org``): the archive a page came through."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:
+        return None
 
 
 def _has_paragraph(blocks: list[Block]) -> bool:
@@ -403,6 +436,7 @@ _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _CN_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:：](\d{2}))?")
 _HAS_TZ = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # 22.04.2020: day.month.year (DW's page stamp)
 
 
 @cache
@@ -447,6 +481,11 @@ def normalise_date(value: str | None, tz: str) -> str | None:
     m = _CN_DATE.match(v)
     if m is not None:
         return _local_iso(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0), 0, tz)
+    m = _DOTTED.match(v)
+    if m is not None:
+        return _local_iso(int(m[3]), int(m[2]), int(m[1]), 0, 0, 0, tz)
+    if "年" in v and len(v) <= 24 and (ymd := parse_cn_date(v)) is not None:  # 二零二零年四月二十二日
+        return _local_iso(*ymd, 0, 0, 0, tz)
     try:
         parsed = email.utils.parsedate_to_datetime(v)
     except (TypeError, ValueError, IndexError):

@@ -41,7 +41,7 @@ ENTRY_FIELDS = ("us", "cn", "modality", "date", "date_end", "location", "status"
 RECORD_FIELDS = (*ENTRY_FIELDS, "focus")
 LIST_FIELDS = ("us", "cn")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NAME_SPLIT = re.compile(r"\s*[,;，；、]\s*")
+_NAME_SPLIT = re.compile(r"[,;，；、]")  # items are stripped: no blank runs in the pattern to rescan
 
 
 def record_key(article_id: str, eng: Engagement, rank: int = 0) -> RecordKey:
@@ -53,7 +53,7 @@ def parse_names(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         items = [str(v).strip() for v in value]
     else:
-        items = _NAME_SPLIT.split(str(value or "").strip())
+        items = [i.strip() for i in _NAME_SPLIT.split(str(value or "").strip())]
     return list(dict.fromkeys(i for i in items if i))
 
 

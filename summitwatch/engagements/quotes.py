@@ -8,6 +8,7 @@ A quote needs a speaker named in the same sentence next to an attribution verb (
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from summitwatch.engagements.sentences import Sentence
@@ -115,8 +116,9 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
     reported_verbs = sorted(cues["reported_verbs"], key=len, reverse=True)
     blocked = cues["speech_not_verb"]
     out: list[Quote] = []
+    starts = [s.start for s in spans]  # spans come sorted from scan(): each sentence's are a slice
     for sent in sentences:
-        s_sp = [s for s in spans if sent.start <= s.start < sent.end]
+        s_sp = spans[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
         if not s_sp:
             continue
         seg = text[sent.start:sent.end]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -85,11 +86,14 @@ def scan(text: str, kn: Any, norm: str | None = None) -> list[Span]:
     spans.sort(key=lambda s: (s.start, s.end))
     # link a title to the name right after it (「美國國務卿布林肯」, 「外長 王毅」)
     persons = [s for s in spans if s.kind == "person"]
+    starts = [p.start for p in persons]  # sorted: the next name is a bisection, not a scan
     linked: list[Span] = []
     for s in spans:
         if s.kind == "office":
-            nxt = next((p for p in persons if p.start >= s.end), None)
-            if nxt is not None and nxt.side == s.side and _APPOSITION_GAP.match(text[s.end:nxt.start]):
+            i = bisect_left(starts, s.end)
+            nxt = persons[i] if i < len(persons) else None
+            if (nxt is not None and nxt.side == s.side and nxt.start - s.end <= 2
+                    and _APPOSITION_GAP.match(text[s.end:nxt.start])):
                 s = replace(s, person=nxt.key)
         linked.append(s)
     return linked

@@ -152,7 +152,7 @@ def parser_version() -> str:
     named: set[str] = set()
     for p in code:
         try:
-            named.update(re.findall(r"[A-Za-z0-9_-]+\.yaml", p.read_text(encoding="utf-8")))
+            named.update(re.findall(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+\.yaml", p.read_text(encoding="utf-8")))
         except OSError:
             continue
     data = [pkg / "data" / n for n in sorted(named) if (pkg / "data" / n).exists()]

@@ -31,7 +31,7 @@ _RSS_STAMP = re.compile(r"\A\s*<!--\s*\d{10,13}\s*-->")
 _FEED = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _HTML = re.compile(r"<!doctype\s+html|<html\b|<head\b|<body\b|<meta\s", re.I)
 _XML_DECL = re.compile(r"\A\s*<\?xml\b", re.I)
-_MD = re.compile(r"^#{1,6}\s|^\[.+\]\(|^\s*[-*+]\s|^>", re.M)
+_MD = re.compile(r"^#{1,6}\s|^\[[^\n]+\]\(|^[ \t]*+[-*+]\s|^>", re.M)
 
 
 def sniff_container(data: bytes, source: str = "") -> str | None:

@@ -12,11 +12,20 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["Draft", "Parts", "clean_markdown_inline", "html_to_parts", "normalise_html_space"]
+__all__ = [
+    "Draft",
+    "Parts",
+    "clean_markdown_inline",
+    "drop_non_text",
+    "html_to_parts",
+    "normalise_html_space",
+    "strip_tags",
+]
 
 
 @dataclass(slots=True)
@@ -42,20 +51,26 @@ class Parts:
 
 _MAX_INLINE = 200_000  # characters; longer "paragraphs" skip the Markdown link/emphasis rules
 _NEEDS_INLINE = re.compile(r"[\[<*&\\~`_{]|https?://")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Linear-time rules for every pattern here: a delimited span never crosses its own opener (so the
+# scans from successive openers are disjoint), adjacent repetitions never share a character class
+# unless the first is possessive, and lazy repetition is never followed by an overlapping class.
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*+<?([^()\s<>]*+)>?(?:\s++\"[^\"]*\")?\s*+\)")
 _MD_LINK = re.compile(
-    r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?((?:[^()\"<>]|\([^()\s]*\))*?)>?\s*(?:\"[^\"]*\"\s*)?\)"
+    r"\[((?:[^\[\]]|\[[^\[\]]*\])*+)\]\(\s*+<?((?:[^()\"<>\s]|\s++(?=[^()\"<>\s])|\([^()\s]*\))*+)>?"
+    r"\s*+(?:\"[^\"]*\"\s*+)?\)"
 )
 _URLISH = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\.|[\w-]+\.[\w-])")
-_SHORTCODE = re.compile(r"\{\{[<%]\s*(\w+)\s*(.*?)\s*[>%]\}\}", re.S)
+_SHORTCODE = re.compile(r"\{\{[<%]\s*+(\w++)([^{}]*+)\}\}")
 _SRC_ATTR = re.compile(r"\b(?:src|href|url|id)\s*=\s*[\"']?([^\"'\s]+)")
-_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML_A = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>", re.I | re.S)
-_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>", re.I)
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]++)>")
+_HTML_A = re.compile(
+    r"<a\b[^<>]*?\bhref\s*+=\s*+[\"']?([^\"'\s<>]++)[^<>]*+>((?:[^<]|<(?!/?a\b))*+)</a\s*+>", re.I
+)
+_HTML_IMG = re.compile(r"<img\b[^<>]*?\bsrc\s*+=\s*+[\"']?([^\"'\s<>]++)[^<>]*+>", re.I)
 _HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
-_NON_TEXT = re.compile(r"<(script|style|noscript|iframe|template)\b.*?</\1\s*>", re.I | re.S)
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_NON_TEXT_OPEN = re.compile(r"<(script|style|noscript|iframe|template)\b", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*+(?:\s[^<>]*+)?/?>")
 _BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__|~~")
 _EM = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -69,12 +84,15 @@ def clean_markdown_inline(text: str, parts: Parts) -> str:
         return _SPACES.sub(" ", text).strip()
     if len(text) > _MAX_INLINE:
         # hostile or broken input: one "paragraph" of this size is no prose; strip tags only
-        return _SPACES.sub(" ", _HTML_TAG.sub("", text)).strip()
+        return _SPACES.sub(" ", strip_tags(text, "")).strip()
     pos = len(parts.blocks)
     if "{{" in text:
 
         def _shortcode(m: re.Match[str]) -> str:
-            src = _SRC_ATTR.search(m.group(2))
+            args = m.group(2).rstrip()
+            if not args.endswith((">", "%")):
+                return m.group(0)  # {{< name ... }} without its closing mark: not a shortcode
+            src = _SRC_ATTR.search(args[:-1])
             if src:
                 parts.links.append((pos, m.group(1), src.group(1)))
             return ""
@@ -105,7 +123,7 @@ def clean_markdown_inline(text: str, parts: Parts) -> str:
         if "<a" in text or "<A" in text:
 
             def _a(m: re.Match[str]) -> str:
-                label = _HTML_TAG.sub("", m.group(2))
+                label = strip_tags(m.group(2), "")
                 parts.links.append((pos, _strip_marks(htmllib.unescape(label)), htmllib.unescape(m.group(1))))
                 return label
 
@@ -119,11 +137,57 @@ def clean_markdown_inline(text: str, parts: Parts) -> str:
 
             text = _HTML_IMG.sub(_im, text)
         text = _HTML_BR.sub("\n", text)
-        text = _HTML_TAG.sub("", text)
+        text = strip_tags(text, "")
     text = _strip_marks(text)
     if "&" in text:
         text = htmllib.unescape(text)
     return _SPACES.sub(" ", text).strip()
+
+
+def strip_tags(text: str, repl: str) -> str:
+    """Replace every HTML tag and closed comment with ``repl`` (linear: comments by plain search)."""
+    if "<!--" in text:
+        out: list[str] = []
+        i = 0
+        while (a := text.find("<!--", i)) >= 0:
+            b = text.find("-->", a + 4)
+            if b < 0:
+                break  # an unclosed comment stays text, and no later one can close either
+            out.append(text[i:a])
+            out.append(repl)
+            i = b + 3
+        out.append(text[i:])
+        text = "".join(out)
+    return _HTML_TAG.sub(repl, text)
+
+
+@cache
+def _closer(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{name}\s*+>", re.I)
+
+
+def drop_non_text(text: str, repl: str) -> str:
+    """Replace script/style/noscript/iframe/template elements with ``repl``.
+
+    Why not one ``<(x)\b.*?</\1>`` regex: every unclosed opener would rescan the rest of the text
+    (quadratic on hostile input). Here each closer is searched once per opener, and an element name
+    found unclosed is not searched for again.
+    """
+    out: list[str] = []
+    i = pos = 0
+    unclosed: set[str] = set()
+    while (m := _NON_TEXT_OPEN.search(text, pos)) is not None:
+        name = m.group(1).lower()
+        close = None if name in unclosed else _closer(name).search(text, m.end())
+        if close is None:
+            unclosed.add(name)
+            pos = m.end()
+            continue
+        out.append(text[i : m.start()])
+        out.append(repl)
+        i = pos = close.end()
+    out.append(text[i:])
+    return "".join(out)
 
 
 def _strip_marks(text: str) -> str:
@@ -142,9 +206,12 @@ def _strip_marks(text: str) -> str:
 # ---------------------------------------------------------------- HTML fragments
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
-_NL_GAP = re.compile(
-    rf"(?<=[{_CJK}])[ \t\r\n\u00a0]*\n[ \t\r\n\u00a0]*|[ \t\r\n\u00a0]*\n[ \t\r\n\u00a0]*(?=[{_CJK}])"
-)
+# One maximal run of HTML whitespace per match: a run is matched once from its first character and
+# the next search starts after it, so the cost is linear in the text however long the runs are.
+# (The former lookaround pattern repeated this class on both sides of ``\n`` and rescanned every
+# run from each of its characters: super-linear, and a 2 MB page of indented unclosed <p> hung.)
+_HTML_SPACE_RUN = re.compile(r"[ \t\r\n\u00a0]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _WS = re.compile(r"[ \t\r\n\u00a0\u200b\ufeff]+")
 _BR_MARK = "\x00"
 
@@ -164,11 +231,22 @@ _EMPH = frozenset(("strong", "b"))
 def normalise_html_space(text: str) -> str:
     """Collapse HTML whitespace; a source line break next to a CJK character is no space at all."""
     if "\n" in text:
-        text = _NL_GAP.sub("", text)
+        text = _HTML_SPACE_RUN.sub(_drop_cjk_line_gap, text)
     text = _WS.sub(" ", text)
     if _BR_MARK in text:
         text = "\n".join(s.strip() for s in text.split(_BR_MARK))
     return text.strip()
+
+
+def _drop_cjk_line_gap(m: re.Match[str]) -> str:
+    """A whitespace run holding a line break next to a CJK character vanishes; others stay as they are."""
+    run = m.group(0)
+    if "\n" not in run:
+        return run
+    text, a, b = m.string, m.start(), m.end()
+    if (a and _CJK_CHAR.match(text, a - 1)) or (b < len(text) and _CJK_CHAR.match(text, b)):
+        return ""
+    return run
 
 
 class _HtmlWalker:
@@ -257,14 +335,19 @@ class _HtmlWalker:
         return None
 
 
+# huge_tree: without it libxml2 stops at 256 nested elements and silently drops the rest of the text
+# (a page of unclosed <div>); deeper trees than the walker can recurse fall back to the bare text
+_FRAGMENT_PARSER = lxml_html.HTMLParser(huge_tree=True)
+
+
 def html_to_parts(fragment: str, parts: Parts) -> None:
     """Append the blocks, figures and links of an HTML fragment to ``parts`` (unknown tags unwrapped)."""
     if not fragment.strip():
         return
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=_FRAGMENT_PARSER)
     except (etree.ParserError, ValueError):
-        parts.add("paragraph", normalise_html_space(htmllib.unescape(_HTML_TAG.sub(" ", fragment))))
+        parts.add("paragraph", normalise_html_space(htmllib.unescape(strip_tags(fragment, " "))))
         return
     before = len(parts.blocks)
     walker = _HtmlWalker(parts)
@@ -278,7 +361,7 @@ def html_to_parts(fragment: str, parts: Parts) -> None:
         lost = len(parts.blocks) == before and not root.text_content().strip()
     if lost:
         # pathological markup (nesting beyond the parser's depth limit): keep the bare text
-        text = _HTML_TAG.sub(" ", _NON_TEXT.sub(" ", fragment))
+        text = strip_tags(drop_non_text(fragment, " "), " ")
         parts.add("paragraph", normalise_html_space(htmllib.unescape(text)))
 
 
@@ -300,3 +383,4 @@ class Draft:
     language: str | None = None
     archived_at: str | None = None  # capture time known from the container (WARC-Date)
     title_from_body: bool = False  # the reader may take the first heading as title
+    via: str | None = None  # the mirror the page came through (set from its markers), never its outlet

@@ -68,15 +68,26 @@ EMPTY_DOC = HtmlDoc("", (), (), (), None, None, None, None, None)
 
 _WS = re.compile(r"\s+")
 _CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u3000]*\n\s*(?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 
 
 def normalise_space(text: str) -> str:
     """Collapse whitespace; drop source-code line breaks between CJK characters (they are not spaces)."""
     text = text.translate(_INVISIBLE).replace("\u00a0", " ")
-    text = _CJK_GAP.sub("", text)
-    return _WS.sub(" ", text).strip()
+    if "\n" not in text:
+        return _WS.sub(" ", text).strip()
+    # one match per maximal whitespace run, decided by its two neighbours: linear (the former
+    # lookaround regex rescanned runs of U+3000, itself both CJK and space, from every character)
+    return _WS.sub(_space_or_gap, text).strip()
+
+
+def _space_or_gap(m: re.Match[str]) -> str:
+    """A run with a line break between two CJK characters vanishes; any other run is one space."""
+    text, a, b = m.string, m.start(), m.end()
+    if a and b < len(text) and "\n" in m.group(0) and _CJK_CHAR.match(text, a - 1) and _CJK_CHAR.match(text, b):
+        return ""
+    return " "
 
 
 def _key(text: str) -> str:
@@ -208,7 +219,7 @@ def _clean_page(html: str, rules: HtmlRules) -> tuple[str | None, list[str]]:
     return (out if out and out.strip() else None), json_ld
 
 
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)[^<>]*?(/?)>")  # a tag never spans another "<"
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _MAX_RAW_DEPTH = 2000
 
@@ -892,7 +903,11 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
     items = clean_items(traf_items, headline, rules)
     t_prose = _prose_chars(items)
     lump = sum(it.kind == "paragraph" for it in items) <= 1
-    if t_prose < 400 or lump:
+    body = tree.find("body")
+    page_text = normalise_space(" ".join(body.itertext())) if body is not None else ""
+    # another reading can only win with prose, and prose needs a sentence end somewhere on the page:
+    # a page without one (a huge table of figures) skips the two costly re-readings
+    if (t_prose < 400 or lump) and _SENTENCE_END.search(page_text):
         if dens_items is None:
             dens_items = _density_items(cleaned, base)
         chosen, score = items, 0
@@ -906,8 +921,6 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
         items = chosen
 
     blocks, figures, links = _assemble(items)
-    body = tree.find("body")
-    page_text = normalise_space(" ".join(body.itertext())) if body is not None else ""
     text = "\n\n".join(b.text for b in blocks)
     site = meta.get("og:site_name") or _ld_value(ld, "publisher") or _site_from_title(tree, rules)
     return HtmlDoc(
@@ -924,6 +937,7 @@ def _extract(html: str, url: str | None, rules: HtmlRules) -> HtmlDoc:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")  # what _prose_chars requires of any prose item
 
 
 def _looks_binary(text: str) -> bool:

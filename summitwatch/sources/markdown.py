@@ -31,8 +31,10 @@ class FrontMatterError(ValueError):
 
 
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?:[ \t]+(.*?))?[ \t]*$")
-_ITEM = re.compile(r"^[ \t]+-[ \t]+(.*?)[ \t]*$|^-[ \t]+(.*?)[ \t]*$")
+# values are taken to the end of the line and right-stripped in code: a lazy ``(.*?)`` followed by
+# ``[ \t]*$`` rescans every inner run of blanks once per character (quadratic on long runs)
+_KEY = re.compile(r"^([A-Za-z_][\w-]*+):(?:[ \t]++(.*))?$")
+_ITEM = re.compile(r"^[ \t]*+-[ \t]++(.*)$")
 _PLAIN_OK = re.compile(r"^[^\"'\[\]{}&*!|>%@`#,:?\-][^#:]*$")
 
 
@@ -87,7 +89,7 @@ def _fast_front_matter(fm_text: str) -> dict[str, Any] | None:
             m = _ITEM.match(line)
             if m is None or current_list is None:
                 return None
-            raw = m.group(1) if m.group(1) is not None else m.group(2)
+            raw = m.group(1).rstrip(" \t")
             val = _unquote(raw)
             if val is None:
                 if not _PLAIN_OK.match(raw):
@@ -98,7 +100,7 @@ def _fast_front_matter(fm_text: str) -> dict[str, Any] | None:
         m = _KEY.match(line)
         if m is None:
             return None
-        key, raw = m.group(1), m.group(2)
+        key, raw = m.group(1), (m.group(2) or "").rstrip(" \t")
         if not raw:
             current_list = []
             out[key] = current_list
@@ -142,16 +144,15 @@ def _plain(v: Any) -> Any:
 
 # ---------------------------------------------------------------- body
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]++(.*)$")  # group 2 right-stripped of " \t#" in code
 _HR = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
 _LIST = re.compile(r"^[ \t]*(?:([-*+])|(\d{1,3})[.)])[ \t]+")
-_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_TABLE_SEP_CELL = re.compile(r"[ \t]*+:?-{2,}+:?[ \t]*+")
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?")
 _FIGURE = re.compile(
     r"^<figure>\s*<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>\s*(?:<figcaption>(.*?)</figcaption>\s*)?</figure>$",
     re.S,
 )
-_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
 
 
 def markdown_to_parts(body: str, parts: Parts | None = None) -> Parts:
@@ -226,7 +227,7 @@ def _chunk_to_parts(lines: list[str], parts: Parts) -> None:
             h = _HEADING.match(line)
             if h is not None:
                 flush()
-                parts.add("heading", clean_markdown_inline(h.group(2), parts))
+                parts.add("heading", clean_markdown_inline(h.group(2).rstrip(" \t#"), parts))
                 continue
         elif c in "-*_+" and c:
             if _HR.match(line):
@@ -236,7 +237,7 @@ def _chunk_to_parts(lines: list[str], parts: Parts) -> None:
             stripped = line.strip()
             if stripped.count("|") >= 2:
                 flush()
-                if not _TABLE_SEP.match(stripped):
+                if not _is_table_separator(stripped):
                     cells = [clean_markdown_inline(x, parts) for x in stripped.strip("|").split("|")]
                     parts.add("paragraph", " | ".join(x for x in cells if x))
                 continue
@@ -254,6 +255,15 @@ _MARKUP_START = frozenset("#>-*_+| \t")
 _SPACE_START = frozenset(" \t")
 
 
+def _is_table_separator(row: str) -> bool:
+    """``|---|:--:|`` (the row under a Markdown table header), cell by cell (linear, no backtracking)."""
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|"):
+        row = row[:-1]
+    return all(_TABLE_SEP_CELL.fullmatch(cell) for cell in row.split("|"))
+
+
 def _join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: hard breaks stay line breaks, soft wraps join (no space in CJK)."""
     if len(lines) == 1:
@@ -262,7 +272,7 @@ def _join_lines(lines: list[str]) -> str:
     prev_hard = False
     prev_last = ""
     for i, line in enumerate(lines):
-        hard = _HARD_BREAK.search(line) is not None
+        hard = line.endswith(("  ", "\\"))
         text = line.rstrip("\\").rstrip() if hard else line
         if i:
             text = text.strip()

@@ -17,9 +17,9 @@ from summitwatch.sources.markdown import markdown_to_parts
 __all__ = ["parse_rss_mirror", "STAMP"]
 
 STAMP = re.compile(r"\A\s*<!--\s*(\d{10,13})\s*-->")
-_LINKED_TITLE = re.compile(r"^\s*\[(.+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$", re.M)
-_PLAIN_TITLE = re.compile(r"^\s*#{0,6}\s*(\S.*?)\s*$", re.M)
-_SETEXT = re.compile(r"^\s*(?:-{3,}|={3,})\s*$", re.M)
+_LINKED_TITLE = re.compile(r"^[ \t]*+\[([^\n]+)\]\([ \t]*+<?([^)\s>]++)>?[ \t]*+\)[ \t]*+$", re.M)
+_PLAIN_TITLE = re.compile(r"^[ \t]*+#{0,6}[ \t]*+(\S[^\n]*)", re.M)  # right-stripped in code
+_SETEXT = re.compile(r"\s*+(?:-{3,}+|={3,}+)[ \t\r]*+(?:\n|$)")
 _ISO = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
 _STAMP_DIV = re.compile(r"\A\s*<div>\s*<i>\s*(?:<br\s*/?>\s*)*(" + _ISO.pattern + r")\s*</i>\s*</div>", re.I)
 
@@ -51,7 +51,7 @@ def parse_rss_mirror(text: str) -> Draft:
     else:
         p = _PLAIN_TITLE.search(rest)
         if p is not None:
-            draft.title = clean_markdown_inline(p.group(1), draft.parts)
+            draft.title = clean_markdown_inline(p.group(1).rstrip(), draft.parts)
             rest = rest[p.end() :]
     s = _SETEXT.match(rest.lstrip("\r\n")) if rest.strip() else None
     if s is not None:

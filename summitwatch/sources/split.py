@@ -26,8 +26,8 @@ MAX_CHILDREN = 100_000  # per container: a bound against hostile files
 QUARANTINE_HINT = "quarantine:"
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^<>\[]*+\[", re.I)
+_META_CHARSET = re.compile(rb"<meta\s[^<>]*?charset\s*+=\s*+[\"']?([A-Za-z0-9_-]++)", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 

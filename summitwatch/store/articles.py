@@ -29,7 +29,7 @@ __all__ = [
 _FULL_COLUMNS = (
     "id, content_hash, source, format, outlet, outlet_en, url, original_url, archived_url, archived_at, "
     "site_article_no, title, author, published, published_alt, category, tags, language, script, "
-    "blocks, figures, links, flags, duplicate_of"
+    "blocks, figures, links, flags, duplicate_of, via"
 )
 
 
@@ -91,6 +91,7 @@ def article_from_row(row: sqlite3.Row | dict[str, Any]) -> Article:
         figures=tuple(Figure(**f) for f in _loads(r["figures"], [])),
         links=tuple(Link(**x) for x in _loads(r["links"], [])),
         flags=tuple(_loads(r["flags"], [])),
+        via=r.get("via"),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _mentions_without_rowid(conn: sqlite3.Connection) -> None:
@@ -61,6 +61,7 @@ MIGRATIONS: dict[int, tuple[Migration, ...]] = {
         "ALTER TABLE timeline ADD COLUMN single_source INTEGER",
         "ALTER TABLE timeline ADD COLUMN disputed TEXT",
     ),
+    5: ("ALTER TABLE articles ADD COLUMN via TEXT",),  # the mirror/archive a page came through
 }
 
 

@@ -1,4 +1,4 @@
--- summitwatch store, schema version 4 (db.py migrates older files: see MIGRATIONS there).
+-- summitwatch store, schema version 5 (db.py migrates older files: see MIGRATIONS there).
 -- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
 -- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
 
@@ -80,7 +80,8 @@ CREATE TABLE IF NOT EXISTS articles (
   flags TEXT,                      -- JSON list
   duplicate_of TEXT,               -- id of the group's representative (near-duplicate), NULL if none
   updated_run INTEGER,
-  title_key TEXT                   -- v2: normalised title (near-duplicate candidate bucket)
+  title_key TEXT,                  -- v2: normalised title (near-duplicate candidate bucket)
+  via TEXT                         -- v5: the mirror or archive the page came through (not its outlet)
 );
 CREATE INDEX IF NOT EXISTS articles_outlet_day ON articles(outlet, published_day);
 CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);

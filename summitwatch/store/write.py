@@ -41,6 +41,7 @@ _ARTICLE_COLUMNS = (
     "flags",
     "updated_run",
     "title_key",
+    "via",
 )
 # on conflict the first source and the duplicate grouping are kept (dedupe recomputes the latter)
 _ARTICLE_UPSERT = (
@@ -104,6 +105,7 @@ def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[A
         _json(list(a.flags)),
         run_id,
         title_key,
+        a.via,
     )
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from summitwatch.articles import load_data_file
 from summitwatch.articles.boilerplate import placeholder_reason, rules
-from summitwatch.articles.outlets import outlets
+from summitwatch.articles.outlets import mirrors, outlet_in_bracket, outlets
 
 
 def test_outlets_yaml() -> None:
@@ -59,3 +59,17 @@ def test_url_wrappers_yaml() -> None:
     for p in data["proxies"]:
         re.compile(p["pattern"])
         assert p["param"]
+
+
+def test_outlets_cover_the_major_chinese_language_outlets() -> None:
+    ids = {o.id for o in outlets()}
+    wanted = {"xinhua", "chinanews", "people", "huanqiu", "cctv", "epochtimes", "ntd", "minghui",
+              "soundofhope", "voa", "rfa", "bbc", "dw", "rfi", "nytchinese", "wsjchinese", "ftchinese",
+              "zaobao", "cna", "ltn", "udn", "mingpao", "singtao", "orientaldaily", "hk01", "standnews",
+              "appledaily", "initium", "duowei", "boxun", "secretchina"}
+    assert wanted <= ids, wanted - ids
+    for o in outlets():
+        for n in o.dateline_names:  # each dateline name leads back to its own outlet
+            found = outlet_in_bracket(f"{n}記者報導")
+            assert found is not None and found.id == o.id, (o.id, n)
+    assert all(m.markers for m in mirrors())
