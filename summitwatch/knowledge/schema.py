@@ -319,8 +319,9 @@ FILES: Mapping[str, Record] = {
             article_urls=ListOf(record(
                 None, "pattern canonical", pattern=Pattern(re.IGNORECASE), canonical=STR, number=INT,
             )),
-            dateline=Pattern(), byline=PATTERNS,
+            dateline=Pattern(), byline=PATTERNS, dateline_names=TEXTS,
         )),
+        mirrors=ListOf(record("id", "id name markers", id=STR, name=STR, markers=STRS)),
     ),
     "boilerplate.yaml": record(
         None, "",
