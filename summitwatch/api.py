@@ -1,7 +1,7 @@
 """The HTTP API (FastAPI) and the app factory that also mounts the web pages.
 
-Every endpoint calls one function of the store's query layer (``store.browse``, ``store.people``,
-``store.search``) and returns its record's ``to_dict()``: the web pages call the very same
+Every endpoint calls one function of the store's query layer (``store.query``; search is still
+``store.search`` until it moves there) and returns its record's ``to_dict()``: the web pages call the very same
 functions, so a query lives in one place. Errors are JSON ``{"detail": ...}`` with 404 for an
 unknown id and 422 for a bad parameter (FastAPI's validation). The OpenAPI document is served at
 ``/openapi.json``; the interactive docs pages are off because they load scripts from a CDN, which
@@ -20,21 +20,23 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, 
 from fastapi.staticfiles import StaticFiles
 
 from summitwatch import __version__
-from summitwatch.store.browse import (
-    ArticleFilters,
-    TimelineFilters,
-    corpus_stats,
-    get_article,
-    get_engagement,
-    list_articles,
-)
+from summitwatch.run.steps import refresh_missing_flags
 from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS, timeline_download_rows
-from summitwatch.store.flags import read_flags
-from summitwatch.store.people import get_person, list_people
+from summitwatch.store.query.articles import get_article, list_articles
 from summitwatch.store.query.counterparts import COUNTERPARTS_CSV_COLUMNS, CounterpartFilters, counterparts
+from summitwatch.store.query.filters import DATE_PATTERN, Filters, until_day
+from summitwatch.store.query.people import get_person, list_people
 from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, raised_cells, raised_hits
-from summitwatch.store.query.timeline import MAX_ROWS, SORT_KEYS, report_counts, timeline_rows
+from summitwatch.store.query.stats import corpus_stats
+from summitwatch.store.query.timeline import (
+    MAX_ROWS,
+    SORT_KEYS,
+    get_engagement,
+    read_flags,
+    report_counts,
+    timeline_rows,
+)
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
 
@@ -50,7 +52,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE = DATE_PATTERN
 MODALITY = r"^(in_person|phone|video)$"
 STATUS = r"^(held|planned|cancelled)$"
 
@@ -75,6 +77,7 @@ class ConnectionPool:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.db_path, create=False)
+            refresh_missing_flags(conn)  # a timeline stored before its flags existed gets them once
             self._local.conn = conn
         return conn
 
@@ -90,13 +93,6 @@ Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
 router = APIRouter(prefix="/api", tags=["api"])
 
 
-def _until(value: str | None) -> str | None:
-    """An inclusive upper bound: "2021" means up to the end of 2021."""
-    if value is None:
-        return None
-    return value + {4: "-12-31", 7: "-31"}.get(len(value), "")
-
-
 @router.get("/articles", summary="Articles, newest first, with filters and pagination")
 def api_articles(
     conn: Conn,
@@ -109,7 +105,7 @@ def api_articles(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    f = ArticleFilters(outlet, since, _until(until), person, topic, has_engagement)
+    f = Filters(since=since, until=until, outlet=outlet, person=person, topic=topic, has_engagement=has_engagement)
     return list_articles(conn, f, limit, offset).to_dict()
 
 
@@ -148,7 +144,9 @@ def api_timeline(
     dir: Annotated[str, Query(pattern=r"^(asc|desc)$")] = "asc",
     format: Annotated[str | None, Query(pattern=EXPORT_FORMAT_ICS, description="csv, json or ics: download every matching row")] = None,
 ) -> Any:
-    f = TimelineFilters(since, _until(until), person, modality, status, topic, outlet)
+    f = Filters(
+        since=since, until=until, outlet=outlet, person=person, topic=topic, modality=modality, status=status
+    )
     total, rows = timeline_rows(conn, f, sort=sort, descending=dir == "desc")
     if format:  # issue 14: every matching row (not one page) as an attachment
         return download_response("timeline", format, timeline_download_rows(rows), TIMELINE_CSV_COLUMNS)
@@ -188,7 +186,7 @@ def api_search(
     offset: Offset = 0,
     format: Annotated[str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every hit")] = None,
 ) -> Any:
-    f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
+    f = SearchFilters(outlet, since, until_day(until), person, topic, has_engagement, include_duplicates)
     try:
         if format:  # issue 14: every hit (capped) as an attachment
             return download_response("search", format, _search_rows(search(conn, q, f, MAX_ROWS, 0)), SEARCH_CSV_COLUMNS)
@@ -201,7 +199,7 @@ def api_search(
     "/stats", summary="Corpus counts: articles, sources, quarantine, engagements, per outlet and month"
 )
 def api_stats(conn: Conn) -> dict[str, Any]:
-    return corpus_stats(conn).to_dict()
+    return corpus_stats(conn).overview_dict()
 
 
 # =========================================================================== issue 14 (web) routes
@@ -237,7 +235,7 @@ def api_raised(
     person: Text = None,
     format: ExportFormat = None,
 ) -> Any:
-    hits = raised_hits(conn, RaisedFilters(since, _until(until), side, person))
+    hits = raised_hits(conn, RaisedFilters(since, until_day(until), side, person))
     items = [c.to_dict() for c in raised_cells(hits)]
     if format:
         return download_response("raised", format, items, RAISED_CSV_COLUMNS)
@@ -246,7 +244,7 @@ def api_raised(
 
 @router.get("/counterparts", summary="US × PRC officials: held engagements per pair by modality")
 def api_counterparts(conn: Conn, since: Since = None, until: Until = None, format: ExportFormat = None) -> Any:
-    items = [p.to_dict() for p in counterparts(conn, CounterpartFilters(since, _until(until)))]
+    items = [p.to_dict() for p in counterparts(conn, CounterpartFilters(since, until_day(until)))]
     if format:
         return download_response("counterparts", format, items, COUNTERPARTS_CSV_COLUMNS)
     return {"items": items}

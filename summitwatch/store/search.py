@@ -440,7 +440,7 @@ def segments_html(parts: Iterable[tuple[str, bool]]) -> str:
 
 def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any]]:
     """Conditions on ``search_docs d`` (the indexed copy of the filter columns) and the extraction tables."""
-    from summitwatch.timeline.filters import canonical_people, topic_ids
+    from summitwatch.knowledge.lookup import canonical_people, topic_ids
 
     where: list[str] = []
     args: list[Any] = []
