@@ -109,3 +109,26 @@ def test_cli_articles_show_stats(seeds_db: Path) -> None:
     d = json.loads(st.output)
     assert d["files"] == d["sources"] + d["quarantined"]
     assert r.invoke(main, ["stats", "--db", str(Path(db).parent / "absent.db")]).exit_code != 0
+
+
+def test_article_where_builds_one_rule_for_any_table() -> None:
+    """The article filters render on another table holding the same columns (the search index's)."""
+    from summitwatch.store.query.filters import article_where
+
+    w = article_where(
+        Filters(outlet="Citizen News", since="2021", until="2021-03", has_engagement=True),
+        "d",
+        id_column="article_id",
+        day_column="day",
+    )
+    assert w.sql().startswith(" WHERE (d.outlet = ? OR lower(d.outlet_en) = lower(?)) AND d.day >= ? AND d.day <= ?")
+    assert "e.article_id = d.article_id" in w.sql()
+    assert w.args == ["Citizen News", "Citizen News", "2021", "2021-03-31"]
+    assert article_where(Filters()).sql() == ""
+
+
+def test_list_articles_page_and_date_prefixes(conn: sqlite3.Connection) -> None:
+    page = q.list_articles(conn, Filters(until="2021-11"), limit=2)
+    assert page.total == len(list_articles(conn, limit=None, until="2021-11-30")) and len(page.items) == 2
+    assert all((r.published or "")[:7] <= "2021-11" for r in page.items)
+    assert page.to_dict()["items"][0].keys() >= {"id", "url", "engagements", "site_article_no", "n_sources"}

@@ -107,28 +107,32 @@ def _outlet(column_prefix: str) -> str:
     return f"({column_prefix}.outlet = ? OR lower({column_prefix}.outlet_en) = lower(?))"
 
 
-def article_where(f: Filters, a: str = "a") -> Where:
-    """Conditions on ``articles`` (aliased ``a``) for an article listing."""
+def article_where(f: Filters, a: str = "a", *, id_column: str = "id", day_column: str = "published_day") -> Where:
+    """Conditions on ``articles`` (aliased ``a``) for an article listing.
+
+    ``id_column``/``day_column`` name the article id and publication day in another table that
+    copies the article's filter columns (``outlet``, ``outlet_en``, ...), such as the search index's."""
     w = Where()
+    aid = f"{a}.{id_column}"
     if f.outlet:
         w.add(_outlet(a), f.outlet, f.outlet)
-    w.dates(f"{a}.published_day", f)
+    w.dates(f"{a}.{day_column}", f)
     if f.person:  # any name the officials data knows (拜登, joe biden)
         names = canonical_people(f.person)
         w.add(
-            f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = {a}.id"
+            f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = {aid}"
             f" AND m.kind IN ('person', 'office') AND m.key IN ({_marks(names)}))",
             *names,
         )
     if f.topic:  # an id or a cue word (台灣)
         topics = topic_ids(f.topic)
         w.add(
-            f"EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t WHERE x.article_id = {a}.id"
+            f"EXISTS (SELECT 1 FROM extractions x, json_each(x.topics) t WHERE x.article_id = {aid}"
             f" AND t.value IN ({_marks(topics)}))",
             *topics,
         )
     if f.has_engagement:
-        w.add(f"EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = {a}.id)")
+        w.add(f"EXISTS (SELECT 1 FROM engagements e WHERE e.article_id = {aid})")
     if f.language:
         w.add(f"{a}.language = ?", f.language)
     if f.title:
