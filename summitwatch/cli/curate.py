@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from summitwatch.cli.app import DB_OPTION, main
 from summitwatch.curation import actions
@@ -192,9 +194,6 @@ def list_cmd(db_path: str, orphans: bool, target: str | None, as_json: bool) -> 
         for it in items:
             click.echo(json.dumps(it.to_dict(), ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
     table = Table(title=f"corrections ({len(items)})")
     for col in ("#", "when", "who", "action", "target", "value", "state", "entry", "note"):
         table.add_column(col)

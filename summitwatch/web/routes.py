@@ -19,7 +19,7 @@ import opencc
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -417,8 +417,6 @@ def page_article(request: Request, conn: Conn, article_id: str) -> Response:
     if detail is None:
         # what `summitwatch show` takes works in the address bar too: the site's article number
         # (/articles/47751) or an id prefix, redirected to the article's own address
-        from fastapi.responses import RedirectResponse
-
         try:
             found = resolve_ref(conn, article_id)
         except AmbiguousRef:
