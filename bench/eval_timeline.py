@@ -73,11 +73,12 @@ def main() -> int:
     ref = load_rows(gold / "timeline_dev.json")
     if args.db:
         from summitwatch.run.steps import rebuild_timeline
-        from summitwatch.store.timeline import open_store, read_timeline
+        from summitwatch.store.db import connect
+        from summitwatch.store.query.timeline import list_timeline
 
-        conn = open_store(args.db)
+        conn = connect(args.db)
         rebuild_timeline(conn)
-        entries = read_timeline(conn)
+        entries = list(list_timeline(conn, limit=None).items)
         label = f"store {args.db}"
     elif args.extract:
         only = None if args.all else {r["file"] for r in load_rows(gold / "dev_articles.jsonl")}

@@ -2,7 +2,7 @@
 
 Works on a *copy* of the database (SQLite backup API), so the user's store is left as it was:
 the copy's search tables are dropped, the full index build is timed, then a no-op incremental
-update, then each query runs ``--rounds`` times in-process (``store.search.search``, 20 hits with
+update, then each query runs ``--rounds`` times in-process (``store.query.search.search``, 20 hits with
 snippets, the work ``summitwatch search`` does) and through the HTTP API (``GET /api/search`` on the
 real app under uvicorn on 127.0.0.1, one keep-alive httpx client: HTTP, routing, validation and
 JSON included). Targets: p95 < 10 ms in-process,

@@ -1,7 +1,6 @@
 """The HTTP API (FastAPI) and the app factory that also mounts the web pages.
 
-Every endpoint calls one function of the store's query layer (``store.browse``, ``store.people``,
-``store.search``) and returns its record's ``to_dict()``: the web pages call the very same
+Every endpoint calls one function of the store's query layer (``store.query``) and returns its record's ``to_dict()``: the web pages call the very same
 functions, so a query lives in one place. Errors are JSON ``{"detail": ...}`` with 404 for an
 unknown id and 422 for a bad parameter (FastAPI's validation, with the rules of
 ``web.params`` shared with the pages); an unhandled error is a generic 500. Every response carries
@@ -23,26 +22,26 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from summitwatch import __version__
-from summitwatch.store.browse import (
-    ArticleFilters,
-    TimelineFilters,
-    corpus_stats,
-    get_article,
-    get_engagement,
-    list_articles,
-)
 from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS, timeline_download_rows
-from summitwatch.store.flags import read_flags
-from summitwatch.store.people import get_person, list_people
+from summitwatch.store.query.articles import get_article, list_articles
 from summitwatch.store.query.counterparts import COUNTERPARTS_CSV_COLUMNS, CounterpartFilters, counterparts
+from summitwatch.store.query.filters import Filters, until_day
+from summitwatch.store.query.people import get_person, list_people
 from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.search import SearchFilters, SearchIndexUnavailable, search
-from summitwatch.store.query.timeline import MAX_ROWS, SORT_KEYS, report_counts, timeline_rows
+from summitwatch.store.query.stats import corpus_stats
+from summitwatch.store.query.timeline import (
+    MAX_ROWS,
+    SORT_KEYS,
+    get_engagement,
+    read_flags,
+    report_counts,
+    timeline_rows,
+)
 from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
 from summitwatch.web.highlight import search_json
 from summitwatch.web.params import Limit, Offset, Since, Text, Until
-from summitwatch.web.params import until as _until
 from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
 
 MODALITY = r"^(in_person|phone|video)$"
@@ -65,7 +64,6 @@ class ConnectionPool:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.db_path, create=False, readonly=True)
-            conn.execute("PRAGMA query_only=ON")  # belt and braces over mode=ro
             self._local.conn = conn
         return conn
 
@@ -101,7 +99,7 @@ def api_articles(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    f = ArticleFilters(outlet, since, _until(until), person, topic, has_engagement)
+    f = Filters(since=since, until=until, outlet=outlet, person=person, topic=topic, has_engagement=has_engagement)
     return list_articles(conn, f, limit, offset).to_dict()
 
 
@@ -140,7 +138,9 @@ def api_timeline(
     dir: Annotated[str, Query(pattern=r"^(asc|desc)$")] = "asc",
     format: Annotated[str | None, Query(pattern=EXPORT_FORMAT_ICS, description="csv, json or ics: download every matching row")] = None,
 ) -> Any:
-    f = TimelineFilters(since, _until(until), person, modality, status, topic, outlet)
+    f = Filters(
+        since=since, until=until, outlet=outlet, person=person, topic=topic, modality=modality, status=status
+    )
     total, rows = timeline_rows(conn, f, sort=sort, descending=dir == "desc")
     if format:  # issue 14: every matching row (not one page) as an attachment
         return download_response("timeline", format, timeline_download_rows(rows), TIMELINE_CSV_COLUMNS)
@@ -181,7 +181,7 @@ def api_search(
     format: Annotated[str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every hit")] = None,
     sort: Annotated[str, Query(pattern="^(relevance|date)$", description="relevance (BM25) or date (newest first)")] = "relevance",
 ) -> Any:
-    f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
+    f = SearchFilters(outlet, since, until_day(until), person, topic, has_engagement, include_duplicates)
     try:
         if format:  # issue 14: every hit (capped) as an attachment
             rows = _search_rows(search(conn, q, f, MAX_ROWS, 0, sort=sort))
@@ -195,7 +195,7 @@ def api_search(
     "/stats", summary="Corpus counts: articles, sources, quarantine, engagements, per outlet and month"
 )
 def api_stats(conn: Conn) -> dict[str, Any]:
-    return corpus_stats(conn).to_dict()
+    return corpus_stats(conn).overview_dict()
 
 
 # =========================================================================== issue 14 (web) routes
@@ -231,7 +231,7 @@ def api_raised(
     person: Text = None,
     format: ExportFormat = None,
 ) -> Any:
-    hits = raised_hits(conn, RaisedFilters(since, _until(until), side, person))
+    hits = raised_hits(conn, RaisedFilters(since, until_day(until), side, person))
     items = [c.to_dict() for c in raised_cells(hits)]
     if format:
         return download_response("raised", format, items, RAISED_CSV_COLUMNS)
@@ -240,7 +240,7 @@ def api_raised(
 
 @router.get("/counterparts", summary="US × PRC officials: held engagements per pair by modality")
 def api_counterparts(conn: Conn, since: Since = None, until: Until = None, format: ExportFormat = None) -> Any:
-    items = [p.to_dict() for p in counterparts(conn, CounterpartFilters(since, _until(until)))]
+    items = [p.to_dict() for p in counterparts(conn, CounterpartFilters(since, until_day(until)))]
     if format:
         return download_response("counterparts", format, items, COUNTERPARTS_CSV_COLUMNS)
     return {"items": items}

@@ -433,3 +433,380 @@ class Correction:
                    created_at=str(d.get("created_at") or utc_now()), payload=dict(d.get("payload") or {}),
                    note=str(d.get("note") or ""), original=dict(d.get("original") or {}),
                    uid=str(d.get("uid") or new_uid()), id=d.get("id"), active=bool(d.get("active", True)))
+
+
+# --------------------------------------------------------------------------- timeline flags
+# The per-article reports behind an entry and the warnings computed from them (``timeline.flags``
+# computes them, the timeline step stores them, the read layer returns them).
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What one article says about the engagement (one per-article record)."""
+
+    article_id: str
+    group: str  # near-duplicate group: the representative article id (the article's own id if none)
+    date: str | None = None
+    date_end: str | None = None
+    status: str | None = None
+    published_day: str | None = None
+    us: tuple[str, ...] = ()
+    cn: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """An entry's warnings: it rests on one story (``single_source``), its reports disagree (``disputed``)."""
+
+    single_source: bool
+    disputed: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"single_source": self.single_source, "disputed": [dict(d) for d in self.disputed]}
+
+
+# --------------------------------------------------------------------------- read-layer records
+# What ``store.query`` returns: the CLI prints these, the API serialises them (``to_dict``), the web
+# renders them. Built only by the read layer; nothing here touches the store.
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list: the items plus the total matching, for pagination."""
+
+    total: int
+    limit: int
+    offset: int
+    items: tuple[Any, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+            "items": [i.to_dict() if hasattr(i, "to_dict") else i for i in self.items],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of an article listing (CLI ``articles``, ``/api/articles``, the articles page)."""
+
+    id: str
+    source: str
+    title: str
+    published: str | None
+    outlet: str | None
+    url: str | None = None
+    engagements: int = 0  # per-article engagement records
+    site_article_no: str | None = None
+    language: str | None = None
+    duplicate_of: str | None = None
+    n_sources: int = 0  # leaf records that yielded the article
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One per-article engagement record with the merged timeline entry it belongs to."""
+
+    seq: int
+    engagement: Engagement
+    timeline_id: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "timeline_id": self.timeline_id, **self.engagement.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDetail:
+    """One article with what the pipeline found in it, and how its copies and sources relate."""
+
+    article: Article
+    engagements: tuple[ArticleRecord, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # every leaf record that yielded this article
+    duplicate_of: str | None = None
+    duplicates: tuple[str, ...] = ()  # ids of near-duplicates folded into this one
+    archived_link: str | None = None  # the archived copy's URL, repaired when the archive mangled it
+    damaged_links: bool = False  # the original or archived URL was damaged on the way into the archive
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.article.to_dict()
+        d["text"] = self.article.text
+        d.update(
+            engagements=[e.to_dict() for e in self.engagements],
+            quotes=[asdict(q) for q in self.quotes],
+            mentions=[asdict(m) for m in self.mentions],
+            topics=list(self.topics),
+            sources=list(self.sources),
+            duplicate_of=self.duplicate_of,
+            duplicates=list(self.duplicates),
+        )
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceInContext:
+    before: str
+    evidence: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """One article's record of a merged engagement, with the article's metadata and the evidence in context."""
+
+    article: ArticleSummary
+    seq: int
+    engagement: Engagement
+    context: EvidenceInContext | None
+    copies: tuple[str, ...] = ()  # near-duplicate copies of the article reporting it the same way
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "article": {
+                "id": a.id, "source": a.source, "title": a.title, "published": a.published,
+                "outlet": a.outlet, "url": a.url, "engagements": a.engagements,
+            },
+            "seq": self.seq,
+            "copies": list(self.copies),
+            "record": self.engagement.to_dict(),
+            "context": asdict(self.context) if self.context else None,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementDetail:
+    """One merged engagement with every article record behind it and its participants' quotes."""
+
+    entry: TimelineEntry
+    members: tuple[MemberRecord, ...] = ()
+    quotes: tuple[dict[str, Any], ...] = ()
+    topics: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.entry.to_dict()
+        d.update(
+            records=[m.to_dict() for m in self.members],
+            quotes=list(self.quotes),
+            topics=list(self.topics),
+        )
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCount:
+    """Distinct articles (near-duplicate groups) behind an entry and the copies folded into them."""
+
+    reports: int
+    copies: int
+    first_source_url: str | None
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """A timeline entry as the desk lists it: report count, flags, first source."""
+
+    entry: TimelineEntry
+    reports: int
+    copies: int
+    flags: Flags
+    first_source_url: str | None
+    evidence: str | None
+
+    @property
+    def day(self) -> str | None:
+        """The sortable day: the exact date, else the approximate month or year."""
+        return self.entry.date or self.entry.date_approx
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.entry.to_dict()
+        d.update(
+            reports=self.reports,
+            copies=self.copies,
+            single_source=self.flags.single_source,
+            disputed=[dict(x) for x in self.flags.disputed],
+            first_source_url=self.first_source_url,
+            evidence=self.evidence,
+        )
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One covering article of an entry, as ``summitwatch cite`` prints it."""
+
+    article_id: str
+    outlet: str | None
+    outlet_en: str | None
+    title: str | None
+    published: str | None
+    url: str | None
+    archived_url: str | None
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSummary:
+    name: str
+    side: str | None
+    mentions: int = 0
+    articles: int = 0
+    engagements: int = 0
+    quotes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeHeld:
+    office: str  # office id, e.g. us.secretary_of_state
+    title: str  # English title from the knowledge files
+    start: str
+    end: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDetail:
+    summary: PersonSummary
+    zh: tuple[str, ...] = ()
+    offices: tuple[OfficeHeld, ...] = ()
+    engagements: tuple[TimelineEntry, ...] = ()
+    quotes: tuple[dict[str, Any], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.summary.to_dict(),
+            "zh": list(self.zh),
+            "offices": [asdict(o) for o in self.offices],
+            "engagements": [e.to_dict() for e in self.engagements],
+            "quotes": list(self.quotes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineItem:
+    source: str
+    reason: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """A near-duplicate group: its representative article and how many copies fold into it."""
+
+    id: str
+    title: str
+    published: str | None
+    copies: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Counts = tuple[tuple[str | None, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """What the store holds: one set of counts for ``summitwatch stats``, ``/api/stats`` and the corpus page.
+
+    ``files`` (leaf records seen) = ``sources`` (stored) + ``quarantined``; ``articles`` counts
+    distinct articles; ``duplicates`` the near-duplicate copies folded into another article and
+    ``duplicate_groups`` the articles they fold into. Breakdowns are ``(value, count)`` pairs, largest
+    first (``by_year`` and ``per_month`` in date order); a None value is an article without it.
+    """
+
+    files: int
+    sources: int
+    articles: int
+    quarantined: int
+    duplicates: int
+    duplicate_groups: int
+    engagements: int  # per-article engagement records
+    quotes: int
+    mentions: int
+    extracted_articles: int
+    timeline_entries: int
+    undated_articles: int
+    by_outlet: Counts = ()
+    by_year: Counts = ()
+    by_format: Counts = ()
+    per_month: Counts = ()
+    quarantine_reasons: Counts = ()
+    flags: Counts = ()
+    languages: Counts = ()
+    scripts: Counts = ()
+    modalities: Counts = ()
+    largest_groups: tuple[dict[str, Any], ...] = ()  # {representative, title, size}
+    last_run: dict[str, Any] | None = None
+
+    @staticmethod
+    def _named(pairs: Counts, none: str = "(none)") -> dict[str, int]:
+        return {str(k) if k is not None else none: n for k, n in pairs}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``stats --json`` document (the ingest contract's counts, then breakdowns)."""
+        return {
+            "files": self.files,
+            "sources": self.sources,
+            "articles": self.articles,
+            "quarantined": self.quarantined,
+            "duplicates": self.duplicates,
+            "duplicate_groups": self.duplicate_groups,
+            "engagements": self.engagements,
+            "quotes": self.quotes,
+            "mentions": self.mentions,
+            "extracted_articles": self.extracted_articles,
+            "by_outlet": self._named(self.by_outlet),
+            "by_year": self._named(self.by_year),
+            "by_format": self._named(self.by_format),
+            "quarantine_reasons": self._named(self.quarantine_reasons),
+            "duplicate_groups_detail": {
+                "groups": self.duplicate_groups,
+                "duplicates": self.duplicates,
+                "largest": [dict(g) for g in self.largest_groups],
+            },
+            "flags": self._named(self.flags),
+            "languages": self._named(self.languages),
+            "scripts": self._named(self.scripts),
+            "last_run": self.last_run,
+        }
+
+    @property
+    def outlets(self) -> tuple[tuple[str, int], ...]:
+        """Articles per outlet for the corpus page ("(unknown)": no outlet recognised)."""
+        return tuple((k if k is not None else "(unknown)", n) for k, n in self.by_outlet)
+
+    def overview_dict(self) -> dict[str, Any]:
+        """The ``/api/stats`` document: the corpus page's counts (same numbers as :meth:`to_dict`)."""
+        return {
+            "articles": self.articles,
+            "sources": self.sources,
+            "quarantined": self.quarantined,
+            "extracted": self.extracted_articles,
+            "engagement_records": self.engagements,
+            "timeline_entries": self.timeline_entries,
+            "duplicates": self.duplicates,
+            "outlets": dict(self.outlets),
+            "per_month": self._named(self.per_month),
+            "quarantine_reasons": self._named(self.quarantine_reasons),
+            "modalities": self._named(self.modalities),
+            "extra": {"undated_articles": self.undated_articles},
+        }

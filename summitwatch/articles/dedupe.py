@@ -26,8 +26,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 import numpy as np
+
+from summitwatch.store.dedupe import article_blocks, dedupe_keys
 
 __all__ = ["title_key", "find_duplicates", "DedupeResult", "SIMILARITY", "SHINGLE"]
 
@@ -199,19 +202,10 @@ def _day(s: str | None) -> date | None:
         return None
 
 
-def _load_meta(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> list[_Meta]:
-    rows = conn.execute(
-        "SELECT id, outlet, published_day, site_article_no, content_hash, title_key, published, "
-        "duplicate_of "
-        f"FROM articles WHERE {where}",
-        params,
-    )
-    return [_Meta(*r) for r in rows]
-
-
-def _chunks(items: Sequence[str], n: int = 500) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
+def _load_meta(
+    conn: sqlite3.Connection, column: Literal["id", "title_key", "published_day"] | None, values: Sequence[str]
+) -> list[_Meta]:
+    return [_Meta(*r) for r in dedupe_keys(conn, column, values)]
 
 
 def _body_text(blocks_json: str) -> str:
@@ -265,15 +259,14 @@ def _day_window_pairs(metas: Sequence[_Meta], touched: set[str]) -> list[list[st
 def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = None) -> DedupeResult:
     """Group near-duplicates among the buckets of ``touched`` article ids (None: all articles)."""
     if touched is None:
-        metas = _load_meta(conn, "1", ())
+        metas = _load_meta(conn, None, ())
         touched_set = {m.id for m in metas}
     else:
         touched_set = set(touched)
         if not touched_set:
             return DedupeResult([], 0, 0, 0)
         tmetas: list[_Meta] = []
-        for chunk in _chunks(sorted(touched_set)):
-            tmetas += _load_meta(conn, f"id IN ({','.join('?' * len(chunk))})", chunk)
+        tmetas += _load_meta(conn, "id", sorted(touched_set))
         keys = sorted({m.title_key for m in tmetas if m.title_key})
         days: set[str] = set()
         for m in tmetas:
@@ -281,12 +274,10 @@ def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = No
             if d:
                 days.update(str(d + timedelta(k)) for k in (-2, -1, 0, 1, 2))
         by_id = {m.id: m for m in tmetas}
-        for chunk in _chunks(keys):
-            for m in _load_meta(conn, f"title_key IN ({','.join('?' * len(chunk))})", chunk):
-                by_id[m.id] = m
-        for chunk in _chunks(sorted(days)):
-            for m in _load_meta(conn, f"published_day IN ({','.join('?' * len(chunk))})", chunk):
-                by_id[m.id] = m
+        for m in _load_meta(conn, "title_key", keys):
+            by_id[m.id] = m
+        for m in _load_meta(conn, "published_day", sorted(days)):
+            by_id[m.id] = m
         metas = list(by_id.values())
     meta = {m.id: m for m in metas}
 
@@ -314,11 +305,8 @@ def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = No
         if len(reps) < 2:
             continue
         need = [r for r in reps if r not in cache]
-        for chunk in _chunks(need):
-            for aid, blocks in conn.execute(
-                f"SELECT id, blocks FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            ):
-                cache[aid] = _sketch(_shingle_hashes(_body_text(blocks)))
+        for aid, blocks in article_blocks(conn, need):
+            cache[aid] = _sketch(_shingle_hashes(_body_text(blocks)))
         compared.update(reps)
         for a, b in _similar_pairs(reps, cache):
             uf.union(a, b)

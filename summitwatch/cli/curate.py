@@ -15,16 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from summitwatch.cli.app import DB_OPTION, main
+from summitwatch.curation import actions
+from summitwatch.model import CurationError
+from summitwatch.run.steps import apply_corrections
+from summitwatch.store.db import StoreError, connect
 
 USER_OPTION = click.option("--user", "user", envvar="SUMMITWATCH_USER", help="Who is correcting (or $SUMMITWATCH_USER).")
 NOTE_OPTION = click.option("--note", default="", help="Why (kept with the correction).")
 
 
 def _open(db_path: str) -> sqlite3.Connection:
-    from summitwatch.store.db import StoreError, connect
-
     try:
         return connect(db_path, create=False)
     except StoreError as exc:
@@ -33,8 +37,6 @@ def _open(db_path: str) -> sqlite3.Connection:
 
 def _run(db_path: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call an action, turning a CurationError into a clear CLI error."""
-    from summitwatch.curation.model import CurationError
-
     conn = _open(db_path)
     try:
         return fn(conn, *args, **kwargs)
@@ -73,8 +75,6 @@ def curate() -> None:
 @NOTE_OPTION
 def confirm_cmd(db_path: str, target: str, user: str | None, note: str) -> None:
     """Mark an entry (e-…) or record (ARTICLE_ID:SEQ) as right, analyst-confirmed."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.confirm, target, user=user, note=note))
 
 
@@ -85,8 +85,6 @@ def confirm_cmd(db_path: str, target: str, user: str | None, note: str) -> None:
 @NOTE_OPTION
 def reject_cmd(db_path: str, target: str, user: str | None, note: str) -> None:
     """Not an engagement / not this one: hide an entry or record from the timeline (kept as rejected)."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.reject, target, user=user, note=note))
 
 
@@ -99,8 +97,6 @@ def reject_cmd(db_path: str, target: str, user: str | None, note: str) -> None:
 @NOTE_OPTION
 def set_cmd(db_path: str, target: str, field: str, value: str, user: str | None, note: str) -> None:
     """Correct FIELD of an entry or record. Lists (us, cn) are comma-separated; `null` clears a field."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.set_field, target, field, value, user=user, note=note))
 
 
@@ -112,8 +108,6 @@ def set_cmd(db_path: str, target: str, field: str, value: str, user: str | None,
 @NOTE_OPTION
 def merge_cmd(db_path: str, survivor: str, others: tuple[str, ...], user: str | None, note: str) -> None:
     """Entries that are one engagement: fold OTHERS into SURVIVOR (its id is kept)."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.merge, survivor, list(others), user=user, note=note))
 
 
@@ -125,8 +119,6 @@ def merge_cmd(db_path: str, survivor: str, others: tuple[str, ...], user: str | 
 @NOTE_OPTION
 def split_cmd(db_path: str, entry: str, records: tuple[str, ...], user: str | None, note: str) -> None:
     """An entry that is two engagements: RECORDS (ARTICLE_ID:SEQ) of ENTRY become a new entry."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.split, entry, list(records), user=user, note=note))
 
 
@@ -138,8 +130,6 @@ def split_cmd(db_path: str, entry: str, records: tuple[str, ...], user: str | No
 @NOTE_OPTION
 def attach_cmd(db_path: str, record: str, entry: str, user: str | None, note: str) -> None:
     """Move a per-article RECORD (ARTICLE_ID:SEQ) to another ENTRY."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.attach, record, entry, user=user, note=note))
 
 
@@ -162,8 +152,6 @@ def add_cmd(db_path: str, articles: tuple[str, ...], evidence: tuple[str, ...], 
             cn: tuple[str, ...], modality: str, status: str, date: str | None, date_end: str | None,
             location: str | None, background: bool, user: str | None, note: str) -> None:
     """Add an engagement the extractor missed, citing its article(s) and sentence(s)."""
-    from summitwatch.curation import actions
-
     _done(_run(db_path, actions.add, list(articles), list(evidence), ",".join(us), ",".join(cn), modality,
                status=status, date=date, date_end=date_end, location=location, focus=not background,
                user=user, note=note))
@@ -174,8 +162,6 @@ def add_cmd(db_path: str, articles: tuple[str, ...], evidence: tuple[str, ...], 
 @click.argument("correction_id", type=int)
 def withdraw_cmd(db_path: str, correction_id: int) -> None:
     """Stop applying a correction (kept in the table as withdrawn)."""
-    from summitwatch.curation import actions
-
     report = _run(db_path, actions.withdraw, correction_id)
     click.echo(f"correction #{correction_id} withdrawn; {report.applied} applied, {len(report.orphans)} orphaned")
 
@@ -184,7 +170,6 @@ def withdraw_cmd(db_path: str, correction_id: int) -> None:
 @DB_OPTION
 def apply_cmd(db_path: str) -> None:
     """Re-apply every correction to the timeline (what the timeline rebuild does at its end)."""
-    from summitwatch.run.steps import apply_corrections
 
     conn = _open(db_path)
     try:
@@ -204,16 +189,11 @@ def apply_cmd(db_path: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 def list_cmd(db_path: str, orphans: bool, target: str | None, as_json: bool) -> None:
     """Corrections with their state now: applied, retargeted, partial, orphaned or withdrawn."""
-    from summitwatch.curation import actions
-
     items = _run(db_path, actions.list_corrections, orphans=orphans, target=target)
     if as_json:
         for it in items:
             click.echo(json.dumps(it.to_dict(), ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
     table = Table(title=f"corrections ({len(items)})")
     for col in ("#", "when", "who", "action", "target", "value", "state", "entry", "note"):
         table.add_column(col)
@@ -243,9 +223,7 @@ def list_cmd(db_path: str, orphans: bool, target: str | None, as_json: bool) -> 
 @click.option("--as-gold", is_flag=True, help="Per-article gold lines in the spec's format (dev_articles.jsonl shape).")
 def export_cmd(db_path: str, file: str, as_gold: bool) -> None:
     """Write the corrections as reviewable JSONL (or, --as-gold, as gold for evaluation); `-` for stdout."""
-    from summitwatch.curation import io
-
-    fn = io.export_gold if as_gold else io.export_jsonl
+    fn = actions.export_gold if as_gold else actions.export_jsonl
     if file == "-":
         n = _run(db_path, fn, sys.stdout)
     else:
@@ -259,7 +237,5 @@ def export_cmd(db_path: str, file: str, as_gold: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_cmd(db_path: str, file: str) -> None:
     """Add the corrections of a JSONL export (those already stored are skipped) and apply them."""
-    from summitwatch.curation import io
-
-    added, skipped = _run(db_path, io.import_jsonl, Path(file))
+    added, skipped = _run(db_path, actions.import_jsonl, Path(file))
     click.echo(f"imported {added} correction(s), {skipped} already present")

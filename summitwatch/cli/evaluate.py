@@ -13,6 +13,8 @@ import click
 
 from summitwatch.cli.app import DB_OPTION, eval_
 from summitwatch.eval import ArticleScore, load_jsonl, score_articles, source_key
+from summitwatch.store.db import connect
+from summitwatch.store.query.articles import AmbiguousRef, get_article, resolve_ref
 
 
 def _fmt(e: dict[str, Any]) -> str:
@@ -23,10 +25,6 @@ def _fmt(e: dict[str, Any]) -> str:
 
 def predictions_from_db(db_path: str, gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One {"source", "engagements"} row per gold file, read from the store (missing articles left out)."""
-    from summitwatch.store import connect
-    from summitwatch.store.articles import AmbiguousRef, resolve_ref
-    from summitwatch.store.browse import get_article
-
     conn = connect(db_path, create=False, readonly=True)
     rows = []
     try:

@@ -17,6 +17,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from summitwatch.cli.app import DB_OPTION, export, main
+from summitwatch.store.db import StoreError, connect
+from summitwatch.store.export import export_table
+from summitwatch.store.query.articles import (
+    AmbiguousRef,
+    get_article,
+    list_articles,
+    quarantine_reason,
+    resolve_ref,
+)
+from summitwatch.store.query.filters import Filters, check_day
+from summitwatch.store.query.stats import corpus_stats
 
 _WORKERS = click.option(
     "--workers",
@@ -37,8 +48,6 @@ _OUTPUT = click.option(
 
 
 def _open(db_path: str) -> sqlite3.Connection:
-    from summitwatch.store.db import StoreError, connect
-
     try:
         return connect(db_path, create=False)
     except StoreError as exc:
@@ -157,7 +166,6 @@ def ingest(
 def reparse(db_path: str, workers: int, no_extract: bool, progress: bool, as_json: bool) -> None:
     """Re-parse every stored raw record (after a parser improvement; no original files needed)."""
     from summitwatch.run.local import reparse as run_reparse
-    from summitwatch.store.db import StoreError
 
     try:
         summary = run_reparse(db_path, workers=workers, progress=progress, extract=not no_extract)
@@ -175,7 +183,6 @@ def reparse(db_path: str, workers: int, no_extract: bool, progress: bool, as_jso
 def extract(db_path: str, everything: bool, workers: int, progress: bool, as_json: bool) -> None:
     """Extract engagements, quotes, mentions for articles whose extraction is missing or stale."""
     from summitwatch.run.local import extract as run_extract
-    from summitwatch.store.db import StoreError
 
     try:
         summary = run_extract(db_path, workers=workers, progress=progress, everything=everything)
@@ -216,16 +223,16 @@ def articles(
     as_json: bool,
 ) -> None:
     """List articles, newest first, as a table."""
-    from summitwatch.store.articles import list_articles
-
-    conn = _open(db_path)
-    try:
-        rows = list_articles(
-            conn, outlet=outlet, since=since, until=until, language=language, query=query,
-            include_duplicates=not no_duplicates, limit=limit or None,
-        )  # fmt: skip
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
+    for name, value in (("--since", since), ("--until", until)):
+        if value:
+            try:
+                check_day(value)
+            except ValueError as exc:
+                raise click.BadParameter(f"{name} wants YYYY[-MM[-DD]], got {value!r}") from exc
+    f = Filters(
+        since=since, until=until, outlet=outlet, language=language, title=query, include_duplicates=not no_duplicates
+    )
+    rows = list_articles(_open(db_path), f, limit=limit or None).items
     if as_json:
         for r in rows:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -251,26 +258,24 @@ def articles(
 @click.option("--json", "as_json", is_flag=True, help="The article record as JSON.")
 def show(db_path: str, ref: str, as_json: bool) -> None:
     """Print one clean article: REF is an article id, id prefix, source path or site article number."""
-    from summitwatch.store.articles import AmbiguousRef, duplicates_of, get_article, resolve_ref, sources_of
-
     conn = _open(db_path)
     try:
         aid = resolve_ref(conn, ref)
     except AmbiguousRef as exc:
         raise click.ClickException(str(exc)) from exc
-    if aid is None:
-        q = conn.execute("SELECT reason, detail FROM quarantine WHERE source=?", (ref,)).fetchone()
+    detail = get_article(conn, aid) if aid is not None else None
+    if detail is None:
+        q = quarantine_reason(conn, ref)
         if q:
             raise click.ClickException(f"{ref} is quarantined: {q[0]} ({q[1]})")
         raise click.ClickException(f"no article matches {ref!r}")
-    a = get_article(conn, aid)
-    assert a is not None
-    dup_row = conn.execute("SELECT duplicate_of FROM articles WHERE id=?", (aid,)).fetchone()
-    dup_of = dup_row[0] if dup_row else None
-    srcs = sources_of(conn, aid)
+    a = detail.article
+    dup_of = detail.duplicate_of
+    srcs = list(detail.sources)
+    duplicates = list(detail.duplicates)
     if as_json:
         d = a.to_dict()
-        d.update(sources=srcs, duplicate_of=dup_of, duplicates=duplicates_of(conn, aid))
+        d.update(sources=srcs, duplicate_of=dup_of, duplicates=duplicates)
         click.echo(json.dumps(d, ensure_ascii=False, indent=2, default=list))
         return
     c = Console()
@@ -296,7 +301,7 @@ def show(db_path: str, ref: str, as_json: bool) -> None:
         ("flags", ", ".join(a.flags) or None),
         ("sources", "; ".join(srcs)),
         ("duplicate of", dup_of),
-        ("duplicates", ", ".join(duplicates_of(conn, aid)) or None),
+        ("duplicates", ", ".join(duplicates) or None),
     ]
     for k, v in meta:
         if v:
@@ -330,9 +335,7 @@ def show(db_path: str, ref: str, as_json: bool) -> None:
 )
 def stats(db_path: str, as_json: bool) -> None:
     """Counts of the store: files, sources, articles, quarantined, with breakdowns."""
-    from summitwatch.store.stats import corpus_stats
-
-    st = corpus_stats(_open(db_path))
+    st = corpus_stats(_open(db_path)).to_dict()
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
         return
@@ -351,44 +354,27 @@ def stats(db_path: str, as_json: bool) -> None:
             c.print(f"[bold]{title}:[/] " + ", ".join(f"{escape(k)} {v:,}" for k, v in st[key].items()))
 
 
-def _export(db_path: str, what: str, fmt: str, output: str) -> None:
-    from summitwatch.store.export import export_table
-
-    n = export_table(_open(db_path), what, output, fmt)
-    click.echo(f"wrote {n:,} {what} to {output}", err=True)
-
-
-@export.command("articles")
-@DB_OPTION
-@_EXPORT_FORMAT
-@_OUTPUT
-def export_articles(db_path: str, fmt: str, output: str) -> None:
-    """One record per source: every article field, source, and its extraction when there is one."""
-    _export(db_path, "articles", fmt, output)
+#: The per-table exports: ``export TABLE`` with the help each shows.
+_TABLE_EXPORTS = {
+    "articles": "One record per source: every article field, source, and its extraction when there is one.",
+    "engagements": "Every per-article engagement with its article's source, outlet, date and title.",
+    "quotes": "Every quote (speaker, side, words) with its article's context.",
+    "mentions": "Every mention (person, office, place, topic, body) with its article's context.",
+}
 
 
-@export.command("engagements")
-@DB_OPTION
-@_EXPORT_FORMAT
-@_OUTPUT
-def export_engagements(db_path: str, fmt: str, output: str) -> None:
-    """Every per-article engagement with its article's source, outlet, date and title."""
-    _export(db_path, "engagements", fmt, output)
+def _export_command(table: str, help_text: str) -> click.Command:
+    """``export TABLE``: the store's ``export_table`` for one table (the four differ only by table)."""
+
+    @DB_OPTION
+    @_EXPORT_FORMAT
+    @_OUTPUT
+    def command(db_path: str, fmt: str, output: str) -> None:
+        n = export_table(_open(db_path), table, output, fmt)
+        click.echo(f"wrote {n:,} {table} to {output}", err=True)
+
+    return export.command(table, help=help_text)(command)
 
 
-@export.command("quotes")
-@DB_OPTION
-@_EXPORT_FORMAT
-@_OUTPUT
-def export_quotes(db_path: str, fmt: str, output: str) -> None:
-    """Every quote (speaker, side, words) with its article's context."""
-    _export(db_path, "quotes", fmt, output)
-
-
-@export.command("mentions")
-@DB_OPTION
-@_EXPORT_FORMAT
-@_OUTPUT
-def export_mentions(db_path: str, fmt: str, output: str) -> None:
-    """Every mention (person, office, place, topic, body) with its article's context."""
-    _export(db_path, "mentions", fmt, output)
+for _table, _help in _TABLE_EXPORTS.items():
+    _export_command(_table, _help)

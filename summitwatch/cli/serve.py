@@ -7,30 +7,9 @@ store without one is served with search answering 503 and a note here.
 
 from __future__ import annotations
 
-import sqlite3
-
 import click
 
 from summitwatch.cli.app import DB_OPTION, main
-
-
-def missing_schema(conn: sqlite3.Connection) -> list[str]:
-    """Tables this summitwatch's ``schema.sql`` defines that the store lacks.
-
-    A writing command adds them (``migrate`` replays the schema); serve, read-only, cannot, and a
-    page reading a missing table would fail, so serve refuses up front with the remedy. The expected
-    names come from running the schema on an in-memory database: no parsing of SQL text.
-    """
-    from summitwatch.store.db import schema_sql
-
-    mem = sqlite3.connect(":memory:")
-    try:
-        mem.executescript(schema_sql())
-        expected = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    finally:
-        mem.close()
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    return sorted(expected - present)
 
 
 def open_bind_warning(host: str, port: int, hosts: list[str], curate_user: str | None) -> str:
@@ -86,8 +65,8 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
     import uvicorn
 
     from summitwatch.api import create_app
-    from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, schema_version
-    from summitwatch.store.index import index_problem
+    from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, missing_tables, schema_version
+    from summitwatch.store.query.search import index_problem
     from summitwatch.web.security import allowed_hosts, is_loopback
 
     try:
@@ -100,7 +79,7 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
         raise click.ClickException(str(exc)) from exc
     try:
         version = schema_version(conn)
-        missing = missing_schema(conn)
+        missing = missing_tables(conn)
         if version != SCHEMA_VERSION or missing:
             found = f"schema version {version}" + (f", without table(s) {', '.join(missing)}" if missing else "")
             raise click.ClickException(

@@ -1,12 +1,13 @@
 """Timeline commands: build-timeline, timeline, export timeline, cite, eval timeline.
 
-Thin wrappers: each opens the store and calls one function of ``summitwatch.store.timeline`` or
-``summitwatch.timeline``.
+Thin wrappers: each opens the store and calls the timeline step (``run.steps``) or one query of the
+read layer (``store.query.timeline``), the same queries and filters as the API and the web pages.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +17,12 @@ from rich.table import Table
 
 from summitwatch.cli.app import DB_OPTION, eval_, export, main
 from summitwatch.model import TimelineEntry
+from summitwatch.run.steps import ensure_timeline, rebuild_timeline
+from summitwatch.store.db import StoreError, connect
+from summitwatch.store.export import TIMELINE_CSV_COLUMNS, download, timeline_download_rows
+from summitwatch.store.query.filters import Filters, check_day
+from summitwatch.store.query.timeline import citations, dated_entries, get_entry, list_timeline, timeline_rows
+from summitwatch.timeline.evaluate import default_annotated_glob, load_rows, score_timeline
 
 _MODALITIES = click.Choice(["in_person", "phone", "video"])
 
@@ -23,38 +30,24 @@ _MODALITIES = click.Choice(["in_person", "phone", "video"])
 def _day_prefix(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Reject a --since/--until that is not a real day or a prefix of one (「2021-13-01」 would
     otherwise be compared as text and silently filter the wrong entries)."""
-    import datetime as dt
-
     if value is None:
         return None
-    filled = value + {4: "-01-01", 7: "-01"}.get(len(value), "")
     try:
-        ok = len(value) in (4, 7, 10) and dt.date.fromisoformat(filled).isoformat() == filled
-    except ValueError:
-        ok = False
-    if not ok:
-        raise click.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
+        return check_day(value)
+    except ValueError as exc:
+        raise click.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD") from exc
 
 
-def _open(db_path: str, create: bool = False):  # noqa: ANN202 - sqlite3.Connection
-    from summitwatch.store.db import StoreError
-    from summitwatch.store.timeline import open_store
-
+def _open(db_path: str, create: bool = False) -> sqlite3.Connection:
     try:
-        return open_store(db_path, create=create)
+        return connect(db_path, create=create)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def _ensure_built(conn) -> None:  # noqa: ANN001
+def _ensure_built(conn: sqlite3.Connection) -> None:
     """Build the timeline on first use when extraction has run but the timeline was never built."""
-    from summitwatch.run.steps import rebuild_timeline
-
-    has_tl = conn.execute("SELECT 1 FROM timeline LIMIT 1").fetchone()
-    has_eng = conn.execute("SELECT 1 FROM engagements LIMIT 1").fetchone()
-    if not has_tl and has_eng:
-        rebuild_timeline(conn)
+    ensure_timeline(conn)
 
 
 def _when(e: TimelineEntry) -> str:
@@ -84,11 +77,9 @@ def print_timeline(entries: list[TimelineEntry], console: Console | None = None,
 @DB_OPTION
 def build_timeline_cmd(db_path: str) -> None:
     """Merge the per-article engagements of the store into the deduplicated timeline."""
-    from summitwatch.run.steps import rebuild_timeline
-
     conn = _open(db_path)
     n = rebuild_timeline(conn)
-    dated = conn.execute("SELECT COUNT(*) FROM timeline WHERE date IS NOT NULL").fetchone()[0]
+    dated = dated_entries(conn)
     click.echo(f"timeline: {n} engagements ({dated} dated)")
 
 
@@ -103,12 +94,10 @@ def build_timeline_cmd(db_path: str) -> None:
 def timeline_cmd(db_path: str, since: str | None, until: str | None, person: str | None,
                  modality: str | None, topic: str | None, as_json: bool) -> None:
     """Print the merged timeline of US–China engagements."""
-    from summitwatch.store.timeline import read_timeline
-    from summitwatch.timeline.filters import filter_entries
-
     conn = _open(db_path)
     _ensure_built(conn)
-    entries = filter_entries(read_timeline(conn, since=since, until=until, modality=modality), person, topic)
+    f = Filters(since=since, until=until, person=person, modality=modality, topic=topic)
+    entries = list(list_timeline(conn, f, limit=None).items)
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
     else:
@@ -123,9 +112,6 @@ def export_timeline_cmd(db_path: str, fmt: str, output: str) -> None:
     """Export the timeline as JSON, CSV or iCalendar (one all-day event per dated engagement).
 
     The same writers as the web UI's download button (``store.export.download``), oldest first."""
-    from summitwatch.store.export import TIMELINE_CSV_COLUMNS, download, timeline_download_rows
-    from summitwatch.store.query.timeline import timeline_rows
-
     conn = _open(db_path)
     _ensure_built(conn)
     _, rows = timeline_rows(conn, descending=False)
@@ -144,26 +130,25 @@ def export_timeline_cmd(db_path: str, fmt: str, output: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def cite_cmd(engagement_id: str, db_path: str, as_json: bool) -> None:
     """Print the citations of one engagement: outlet, headline, date, original and archived URL."""
-    from summitwatch.store.timeline import citations, get_entry
-
     conn = _open(db_path)
     entry = get_entry(conn, engagement_id)
     if entry is None:
         raise click.ClickException(f"no timeline entry {engagement_id!r} (see `summitwatch timeline`)")
     cites = citations(conn, engagement_id)
     if as_json:
-        click.echo(json.dumps({"entry": entry.to_dict(), "citations": cites}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"entry": entry.to_dict(), "citations": [c.to_dict() for c in cites]},
+                              ensure_ascii=False, indent=1))
         return
     click.echo(f"{entry.id}: {_when(entry)} {entry.modality} {', '.join(entry.us)} / {', '.join(entry.cn)}"
                + (f" ({entry.location})" if entry.location else "") + f" [{entry.status}]")
     for c in cites:
-        outlet = c["outlet"] or c["outlet_en"] or "(unknown outlet)"
-        if c["outlet"] and c["outlet_en"]:
-            outlet = f"{c['outlet']} ({c['outlet_en']})"
-        parts = [outlet, f"「{c['title'] or ''}」", (c["published"] or "")[:10] or "n.d."]
-        parts.append(c["url"] or "(no original URL)")
-        if c["archived_url"]:
-            parts.append(f"archived: {c['archived_url']}")
+        outlet = c.outlet or c.outlet_en or "(unknown outlet)"
+        if c.outlet and c.outlet_en:
+            outlet = f"{c.outlet} ({c.outlet_en})"
+        parts = [outlet, f"「{c.title or ''}」", (c.published or "")[:10] or "n.d."]
+        parts.append(c.url or "(no original URL)")
+        if c.archived_url:
+            parts.append(f"archived: {c.archived_url}")
         click.echo("- " + ", ".join(parts))
 
 
@@ -176,17 +161,13 @@ def cite_cmd(engagement_id: str, db_path: str, as_json: bool) -> None:
               help="Glob of the annotated-articles JSONL (default: dev_articles.jsonl beside REF).")
 def eval_timeline_cmd(ref: str, db_path: str, pred: str | None, annotated_glob: str | None) -> None:
     """Score the timeline against a reference timeline, as ../shared/eval/score.py timeline does."""
-    from summitwatch.timeline.evaluate import default_annotated_glob, load_rows, score_timeline
-    from summitwatch.timeline.export import export_row
-
     if pred:
         rows = load_rows(Path(pred))
     else:
-        from summitwatch.store.timeline import read_timeline
-
         conn = _open(db_path)
         _ensure_built(conn)
-        rows = [export_row(e) for e in read_timeline(conn)]
+        # the rows `export timeline` writes (the scorer reads its fields and ignores the desk's columns)
+        rows = timeline_download_rows(timeline_rows(conn, descending=False)[1])
     glob_ = annotated_glob or default_annotated_glob(Path(ref))
     score = score_timeline(load_rows(Path(ref)), rows, glob_)
     click.echo("\n".join(score.lines()))

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from summitwatch.curation.apply import CurationReport, Outcome, rank_of, split_id
+from summitwatch.curation.io import export_gold, export_jsonl, import_jsonl
 from summitwatch.curation.model import (
     ENTRY_FIELDS,
     MODALITIES,
+    RECORD_FIELDS,
     STATUSES,
     Correction,
     CurationError,
@@ -34,6 +36,14 @@ from summitwatch.run.steps import apply_corrections, curate
 from summitwatch.store import curation as store
 from summitwatch.store.timeline import load_records
 from summitwatch.timeline import RecordRef
+
+# The interfaces (CLI, API, web) reach curation only through this module: the file exchange, the
+# field lists and the error they show come along with the actions.
+__all__ = [
+    "ENTRY_FIELDS", "RECORD_FIELDS", "ActionResult", "CurationError", "add", "attach", "confirm",
+    "corrections_for", "export_gold", "export_jsonl", "import_jsonl", "list_corrections", "merge",
+    "record_key", "reject", "set_field", "split", "user_name", "withdraw",
+]  # fmt: skip
 
 USER_ENV = "SUMMITWATCH_USER"
 _SPACE = re.compile(r"\s+")
@@ -106,12 +116,11 @@ class _Now:
 
 
 def _entry_row(conn: sqlite3.Connection, entry_id: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM timeline WHERE id = ?", (entry_id,)).fetchone()
+    return store.timeline_row(conn, entry_id)
 
 
 def _members(conn: sqlite3.Connection, entry_id: str) -> list[tuple[str, int]]:
-    return [(r[0], r[1]) for r in conn.execute(
-        "SELECT article_id, seq FROM timeline_members WHERE timeline_id = ? ORDER BY article_id, seq", (entry_id,))]
+    return store.entry_members(conn, entry_id)
 
 
 def _entry_target(conn: sqlite3.Connection, now: _Now, entry_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -240,14 +249,13 @@ def attach(conn: sqlite3.Connection, record: str, entry_id: str, user: str | Non
     now = _Now.load(conn)
     ref = _record_ref(now, record)
     etgt, _ = _entry_target(conn, now, entry_id.strip())
-    row = conn.execute("SELECT timeline_id FROM timeline_members WHERE article_id = ? AND seq = ?",
-                       (ref.article_id, ref.seq)).fetchone()
-    if row is not None and row[0] == entry_id.strip():
+    current = store.entry_of_record(conn, ref.article_id, ref.seq)
+    if current is not None and current == entry_id.strip():
         raise CurationError(f"record {record} is already part of {entry_id}")
     return _record(conn, Correction(
         "attach", {"record": now.key(ref).to_dict()}, user_name(user), note=note,
         payload={"entry": entry_id.strip(), "members": etgt["members"]},
-        original={"entry": row[0] if row else None, **_record_original(ref.engagement)}))
+        original={"entry": current, **_record_original(ref.engagement)}))
 
 
 def _norm(text: str) -> str:
@@ -284,7 +292,7 @@ def add(conn: sqlite3.Connection, articles: list[str], evidence: list[str], us: 
     if fields["date"]:
         fields["date_precision"] = "day"
     for i, aid in enumerate(articles):
-        row = conn.execute("SELECT blocks, title FROM articles WHERE id = ?", (aid,)).fetchone()
+        row = store.article_blocks_title(conn, aid)
         if row is None:
             raise CurationError(f"no article {aid!r}")
         text = "\n\n".join(b.get("text", "") for b in json.loads(row[0] or "[]") if isinstance(b, dict))
@@ -336,3 +344,8 @@ def list_corrections(conn: sqlite3.Connection, *, orphans: bool = False,
         out.append(item)
     return out
 
+
+
+def corrections_for(conn: sqlite3.Connection, target_ids: list[str]) -> list[Correction]:
+    """The corrections that target any of ``target_ids`` (an entry's or an article's history)."""
+    return store.corrections_for(conn, target_ids)

@@ -143,7 +143,7 @@ def gold_lines(conn: sqlite3.Connection, state: CuratedState | None = None) -> l
             users[k[0]].update(state.entry_users.get(eid, ()))
     lines: list[dict[str, Any]] = []
     for aid in articles:
-        row = conn.execute("SELECT source, published_day, published FROM articles WHERE id = ?", (aid,)).fetchone()
+        row = store.article_file_dates(conn, aid)
         if row is None:
             continue
         engagements = []

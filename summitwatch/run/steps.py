@@ -17,16 +17,26 @@ from summitwatch.knowledge import load_knowledge
 from summitwatch.model import Correction, RecordRef, TimelineEntry
 from summitwatch.store import curation as corrections_store
 from summitwatch.store.timeline import (
+    article_groups,
+    entries_without_flags,
     load_article_topics,
     load_articles,
     load_quotes,
     load_records,
+    load_reports,
     load_texts,
+    timeline_ids,
+    timeline_state,
+    write_flags,
     write_timeline,
 )
 from summitwatch.timeline import Framing, build_timeline, load_framing
+from summitwatch.timeline.flags import compute_flags, timeline_flags
 
-__all__ = ["apply_corrections", "compute_timeline", "curate", "rebuild_timeline", "timeline_inputs"]
+__all__ = [
+    "apply_corrections", "compute_timeline", "curate", "ensure_timeline", "rebuild_timeline", "refresh_flags",
+    "refresh_missing_flags", "timeline_inputs", "write_entries",
+]  # fmt: skip
 
 
 def _topic_cues() -> dict[str, tuple[str, ...]]:
@@ -87,10 +97,49 @@ def rebuild_timeline(conn: sqlite3.Connection, framing: Framing | None = None) -
     entries = _merge(inputs)
     if corrections:
         _report, state = curate_entries(corrections, inputs, entries)
-        write_timeline(conn, state.entries)
+        write_entries(conn, state.entries, inputs.refs)
     else:
-        write_timeline(conn, entries)
+        write_entries(conn, entries, inputs.refs)
     return len(entries)
+
+
+def write_entries(
+    conn: sqlite3.Connection, entries: list[TimelineEntry], refs: Sequence[RecordRef] | None = None
+) -> None:
+    """Compute the flags of ``entries`` (``timeline.flags``) and write both through the store, once.
+
+    ``refs``: the stored per-article records when the caller has read them already."""
+    refs = load_records(conn) if refs is None else refs
+    groups = article_groups(conn, {r.article_id for r in refs})
+    write_timeline(conn, entries, timeline_flags(entries, refs, groups))
+
+
+def refresh_flags(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> int:
+    """Recompute and store the flags of stored entries (``ids`` None: every entry); returns the rows
+    updated. Does not commit: it runs inside the caller's transaction."""
+    ids = timeline_ids(conn) if ids is None else list(ids)
+    reports, days = load_reports(conn, ids)
+    return write_flags(conn, {tid: compute_flags(reports.get(tid, []), days.get(tid)) for tid in ids})
+
+
+def ensure_timeline(conn: sqlite3.Connection) -> None:
+    """Before reading the timeline: build it when extraction has run but it was never built, and
+    give entries stored without flags their flags."""
+    has_timeline, has_records = timeline_state(conn)
+    if not has_timeline and has_records:
+        rebuild_timeline(conn)
+    else:
+        refresh_missing_flags(conn)
+
+
+def refresh_missing_flags(conn: sqlite3.Connection) -> int:
+    """Compute the flags of entries stored without them (a timeline written before schema v4, or by
+    hand), so readers see flags on every entry; returns how many were computed."""
+    missing = entries_without_flags(conn)
+    if not missing:
+        return 0
+    with conn:
+        return refresh_flags(conn, missing)
 
 
 def curate(
@@ -126,5 +175,5 @@ def apply_corrections(
         return CurationReport(entries=len(entries))
     report, state = curate(conn, entries, refs, framing)
     if write:
-        write_timeline(conn, state.entries)
+        write_entries(conn, state.entries, refs)
     return report

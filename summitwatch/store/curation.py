@@ -99,3 +99,41 @@ def corrections_for(conn: sqlite3.Connection, target_ids: Iterable[str]) -> list
     marks = ",".join("?" * len(ids))
     return [_row(r) for r in conn.execute(
         f"SELECT {_COLS} FROM corrections WHERE active = 1 AND target_id IN ({marks}) ORDER BY id", ids)]
+
+
+# --------------------------------------------------------------------------- what a correction checks
+# The current state a correction is checked against (an entry, its members, an article's text), read
+# here so the curation actions hold no SQL.
+
+
+def timeline_row(conn: sqlite3.Connection, entry_id: str) -> sqlite3.Row | None:
+    """The stored ``timeline`` row of ``entry_id`` (columns by name), or None."""
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row
+    return cur.execute("SELECT * FROM timeline WHERE id = ?", (entry_id,)).fetchone()
+
+
+def entry_members(conn: sqlite3.Connection, entry_id: str) -> list[tuple[str, int]]:
+    """``(article_id, seq)`` of the per-article records an entry holds."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT article_id, seq FROM timeline_members WHERE timeline_id = ? ORDER BY article_id, seq", (entry_id,))]
+
+
+def entry_of_record(conn: sqlite3.Connection, article_id: str, seq: int) -> str | None:
+    """The timeline entry a per-article record belongs to, or None."""
+    row = conn.execute(
+        "SELECT timeline_id FROM timeline_members WHERE article_id = ? AND seq = ?", (article_id, seq)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def article_blocks_title(conn: sqlite3.Connection, article_id: str) -> tuple[str | None, str | None] | None:
+    """``(stored blocks JSON, title)`` of an article, or None when there is no such article."""
+    row = conn.execute("SELECT blocks, title FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def article_file_dates(conn: sqlite3.Connection, article_id: str) -> tuple[str, str | None, str | None] | None:
+    """``(source, published_day, published)`` of an article, or None."""
+    row = conn.execute("SELECT source, published_day, published FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else (row[0], row[1], row[2])

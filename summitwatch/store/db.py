@@ -148,7 +148,9 @@ def connect(db_path: str | Path, *, create: bool = True, readonly: bool = False)
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout=30000")
-    if not readonly:
+    if readonly:
+        conn.execute("PRAGMA query_only=ON")  # belt and braces over mode=ro: this connection never writes
+    else:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         migrate(conn)
@@ -168,3 +170,19 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
         "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
         (key, value),
     )
+
+def missing_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables this summitwatch's ``schema.sql`` defines that the store lacks.
+
+    A writing command adds them (``migrate`` replays the schema); serve, read-only, cannot, and a
+    page reading a missing table would fail, so serve refuses up front with the remedy. The expected
+    names come from running the schema on an in-memory database: no parsing of SQL text.
+    """
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.executescript(schema_sql())
+        expected = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        mem.close()
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return sorted(expected - present)

@@ -14,11 +14,18 @@ import io
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from summitwatch.store.articles import article_from_row
+from summitwatch.ics import ics_escape, ics_fold
+from summitwatch.store.codec import (
+    article_from_row,
+    engagement_fields,
+    engagement_from_row,
+    mention_from_row,
+    quote_from_row,
+)
 
 __all__ = [
     "FORMATS",
@@ -264,52 +271,17 @@ def _extractions(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, dict
         f"SELECT * FROM quotes WHERE article_id IN ({marks}) ORDER BY article_id, seq", ids
     ):
         if r["article_id"] in out:
-            out[r["article_id"]]["quotes"].append(
-                {
-                    "speaker": r["speaker"],
-                    "side": r["side"],
-                    "text": r["text"],
-                    "reported": bool(r["reported"]),
-                    "start": r["start"],
-                    "end": r["end"],
-                }
-            )
+            out[r["article_id"]]["quotes"].append(asdict(quote_from_row(r)))
     for r in conn.execute(
         f"SELECT * FROM mentions WHERE article_id IN ({marks}) ORDER BY article_id, seq", ids
     ):
         if r["article_id"] in out:
-            out[r["article_id"]]["mentions"].append(
-                {
-                    "kind": r["kind"],
-                    "key": r["key"],
-                    "surface": r["surface"],
-                    "start": r["start"],
-                    "end": r["end"],
-                    "side": r["side"],
-                    "office": r["office"],
-                }
-            )
+            out[r["article_id"]]["mentions"].append(asdict(mention_from_row(r)))
     return out
 
 
 def _engagement_dict(r: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "us": json.loads(r["us"]),
-        "cn": json.loads(r["cn"]),
-        "modality": r["modality"],
-        "date": r["date"],
-        "date_end": r["date_end"],
-        "date_approx": r["date_approx"],
-        "date_precision": r["date_precision"],
-        "location": r["location"],
-        "occasion": r["occasion"],
-        "status": r["status"],
-        "focus": bool(r["focus"]),
-        "evidence": r["evidence"],
-        "evidence_start": r["evidence_start"],
-        "evidence_end": r["evidence_end"],
-        "topics": json.loads(r["topics"] or "[]"),
-    }
+    return engagement_fields(engagement_from_row(r))
 
 
 def article_records(conn: sqlite3.Connection, *, batch: int = 500) -> Iterator[dict[str, Any]]:
@@ -376,29 +348,12 @@ def engagement_records(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 def quote_records(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     for r in _context_rows(conn, "quotes"):
-        yield {
-            **_context(r),
-            "speaker": r["speaker"],
-            "side": r["side"],
-            "text": r["text"],
-            "reported": bool(r["reported"]),
-            "start": r["start"],
-            "end": r["end"],
-        }
+        yield {**_context(r), **asdict(quote_from_row(r))}
 
 
 def mention_records(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     for r in _context_rows(conn, "mentions"):
-        yield {
-            **_context(r),
-            "kind": r["kind"],
-            "key": r["key"],
-            "surface": r["surface"],
-            "start": r["start"],
-            "end": r["end"],
-            "side": r["side"],
-            "office": r["office"],
-        }
+        yield {**_context(r), **asdict(mention_from_row(r))}
 
 
 _TABLES = {
@@ -487,8 +442,6 @@ def ics_bytes(rows: Iterable[dict[str, Any]], prodid: str = "-//summitwatch//tim
     """An RFC 5545 calendar: one all-day event per dated timeline row (approximate dates are left
     out: a calendar has no "some day in 2019"); planned → TENTATIVE, cancelled → CANCELLED.
     Deterministic: DTSTAMP is the event's own day, so equal timelines give equal files."""
-    from summitwatch.timeline.export import ics_escape, ics_fold
-
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     for r in rows:
         try:

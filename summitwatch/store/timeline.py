@@ -1,88 +1,82 @@
-"""Timeline tables of the store: read per-article records, write and query the merged timeline.
+"""Timeline tables of the store: what the timeline step reads, and the one writer of the timeline.
 
 Persistence only. The timeline step (``summitwatch.run.steps.rebuild_timeline``) reads every
 per-article engagement with its article's metadata (plus quotes, topics and clean text for the
-outlet comparison) through :func:`load_records` and friends, merges them and applies the analysts'
-corrections with the pure ``timeline`` and ``curation.apply`` functions, and writes the result with
-:func:`write_timeline` (the ``timeline`` and ``timeline_members`` rows, replaced in one transaction).
+outlet comparison) through :func:`load_records` and friends, merges them, applies the analysts'
+corrections and computes the flags with the pure ``timeline`` and ``curation.apply`` functions, and
+writes the result with :func:`write_timeline` (the ``timeline`` and ``timeline_members`` rows, flags
+included, replaced in one transaction). Reading the timeline for an interface is ``store.query``'s job.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
-from summitwatch.model import ArticleRef, Engagement, Quote, QuoteRef, RecordRef, TimelineEntry
-from summitwatch.store.db import connect
-from summitwatch.store.flags import refresh_flags
+from summitwatch.model import ArticleRef, Flags, QuoteRef, RecordRef, Report, TimelineEntry
+from summitwatch.store.codec import (
+    TIMELINE_COLUMNS,
+    article_ref_from_row,
+    blocks_text,
+    entry_row,
+    flags_row,
+    loads,
+    named_rows,
+    quote_from_row,
+    record_ref_from_row,
+)
 
+__all__ = [
+    "article_groups",
+    "entries_without_flags",
+    "load_article_topics",
+    "load_articles",
+    "load_quotes",
+    "load_records",
+    "load_reports",
+    "load_texts",
+    "timeline_ids",
+    "timeline_state",
+    "write_flags",
+    "write_timeline",
+]
 
-def open_store(db_path: str | Path, *, create: bool = False) -> sqlite3.Connection:
-    """Open the store through the project's one opener (WAL, schema migration)."""
-    return connect(db_path, create=create)
-
-
-def _loads(value: Any, default: Any) -> Any:
-    if value in (None, ""):
-        return default
-    try:
-        return json.loads(value)
-    except (TypeError, ValueError):
-        return default
+_CHUNK = 500
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
 def load_records(conn: sqlite3.Connection) -> list[RecordRef]:
     """Every per-article engagement joined with its article's metadata."""
-    rows = conn.execute(
-        """SELECT e.article_id, e.seq, e.us, e.cn, e.modality, e.date, e.date_end, e.date_approx,
-                  e.date_precision, e.location, e.occasion, e.status, e.focus, e.evidence,
-                  e.evidence_start, e.evidence_end, e.topics,
-                  a.source, a.outlet, a.title, a.published, a.url, a.original_url, a.archived_url
-           FROM engagements e JOIN articles a ON a.id = e.article_id
-           ORDER BY e.article_id, e.seq"""
-    ).fetchall()
-    refs: list[RecordRef] = []
-    for r in rows:
-        eng = Engagement(
-            us=tuple(_loads(r[2], [])), cn=tuple(_loads(r[3], [])), modality=r[4], status=r[11],
-            focus=bool(r[12]), evidence=r[13] or "", date=r[5], date_end=r[6], date_approx=r[7],
-            date_precision=r[8], location=r[9], occasion=r[10], topics=tuple(_loads(r[16], [])),
-            evidence_start=r[14] if r[14] is not None else -1, evidence_end=r[15] if r[15] is not None else -1,
-        )
-        refs.append(RecordRef(article_id=r[0], seq=r[1], source=r[17], outlet=r[18], title=r[19],
-                              published=r[20], url=r[21] or r[22], archived_url=r[23], engagement=eng))
-    return refs
-
-
-def _article_ids(refs: Iterable[RecordRef]) -> list[str]:
-    return sorted({r.article_id for r in refs})
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+    rows = named_rows(
+        conn,
+        "SELECT e.article_id, e.seq, e.us, e.cn, e.modality, e.date, e.date_end, e.date_approx,"
+        " e.date_precision, e.location, e.occasion, e.status, e.focus, e.evidence, e.evidence_start,"
+        " e.evidence_end, e.topics, a.source, a.outlet, a.title, a.published, a.url, a.original_url,"
+        " a.archived_url FROM engagements e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.seq",
+    )
+    return [record_ref_from_row(r) for r in rows]
 
 
 def load_quotes(conn: sqlite3.Connection, article_ids: list[str]) -> list[QuoteRef]:
     out: list[QuoteRef] = []
     for chunk in _chunks(article_ids):
         marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
+        for r in named_rows(
+            conn,
             f'SELECT article_id, speaker, side, text, reported, start, "end" FROM quotes '
             f"WHERE article_id IN ({marks}) ORDER BY article_id, seq",
             chunk,
         ):
-            out.append(QuoteRef(r[0], Quote(speaker=r[1], side=r[2], text=r[3], reported=bool(r[4]),
-                                            start=r[5] if r[5] is not None else -1,
-                                            end=r[6] if r[6] is not None else -1)))
+            out.append(QuoteRef(r["article_id"], quote_from_row(r)))
     return out
 
 
@@ -92,7 +86,7 @@ def load_texts(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, st
     for chunk in _chunks(article_ids):
         marks = ",".join("?" * len(chunk))
         for aid, blocks in conn.execute(f"SELECT id, blocks FROM articles WHERE id IN ({marks})", chunk):
-            texts[aid] = "\n\n".join(b.get("text", "") for b in _loads(blocks, []) if isinstance(b, dict))
+            texts[aid] = blocks_text(blocks)
     return texts
 
 
@@ -103,7 +97,7 @@ def load_article_topics(conn: sqlite3.Connection, article_ids: list[str]) -> dic
     for chunk in _chunks(article_ids):
         marks = ",".join("?" * len(chunk))
         for aid, t in conn.execute(f"SELECT article_id, topics FROM extractions WHERE article_id IN ({marks})", chunk):
-            topics[aid] = tuple(_loads(t, []))
+            topics[aid] = tuple(loads(t, []))
     return topics
 
 
@@ -112,27 +106,42 @@ def load_articles(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[
     out: dict[str, ArticleRef] = {}
     for chunk in _chunks(sorted(set(article_ids))):
         marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
+        for r in named_rows(
+            conn,
             "SELECT id, source, outlet, title, published, url, original_url, archived_url FROM articles "
             f"WHERE id IN ({marks})",
             chunk,
         ):
-            out[r[0]] = ArticleRef(article_id=r[0], source=r[1], outlet=r[2], title=r[3], published=r[4],
-                                   url=r[5] or r[6], archived_url=r[7])  # fmt: skip
+            out[r["id"]] = article_ref_from_row(r)
     return out
 
 
-def write_timeline(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> None:
-    """Replace the timeline tables with ``entries`` (one transaction)."""
+def article_groups(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """article id -> (its near-duplicate group, its publication day): what the flags compare."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        marks = ",".join("?" * len(chunk))
+        for aid, group, day in conn.execute(
+            f"SELECT id, COALESCE(duplicate_of, id), published_day FROM articles WHERE id IN ({marks})", chunk
+        ):
+            out[aid] = (group, day)
+    return out
+
+
+def write_timeline(
+    conn: sqlite3.Connection, entries: list[TimelineEntry], flags: Mapping[str, Flags] | None = None
+) -> None:
+    """Replace the timeline tables with ``entries`` and their ``flags`` (one transaction).
+
+    An entry missing from ``flags`` is stored without them (NULL columns)."""
+    flags = flags or {}
     with conn:
         conn.execute("DELETE FROM timeline_members")
         conn.execute("DELETE FROM timeline")
         conn.executemany(
-            "INSERT INTO timeline (id, us, cn, modality, status, date, date_end, date_approx, date_precision, "
-            "location, occasion, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(e.id, json.dumps(e.us, ensure_ascii=False), json.dumps(e.cn, ensure_ascii=False), e.modality,
-              e.status, e.date, e.date_end, e.date_approx, e.date_precision, e.location, e.occasion,
-              json.dumps(e.data, ensure_ascii=False)) for e in entries],
+            f"INSERT INTO timeline ({TIMELINE_COLUMNS}, single_source, disputed)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [entry_row(e, flags.get(e.id)) for e in entries],
         )
         members = []
         for e in entries:
@@ -141,81 +150,62 @@ def write_timeline(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> No
         conn.executemany(
             "INSERT OR REPLACE INTO timeline_members (timeline_id, article_id, seq) VALUES (?,?,?)", members
         )
-        refresh_flags(conn)  # single-source / disputed flags of every entry (issue 14)
 
 
-def _entry_sources(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[str]]]:
-    """timeline id -> (source paths of its articles, article ids). Byte-identical copies of an
-    article stored under other paths are listed too: each is a source that reported it."""
-    by_entry: dict[str, set[str]] = defaultdict(set)
-    arts: dict[str, set[str]] = defaultdict(set)
-    for tid, aid, src in conn.execute(
-        "SELECT m.timeline_id, a.id, a.source FROM timeline_members m JOIN articles a ON a.id = m.article_id"
-    ):
-        by_entry[tid].add(src)
-        arts[tid].add(aid)
-    if "sources" in _tables(conn):
-        for tid, src in conn.execute(
-            "SELECT DISTINCT m.timeline_id, s.source FROM timeline_members m "
-            "JOIN sources s ON s.article_id = m.article_id"
+# --------------------------------------------------------------------------- flags of stored entries
+
+
+def load_reports(
+    conn: sqlite3.Connection, ids: Sequence[str] | None = None
+) -> tuple[dict[str, list[Report]], dict[str, str]]:
+    """For stored entries (``ids`` None: every entry): the per-article reports behind each, and each
+    dated entry's last day (``date_end`` or ``date``): the inputs of ``timeline.flags.compute_flags``."""
+    if ids is None:
+        ids = timeline_ids(conn)
+    reports: dict[str, list[Report]] = defaultdict(list)
+    days: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for tid, aid, group, date, date_end, status, day, us, cn in conn.execute(
+            "SELECT tm.timeline_id, tm.article_id, COALESCE(a.duplicate_of, tm.article_id), e.date, e.date_end,"
+            " e.status, a.published_day, e.us, e.cn FROM timeline_members tm"
+            " JOIN engagements e ON e.article_id = tm.article_id AND e.seq = tm.seq"
+            f" LEFT JOIN articles a ON a.id = tm.article_id WHERE tm.timeline_id IN ({marks})"
+            " ORDER BY tm.timeline_id, tm.article_id, tm.seq",
+            chunk,
         ):
-            by_entry[tid].add(src)
-    return {t: (sorted(by_entry[t]), sorted(arts[t])) for t in by_entry}
+            reports[tid].append(Report(aid, group, date, date_end, status, day, _names(us), _names(cn)))
+        for tid, last in conn.execute(
+            f"SELECT id, COALESCE(date_end, date) FROM timeline WHERE id IN ({marks}) AND date IS NOT NULL", chunk
+        ):
+            days[tid] = last
+    return dict(reports), days
 
 
-def _row_entry(r: sqlite3.Row | tuple[Any, ...], sources: tuple[list[str], list[str]] | None) -> TimelineEntry:
-    return TimelineEntry(
-        id=r[0], us=_loads(r[1], []), cn=_loads(r[2], []), modality=r[3], status=r[4], date=r[5],
-        date_end=r[6], date_approx=r[7], date_precision=r[8], location=r[9], occasion=r[10],
-        sources=list(sources[0]) if sources else [], article_ids=list(sources[1]) if sources else [],
-        data=_loads(r[11], {}),
-    )
+def _names(value: str | None) -> tuple[str, ...]:
+    v = loads(value, [])
+    return tuple(str(x) for x in v) if isinstance(v, list) else ()
 
 
-_COLS = "id, us, cn, modality, status, date, date_end, date_approx, date_precision, location, occasion, data"
+def timeline_state(conn: sqlite3.Connection) -> tuple[bool, bool]:
+    """(the timeline has entries, the store has per-article engagement records)."""
+    has_tl = conn.execute("SELECT 1 FROM timeline LIMIT 1").fetchone() is not None
+    has_eng = conn.execute("SELECT 1 FROM engagements LIMIT 1").fetchone() is not None
+    return has_tl, has_eng
 
 
-def read_timeline(
-    conn: sqlite3.Connection, since: str | None = None, until: str | None = None, modality: str | None = None
-) -> list[TimelineEntry]:
-    """Stored entries in date order (undated last); ``since``/``until`` bound the date or the
-    approximate date, inclusive."""
-    where, args = [], []
-    if since:
-        where.append("COALESCE(date, date_approx) >= ?")
-        args.append(since)
-    if until:
-        where.append("substr(COALESCE(date, date_approx), 1, length(?)) <= ?")
-        args += [until, until]
-    if modality:
-        where.append("modality = ?")
-        args.append(modality)
-    sql = f"SELECT {_COLS} FROM timeline"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY COALESCE(date, date_approx, '9999') , id"
-    sources = _entry_sources(conn)
-    return [_row_entry(r, sources.get(r[0])) for r in conn.execute(sql, args)]
+def timeline_ids(conn: sqlite3.Connection) -> list[str]:
+    """Ids of every stored entry."""
+    return [r[0] for r in conn.execute("SELECT id FROM timeline ORDER BY id")]
 
 
-def get_entry(conn: sqlite3.Connection, entry_id: str) -> TimelineEntry | None:
-    r = conn.execute(f"SELECT {_COLS} FROM timeline WHERE id = ?", (entry_id,)).fetchone()
-    if r is None:
-        return None
-    return _row_entry(r, _entry_sources(conn).get(entry_id))
+def entries_without_flags(conn: sqlite3.Connection) -> list[str]:
+    """Ids of stored entries whose flags were never computed (a timeline written before schema v4)."""
+    return [r[0] for r in conn.execute("SELECT id FROM timeline WHERE single_source IS NULL OR disputed IS NULL")]
 
 
-def citations(conn: sqlite3.Connection, entry_id: str) -> list[dict[str, Any]]:
-    """One citation per covering article: outlet, headline, publication date, URLs, source path."""
-    rows = conn.execute(
-        """SELECT DISTINCT a.id, a.outlet, a.outlet_en, a.title, a.published, a.url, a.original_url,
-                  a.archived_url, a.source
-           FROM timeline_members m JOIN articles a ON a.id = m.article_id
-           WHERE m.timeline_id = ? ORDER BY a.published, a.id""",
-        (entry_id,),
-    ).fetchall()
-    return [
-        {"article_id": r[0], "outlet": r[1], "outlet_en": r[2], "title": r[3], "published": r[4],
-         "url": r[5] or r[6], "archived_url": r[7], "source": r[8]}
-        for r in rows
-    ]
+def write_flags(conn: sqlite3.Connection, flags: Mapping[str, Flags]) -> int:
+    """Store the flags of existing entries; returns the rows updated. Does not commit."""
+    rows = [(*flags_row(f), tid) for tid, f in flags.items()]
+    conn.executemany("UPDATE timeline SET single_source = ?, disputed = ? WHERE id = ?", rows)
+    return len(rows)

@@ -13,7 +13,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from summitwatch.ics import ics_escape, ics_fold
 from summitwatch.model import TimelineEntry
+
+__all__ = ["CSV_FIELDS", "EXPORT_FIELDS", "export_row", "ics_escape", "ics_fold", "to_csv", "to_ics", "to_json"]
 
 EXPORT_FIELDS = ("id", "us", "cn", "modality", "date", "date_end", "date_approx", "location", "status", "curation", "sources")
 CSV_FIELDS = (*EXPORT_FIELDS[:-1], "date_precision", "occasion", "n_sources", "outlets", "sources")
@@ -48,27 +51,6 @@ def to_csv(entries: Iterable[TimelineEntry]) -> str:
             "n_sources": len(e.sources), "outlets": "; ".join(outlets),
         })
     return buf.getvalue()
-
-
-def ics_escape(text: str) -> str:
-    """TEXT value escaping of RFC 5545 §3.3.11."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
-
-
-def ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 §3.1), never splitting a UTF-8 character."""
-    out: list[str] = []
-    current, size, limit = "", 0, 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += ch
-        size += n
-    out.append(current)
-    return "\r\n".join(out)
 
 
 def _ics_day(day: str) -> str:

@@ -24,37 +24,16 @@ each disagreeing value to the articles that state it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["Report", "Flags", "compute_flags", "MAX_DATE_GAP_DAYS"]
+from summitwatch.model import Flags, RecordRef, Report, TimelineEntry
+
+# ``Report`` and ``Flags`` are records of model.py (the store writes and the read layer returns them)
+__all__ = ["Report", "Flags", "compute_flags", "timeline_flags", "MAX_DATE_GAP_DAYS"]
 
 #: Exact dates this many days apart or fewer are one date told from two time zones.
 MAX_DATE_GAP_DAYS = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """What one article says about the engagement (one per-article record)."""
-
-    article_id: str
-    group: str  # near-duplicate group: the representative article id (the article's own id if none)
-    date: str | None = None
-    date_end: str | None = None
-    status: str | None = None
-    published_day: str | None = None
-    us: tuple[str, ...] = ()
-    cn: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Flags:
-    single_source: bool
-    disputed: tuple[dict[str, Any], ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"single_source": self.single_source, "disputed": [dict(d) for d in self.disputed]}
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -153,3 +132,34 @@ def compute_flags(reports: Sequence[Report], event_day: str | None = None) -> Fl
         if d is not None
     )
     return Flags(single_source=len(groups) == 1, disputed=disputed)
+
+
+def timeline_flags(
+    entries: Sequence[TimelineEntry],
+    records: Iterable[RecordRef],
+    articles: Mapping[str, tuple[str, str | None]],
+) -> dict[str, Flags]:
+    """The flags of every entry of a merged timeline, before it is written.
+
+    ``records`` are the stored per-article records (an analyst-added record with no stored
+    engagement is not a report); ``articles`` maps an article id to (near-duplicate group,
+    publication day). A record listed by two entries belongs to the last one, as the store keeps it.
+    """
+    by_key = {(r.article_id, r.seq): r for r in records}
+    owner: dict[tuple[str, int], str] = {}
+    for e in entries:
+        for ev in e.data.get("evidence", []):
+            owner[(ev["article_id"], ev["seq"])] = e.id
+    reports: dict[str, list[Report]] = {}
+    for key in sorted(owner):
+        rec = by_key.get(key)
+        if rec is None:
+            continue
+        group, day = articles.get(rec.article_id, (rec.article_id, None))
+        eng = rec.engagement
+        reports.setdefault(owner[key], []).append(
+            Report(rec.article_id, group, eng.date, eng.date_end, eng.status, day, tuple(eng.us), tuple(eng.cn))
+        )
+    return {
+        e.id: compute_flags(reports.get(e.id, []), (e.date_end or e.date) if e.date else None) for e in entries
+    }

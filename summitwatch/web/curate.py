@@ -30,9 +30,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from summitwatch.curation import actions
-from summitwatch.curation.model import ENTRY_FIELDS, RECORD_FIELDS, CurationError, record_key
+from summitwatch.curation.actions import ENTRY_FIELDS, RECORD_FIELDS, CurationError, record_key
 from summitwatch.model import Engagement, TimelineEntry
-from summitwatch.store import curation as store
 from summitwatch.web.params import MAX_INT
 from summitwatch.web.security import is_loopback, write_refusal
 
@@ -287,7 +286,7 @@ def panel_context(request: Request, entry: TimelineEntry) -> dict[str, Any]:
     """What ``curate_panel.html`` shows for ``entry``: its mark, its corrections, the forms when on."""
     cur = entry.data.get("curation") if isinstance(entry.data, dict) else None
     try:  # straight from the table (no re-application on a page view); the state is in the mark
-        items = store.corrections_for(_conn(request), [entry.id])
+        items = actions.corrections_for(_conn(request), [entry.id])
     except (sqlite3.Error, AttributeError):
         items = []
     user = curation_user(request)
@@ -308,7 +307,7 @@ def record_panel_context(request: Request, article_id: str, seq: int, engagement
     """What ``curate_record.html`` shows for one per-article record on the article page."""
     sig = record_key(article_id, engagement).signature
     try:
-        items = [c for c in store.corrections_for(_conn(request), [article_id])
+        items = [c for c in actions.corrections_for(_conn(request), [article_id])
                  if c.target_kind == "record" and c.record is not None and c.record.signature == sig]
     except (sqlite3.Error, AttributeError):
         items = []

@@ -18,31 +18,27 @@ import opencc
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from summitwatch.articles.urls import is_damaged_url, repaired_archive_url
-from summitwatch.model import TimelineEntry
-from summitwatch.store.browse import (
-    ArticleDetail,
-    ArticleFilters,
-    TimelineFilters,
-    corpus_stats,
-    get_article,
-    get_engagement,
-    list_articles,
-    list_duplicate_groups,
-    list_quarantine,
-    timeline_facets,
-)
-from summitwatch.store.flags import read_flags
-from summitwatch.store.people import get_person, list_people
+from summitwatch.model import ArticleDetail, TimelineEntry
+from summitwatch.store.query.articles import AmbiguousRef, get_article, list_articles, resolve_ref
 from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
+from summitwatch.store.query.filters import Filters, until_day
+from summitwatch.store.query.people import get_person, list_people
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.search import SORTS, SearchFilters, SearchIndexUnavailable, search
-from summitwatch.store.query.timeline import SORT_KEYS, report_counts, timeline_rows
+from summitwatch.store.query.stats import corpus_stats, list_duplicate_groups, list_quarantine
+from summitwatch.store.query.timeline import (
+    SORT_KEYS,
+    get_engagement,
+    read_flags,
+    report_counts,
+    timeline_facets,
+    timeline_rows,
+)
 from summitwatch.web import params
 from summitwatch.web.charts import MODALITY_COLOURS, lane_chart, parse_zoom, year_bars
 from summitwatch.web.labels import human_date, human_date_zh, human_time, name_zh, topic_label
@@ -179,10 +175,6 @@ def _opt(value: str | None, *, date: bool = False) -> str | None:
     return params.opt(value, date=date)
 
 
-def _until(value: str | None) -> str | None:
-    return params.until(value)
-
-
 def _int(value: str | None, default: int, lo: int, hi: int) -> int:
     """A form integer clamped to ``[lo, hi]``; not a number, or past 64 bits, is a 422 (web.params)."""
     return params.form_int(value, default, lo, hi)
@@ -274,11 +266,11 @@ def timeline_filters(
     outlet: str | None,
     since: str | None,
     until: str | None,
-) -> TimelineFilters:
+) -> Filters:
     """The timeline page's filters (the API's ``/api/timeline`` takes the same)."""
-    return TimelineFilters(
+    return Filters(
         since=_opt(since, date=True),
-        until=_until(_opt(until, date=True)),
+        until=_opt(until, date=True),
         person=_opt(person),
         modality=_opt(modality),
         status=_opt(status),
@@ -396,13 +388,13 @@ def page_articles(
     has_engagement: str | None = None,
     offset: str | None = None,
 ) -> Response:
-    f = ArticleFilters(
-        _opt(outlet),
-        _opt(since, date=True),
-        _until(_opt(until, date=True)),
-        _opt(person),
-        _opt(topic),
-        bool(_opt(has_engagement)),
+    f = Filters(
+        outlet=_opt(outlet),
+        since=_opt(since, date=True),
+        until=_opt(until, date=True),
+        person=_opt(person),
+        topic=_opt(topic),
+        has_engagement=bool(_opt(has_engagement)),
     )
     off = _int(offset, 0, 0, 10**9)
     page = list_articles(conn, f, limit=50, offset=off)
@@ -417,10 +409,6 @@ def page_article(request: Request, conn: Conn, article_id: str) -> Response:
     if detail is None:
         # what `summitwatch show` takes works in the address bar too: the site's article number
         # (/articles/47751) or an id prefix, redirected to the article's own address
-        from fastapi.responses import RedirectResponse
-
-        from summitwatch.store.articles import AmbiguousRef, resolve_ref
-
         try:
             found = resolve_ref(conn, article_id)
         except AmbiguousRef:
@@ -429,8 +417,8 @@ def page_article(request: Request, conn: Conn, article_id: str) -> Response:
             return RedirectResponse(f"/articles/{quote(found, safe='')}", status_code=303)
         raise HTTPException(404, f"no article {article_id!r}")
     art = detail.article
-    archived = repaired_archive_url(art.archived_url, art.url)
-    damaged = is_damaged_url(art.original_url) or is_damaged_url(art.archived_url)
+    archived = detail.archived_link
+    damaged = detail.damaged_links
     return render(
         request,
         "article.html",
@@ -459,7 +447,7 @@ def page_search(
     f = SearchFilters(
         _opt(outlet),
         _opt(since, date=True),
-        _until(_opt(until, date=True)),
+        until_day(_opt(until, date=True)),
         _opt(person),
         _opt(topic),
         bool(_opt(has_engagement)),
@@ -530,7 +518,7 @@ def page_raised(
     chosen_side = _opt(side)
     if chosen_side is not None and chosen_side not in SIDES:
         raise HTTPException(422, f"side must be US or PRC, not {chosen_side!r}")
-    f = RaisedFilters(_opt(since, date=True), _until(_opt(until, date=True)), chosen_side, _opt(person))
+    f = RaisedFilters(_opt(since, date=True), until_day(_opt(until, date=True)), chosen_side, _opt(person))
     hits = raised_hits(conn, f)
     cells = raised_cells(hits)
     years = sorted({c.year for c in cells})
@@ -579,7 +567,7 @@ def page_counterparts(
     request: Request, conn: Conn, since: str | None = None, until: str | None = None
 ) -> Response:
     """US officials × PRC officials: how often each pair met, phoned or held a video call."""
-    f = CounterpartFilters(_opt(since, date=True), _until(_opt(until, date=True)))
+    f = CounterpartFilters(_opt(since, date=True), until_day(_opt(until, date=True)))
     pairs = counterparts(conn, f)
     us = sorted({p.us for p in pairs}, key=lambda n: (-sum(p.total for p in pairs if p.us == n), n))
     cn = sorted({p.cn for p in pairs}, key=lambda n: (-sum(p.total for p in pairs if p.cn == n), n))

@@ -108,7 +108,7 @@ def _panel(client: TestClient, entry_id: str) -> str:
     """The partial rendered for an entry, as engagement.html includes it (request from loopback)."""
     from starlette.requests import Request
 
-    from summitwatch.store.browse import get_engagement
+    from summitwatch.store.query.timeline import get_engagement
     from summitwatch.web.routes import templates
 
     app = client.app
@@ -163,7 +163,7 @@ def test_panel_read_only_when_off(db_path: Path, conn: sqlite3.Connection) -> No
 def test_record_form_on_article_page(api: TestClient, conn: sqlite3.Connection) -> None:
     from starlette.requests import Request
 
-    from summitwatch.store.browse import get_article
+    from summitwatch.store.query.articles import get_article
     from summitwatch.web.routes import templates
 
     def panel() -> str:

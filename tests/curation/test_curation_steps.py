@@ -18,9 +18,10 @@ def _count_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     writes: list[int] = []
     real = steps.write_timeline
 
-    def counting(conn: sqlite3.Connection, entries: list) -> None:
+    def counting(conn: sqlite3.Connection, entries: list, flags: dict | None = None) -> None:
         writes.append(len(entries))
-        real(conn, entries)
+        assert flags is not None and set(flags) == {e.id for e in entries}  # flags written with the entries
+        real(conn, entries, flags)
 
     monkeypatch.setattr(steps, "write_timeline", counting)
     return writes

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from summitwatch.cli import main
 from summitwatch.run.local import RunSummary, ingest
-from summitwatch.store.stats import corpus_stats
+from summitwatch.store.query.stats import corpus_stats
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 TARBALL = SHARED / "corpus" / "hkcnews-dev.tar.gz"
@@ -39,7 +39,7 @@ def test_every_member_accounted_for(
         reasons = conn.execute(
             "SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC"
         ).fetchall()
-        st = corpus_stats(conn)
+        st = corpus_stats(conn).to_dict()
     assert stored + quarantined == DEV_MEMBERS
     assert dev_summary.files == DEV_MEMBERS + 5 == st["files"] == st["sources"] + st["quarantined"]
     assert not dev_summary.failed
@@ -117,7 +117,7 @@ def test_articles_filter_on_dev(dev_db: Path) -> None:
 
 def test_reingest_changes_nothing(dev_db: Path) -> None:
     with _conn(dev_db) as conn:
-        before = corpus_stats(conn)
+        before = corpus_stats(conn).to_dict()
         digest = conn.execute(
             "SELECT group_concat(id || content_hash, '') FROM articles ORDER BY id"
         ).fetchone()[0]
@@ -127,7 +127,7 @@ def test_reingest_changes_nothing(dev_db: Path) -> None:
     assert again.sources_new == again.sources_changed == 0
     assert again.files == before["files"]
     with _conn(dev_db) as conn:
-        after = corpus_stats(conn)
+        after = corpus_stats(conn).to_dict()
         assert (
             conn.execute("SELECT group_concat(id || content_hash, '') FROM articles ORDER BY id").fetchone()[
                 0

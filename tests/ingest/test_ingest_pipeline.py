@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import summitwatch.run.local as local
 from summitwatch.cli import main
 from summitwatch.run.local import ingest, reparse
-from summitwatch.store.stats import corpus_stats
+from summitwatch.store.query.stats import corpus_stats
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED0 = SEEDS / "000_bbaef8e750e56c0e.txt"  # Traditional Chinese, YAML front matter
@@ -29,7 +29,7 @@ SEED2 = SEEDS / "002_4d665036da3f0f00.txt"  # Simplified Chinese mirror page
 
 def _stats(db: Path) -> dict:
     with sqlite3.connect(db) as conn:
-        return corpus_stats(conn)
+        return corpus_stats(conn).to_dict()
 
 
 def _tar_with(members: dict[str, bytes], symlinks: dict[str, str] = {}) -> bytes:  # noqa: B006

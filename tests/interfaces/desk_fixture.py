@@ -4,8 +4,8 @@ Added to a copy of ``conftest.build_fixture_db``'s store: the Anchorage talks re
 that disagree on the day (a disputed date, three days apart), readout sentences in which each side
 raises topics with a raising verb, topic mentions, a quote of the US side that names a topic, and an
 older (2003) approximate-date entry so the timeline has history to fold. Flags are written the way
-the pipeline writes them (``store.flags.refresh_flags``) for the new entries only, so the fixture's
-own entries exercise the computed-on-read path.
+the timeline step stores them (``run.steps.refresh_flags``) for the new entries only; the fixture's own
+entries get theirs when an interface opens the store (``run.steps.refresh_missing_flags``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import json
 import shutil
 from pathlib import Path
 
+from summitwatch.run.steps import refresh_flags
 from summitwatch.store.db import connect
-from summitwatch.store.flags import refresh_flags
 
 RAISE_TEXT = "布林肯在會談中提出香港問題和新疆問題，王毅則強調台灣問題。"
 ALASKA_1 = {

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from summitwatch.store.browse import TimelineFilters, list_timeline
 from summitwatch.store.db import connect
+from summitwatch.store.query.filters import Filters as TimelineFilters
+from summitwatch.store.query.timeline import list_timeline
 
 
 def test_topic_raised_by_one_side_and_chinese_names_filter_the_timeline(tmp_path: Path) -> None:

@@ -15,10 +15,12 @@ from fastapi.testclient import TestClient
 
 from summitwatch.api import create_app
 from summitwatch.articles.urls import repaired_archive_url
+from summitwatch.model import Flags
+from summitwatch.run.steps import refresh_flags, refresh_missing_flags
 from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS
-from summitwatch.store.flags import read_flags, refresh_flags
 from summitwatch.store.query.raised import Span, not_subject_after, raising_verbs, raisings
+from summitwatch.store.query.timeline import read_flags
 from summitwatch.timeline.flags import Report, compute_flags
 from summitwatch.web.charts import default_zoom, extent, parse_zoom
 from summitwatch.web.labels import human_date, human_date_zh, human_time, topic_label
@@ -87,14 +89,25 @@ def test_participants_that_share_no_one_on_a_side_are_disputed() -> None:
     assert compute_flags(bridged).disputed == ()
 
 
-def test_flags_are_stored_by_refresh_and_computed_when_missing(desk_db: Path) -> None:
+def test_flags_are_stored_by_refresh_and_computed_when_missing(desk_db: Path, tmp_path: Path) -> None:
     conn = connect(desk_db)
     stored = conn.execute("SELECT single_source, disputed FROM timeline WHERE id='tl-2021-alaska'").fetchone()
     assert stored[0] == 0 and json.loads(stored[1])[0]["field"] == "date"
-    # the base fixture's rows were written without flags: read computes them
-    assert conn.execute("SELECT single_source FROM timeline WHERE id='tl-2021-biden-xi'").fetchone()[0] is None
-    assert read_flags(conn, ["tl-2021-biden-xi"])["tl-2021-biden-xi"].single_source
     conn.close()
+    # an entry stored without flags (a timeline written before the columns existed): the read layer
+    # only reads, the timeline step fills them in, and the API does that when it opens the store
+    path = tmp_path / "missing.db"
+    path.write_bytes(desk_db.read_bytes())
+    conn = connect(path)
+    with conn:
+        conn.execute("UPDATE timeline SET single_source = NULL, disputed = NULL WHERE id = 'tl-2021-biden-xi'")
+    assert read_flags(conn, ["tl-2021-biden-xi"])["tl-2021-biden-xi"] == Flags(False)
+    assert refresh_missing_flags(conn) == 1 and refresh_missing_flags(conn) == 0
+    assert read_flags(conn, ["tl-2021-biden-xi"])["tl-2021-biden-xi"].single_source
+    with conn:
+        conn.execute("UPDATE timeline SET single_source = NULL, disputed = NULL WHERE id = 'tl-2021-biden-xi'")
+    conn.close()
+    assert TestClient(create_app(path)).get("/api/engagements/tl-2021-biden-xi").json()["single_source"] is True
 
 
 def test_write_timeline_persists_flags(tmp_path: Path, iface_db: Path) -> None:

@@ -206,7 +206,7 @@ def test_safe_url(url: str | None, ok: bool) -> None:
 
 
 def test_person_page_offices_from_knowledge(client: TestClient) -> None:
-    from summitwatch.store.people import _knowledge_person
+    from summitwatch.store.query.people import _knowledge_person
 
     _, _, offices = _knowledge_person("Antony Blinken")
     if not offices:

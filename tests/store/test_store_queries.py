@@ -10,8 +10,16 @@ import pytest
 from click.testing import CliRunner
 
 from summitwatch.cli import main
-from summitwatch.store.articles import AmbiguousRef, get_article, list_articles, resolve_ref
-from summitwatch.store.stats import corpus_stats
+from summitwatch.model import ArticleSummary
+from summitwatch.store.query import articles as q
+from summitwatch.store.query.articles import AmbiguousRef, get_article, resolve_ref
+from summitwatch.store.query.filters import Filters, check_day
+from summitwatch.store.query.stats import corpus_stats
+
+
+def list_articles(conn: sqlite3.Connection, limit: int | None = 50, **filters: object) -> list[ArticleSummary]:
+    """The listing's rows under ``filters`` (keyword names of :class:`Filters`)."""
+    return list(q.list_articles(conn, Filters(**filters), limit=limit).items)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -28,8 +36,10 @@ def test_resolve_by_id_prefix_source_and_number(conn: sqlite3.Connection) -> Non
     assert resolve_ref(conn, aid[:6]) == aid
     assert resolve_ref(conn, "000_bbaef8e750e56c0e.txt") == aid
     assert resolve_ref(conn, "no-such-thing") is None
-    a = get_article(conn, aid)
-    assert a is not None and a.site_article_no == "47751" and a.published_date == "2021-11-16"
+    detail = get_article(conn, aid)
+    assert detail is not None
+    a = detail.article
+    assert a.site_article_no == "47751" and a.published_date == "2021-11-16"
 
 
 def test_ambiguous_prefix_and_number(tmp_path: Path) -> None:
@@ -63,12 +73,13 @@ def test_list_filters(conn: sqlite3.Connection) -> None:
     ]
     assert len(list_articles(conn, until="2021")) == 4
     assert len(list_articles(conn, limit=2)) == 2
-    with pytest.raises(ValueError):
-        list_articles(conn, since="last week")
+    for bad in ("last week", "2021-13", "2021-02-30"):  # the one date rule every interface checks with
+        with pytest.raises(ValueError):
+            check_day(bad)
 
 
 def test_stats_contract(conn: sqlite3.Connection) -> None:
-    st = corpus_stats(conn)
+    st = corpus_stats(conn).to_dict()
     for k in ("files", "sources", "articles", "quarantined"):
         assert isinstance(st[k], int)
     assert st["files"] == st["sources"] + st["quarantined"] == 5
@@ -98,3 +109,26 @@ def test_cli_articles_show_stats(seeds_db: Path) -> None:
     d = json.loads(st.output)
     assert d["files"] == d["sources"] + d["quarantined"]
     assert r.invoke(main, ["stats", "--db", str(Path(db).parent / "absent.db")]).exit_code != 0
+
+
+def test_article_where_builds_one_rule_for_any_table() -> None:
+    """The article filters render on another table holding the same columns (the search index's)."""
+    from summitwatch.store.query.filters import article_where
+
+    w = article_where(
+        Filters(outlet="Citizen News", since="2021", until="2021-03", has_engagement=True),
+        "d",
+        id_column="article_id",
+        day_column="day",
+    )
+    assert w.sql().startswith(" WHERE (d.outlet = ? OR lower(d.outlet_en) = lower(?)) AND d.day >= ? AND d.day <= ?")
+    assert "e.article_id = d.article_id" in w.sql()
+    assert w.args == ["Citizen News", "Citizen News", "2021", "2021-03-31"]
+    assert article_where(Filters()).sql() == ""
+
+
+def test_list_articles_page_and_date_prefixes(conn: sqlite3.Connection) -> None:
+    page = q.list_articles(conn, Filters(until="2021-11"), limit=2)
+    assert page.total == len(list_articles(conn, limit=None, until="2021-11-30")) and len(page.items) == 2
+    assert all((r.published or "")[:7] <= "2021-11" for r in page.items)
+    assert page.to_dict()["items"][0].keys() >= {"id", "url", "engagements", "site_article_no", "n_sources"}

@@ -14,7 +14,12 @@ from timeline_helpers import GOLD, SHARED, fill_store
 from summitwatch.cli import main
 from summitwatch.run.steps import rebuild_timeline
 from summitwatch.store.db import connect
-from summitwatch.store.timeline import citations, read_timeline
+from summitwatch.store.query.filters import Filters
+from summitwatch.store.query.timeline import citations, list_timeline
+
+
+def read_timeline(conn, **filters):  # noqa: ANN001, ANN003, ANN201 - the listing's entries
+    return list(list_timeline(conn, Filters(**filters), limit=None).items)
 
 ROWS = [
     {"file": "39001-40000/article_39467.md", "published": "2021-03-19", "title": "中美阿拉斯加會談",
@@ -56,8 +61,8 @@ def test_rebuild_and_read(db: Path) -> None:
     assert [e.date for e in read_timeline(conn, since="2021-08-01")] == ["2021-08-16"]
     assert [e.modality for e in read_timeline(conn, modality="phone")] == ["phone"]
     cites = citations(conn, anchorage.id)
-    assert [c["title"] for c in cites] == ["中美阿拉斯加會談", "headline 1"]
-    assert all(c["url"].startswith("https://www.hkcnews.com/") and c["archived_url"] for c in cites)
+    assert [c.title for c in cites] == ["中美阿拉斯加會談", "headline 1"]
+    assert all(c.url.startswith("https://www.hkcnews.com/") and c.archived_url for c in cites)
 
 
 def test_cli_commands(db: Path, tmp_path: Path) -> None:

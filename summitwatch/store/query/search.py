@@ -14,11 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from summitwatch.knowledge.lookup import canonical_people, topic_ids
 from summitwatch.search_tokens import highlight, make_snippet, parse_query
-from summitwatch.store.index import SearchIndexUnavailable, article_text, require_search_index
-from summitwatch.timeline.filters import canonical_people, topic_ids
+from summitwatch.store.index import SearchIndexUnavailable, article_text, index_problem, require_search_index
 
-__all__ = ["SORTS", "SearchFilters", "SearchHit", "SearchIndexUnavailable", "SearchResult", "search"]
+__all__ = ["SORTS", "SearchFilters", "SearchHit", "SearchIndexUnavailable", "SearchResult", "index_problem", "search"]
 
 #: BM25 weights of the FTS columns (title, body): a hit in the title counts more.
 _WEIGHTS = (4.0, 1.0)

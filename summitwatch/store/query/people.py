@@ -1,4 +1,4 @@
-"""Read-only queries about officials: who appears in the store, and one person's record.
+"""Queries about officials: who appears in the store, and one person's record.
 
 A person is a canonical name as the mentions stage writes it (``mentions.key`` of person mentions
 and of office mentions resolved to a holder) and as timeline entries list participants. Offices
@@ -8,52 +8,15 @@ held come from the knowledge files when they know the name.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from summitwatch.model import TimelineEntry
-from summitwatch.store.browse import Page, TimelineFilters, list_timeline
+from summitwatch.knowledge import load_knowledge
+from summitwatch.knowledge.lookup import canonical_people
+from summitwatch.model import OfficeHeld, Page, PersonDetail, PersonSummary
+from summitwatch.store.query.filters import Filters
+from summitwatch.store.query.timeline import list_timeline
 
-
-@dataclass(frozen=True, slots=True)
-class PersonSummary:
-    name: str
-    side: str | None
-    mentions: int = 0
-    articles: int = 0
-    engagements: int = 0
-    quotes: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class OfficeHeld:
-    office: str  # office id, e.g. us.secretary_of_state
-    title: str  # English title from the knowledge files
-    start: str
-    end: str | None
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PersonDetail:
-    summary: PersonSummary
-    zh: tuple[str, ...] = ()
-    offices: tuple[OfficeHeld, ...] = ()
-    engagements: tuple[TimelineEntry, ...] = ()
-    quotes: tuple[dict[str, Any], ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.summary.to_dict(),
-            "zh": list(self.zh),
-            "offices": [asdict(o) for o in self.offices],
-            "engagements": [e.to_dict() for e in self.engagements],
-            "quotes": list(self.quotes),
-        }
+__all__ = ["get_person", "list_people"]
 
 
 def _knowledge_person(name: str) -> tuple[str | None, tuple[str, ...], tuple[OfficeHeld, ...]]:
@@ -62,8 +25,6 @@ def _knowledge_person(name: str) -> tuple[str | None, tuple[str, ...], tuple[Off
     Guarded: an interface must still serve the store when the data files are missing or broken.
     """
     try:
-        from summitwatch.knowledge import load_knowledge
-
         kn = load_knowledge()
     except Exception:  # noqa: BLE001 - knowledge is optional for reading the store
         return None, (), ()
@@ -119,8 +80,6 @@ def get_person(conn: sqlite3.Connection, name: str, quote_limit: int = 200) -> P
 
     ``name`` may be any name the officials data knows (布林肯, 布林肯, antony blinken): a link or a
     typed URL with the Chinese name finds the person under the canonical English name."""
-    from summitwatch.timeline.filters import canonical_people
-
     names = canonical_people(name)
     if len(names) == 1:
         name = names[0]
@@ -129,7 +88,7 @@ def get_person(conn: sqlite3.Connection, name: str, quote_limit: int = 200) -> P
         " WHERE kind IN ('person', 'office') AND key = ?",
         [name],
     ).fetchone()
-    engagements = list_timeline(conn, TimelineFilters(person=name), limit=10_000).items
+    engagements = list_timeline(conn, Filters(person=name), limit=10_000).items
     nq = conn.execute("SELECT count(*) FROM quotes WHERE speaker = ?", [name]).fetchone()[0]
     k_side, zh, offices = _knowledge_person(name)
     if not m[1] and not engagements and not nq and not offices:
