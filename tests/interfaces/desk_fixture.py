@@ -5,7 +5,7 @@ that disagree on the day (a disputed date, three days apart), readout sentences 
 raises topics with a raising verb, topic mentions, a quote of the US side that names a topic, and an
 older (2003) approximate-date entry so the timeline has history to fold. Flags are written the way
 the timeline step stores them (``run.steps.refresh_flags``) for the new entries only; the fixture's own
-entries get theirs when an interface opens the store (``run.steps.refresh_missing_flags``).
+entries get theirs from ``run.steps.refresh_missing_flags`` (the server only reads the store).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
-from summitwatch.run.steps import refresh_flags
+from summitwatch.run.steps import refresh_flags, refresh_missing_flags
 from summitwatch.store.db import connect
 
 RAISE_TEXT = "布林肯在會談中提出香港問題和新疆問題，王毅則強調台灣問題。"
@@ -151,5 +151,6 @@ def build_desk_db(base: Path, path: Path) -> Path:
              "Washington", "{}"),
         )  # fmt: skip
         refresh_flags(conn, ["tl-2021-alaska", "tl-2003-wen-bush"])
+    refresh_missing_flags(conn)  # the fixture's own entries, as the timeline step stores them
     conn.close()
     return path

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from summitwatch.model import Article, Block
-from summitwatch.store.articles import get_article
+from summitwatch.store.articles import get_articles
 from summitwatch.store.db import SCHEMA_VERSION, connect, schema_version
 from summitwatch.store.write import upsert_article
 
@@ -20,7 +20,7 @@ def test_via_round_trips(tmp_path: Path) -> None:
     conn = connect(tmp_path / "s.db")
     upsert_article(conn, _article("gfw-breaker mirror"), 1, None)
     conn.commit()
-    got = get_article(conn, "a1")
+    got = get_articles(conn, ["a1"])[0]
     assert got is not None and got.via == "gfw-breaker mirror" and got.outlet == "明慧網"
 
 
@@ -35,8 +35,8 @@ def test_version2_file_gains_the_via_column(tmp_path: Path) -> None:
     conn = connect(path)
     assert schema_version(conn) == SCHEMA_VERSION
     assert "via" in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
-    got = get_article(conn, "a1")
+    got = get_articles(conn, ["a1"])[0]
     assert got is not None and got.via is None and got.title == "美中外長通話"
     upsert_article(conn, _article("web.archive.org"), 2, None)
     conn.commit()
-    assert get_article(conn, "a1").via == "web.archive.org"  # type: ignore[union-attr]
+    assert get_articles(conn, ["a1"])[0].via == "web.archive.org"  # type: ignore[union-attr]
