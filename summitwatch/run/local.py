@@ -108,7 +108,8 @@ def _run(
     summary.run_id = write.start_run(conn, inputs)
     writer: Writer | None = None
     pool: Pool | None = None
-    inflight = 2 * max(1, workers) + 2
+    # chunks in flight: every worker busy with one queued behind it, memory bounded
+    inflight = 2 if workers <= 1 else 2 * workers + 2
     try:
         pv = parser_version()
         make = pool_factory or local_pool(workers)
