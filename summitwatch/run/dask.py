@@ -133,7 +133,9 @@ def _run_chunk(fn: WorkFn, on_fail: FailFn, items: Sequence[Any]) -> list[Any]:
 class InitPlugin(_WorkerPluginBase):  # type: ignore[misc,valid-type]
     """Per worker process: load the state and start the supervised children for this run."""
 
-    def __init__(self, pv: str, knowledge_hash: str, extractor_version: str, extract: bool, budget: float) -> None:
+    def __init__(
+        self, pv: str, knowledge_hash: str, extractor_version: str, extract: bool, budget: float
+    ) -> None:
         self.args = (pv, knowledge_hash, extractor_version, extract, budget)
 
     def setup(self, worker: Any) -> None:

@@ -59,7 +59,9 @@ FailFn = Callable[[Any, str, str], Any]  # (item, reason, detail) -> its result 
 class Pool(Protocol):
     """What the runner needs from a pool: an ordered, bounded map over chunks, and a close."""
 
-    def map(self, fn: WorkFn, on_fail: FailFn, chunks: Iterable[Sequence[Any]], inflight: int) -> Iterator[list[Any]]:
+    def map(
+        self, fn: WorkFn, on_fail: FailFn, chunks: Iterable[Sequence[Any]], inflight: int
+    ) -> Iterator[list[Any]]:
         """Results of ``fn`` per chunk, chunk by chunk in order."""
         ...
 

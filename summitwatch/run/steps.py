@@ -39,7 +39,9 @@ def remove_orphans(conn: sqlite3.Connection) -> int:
     return n
 
 
-def dedupe(conn: sqlite3.Connection, run_id: int, touched: Iterable[str], *, everything: bool = False) -> None:
+def dedupe(
+    conn: sqlite3.Connection, run_id: int, touched: Iterable[str], *, everything: bool = False
+) -> None:
     """Near-duplicate pass over this run's new/changed articles, plus any a killed run left behind."""
     ids = set(touched)
     ids.update(state.articles_updated_between(conn, state.get_done_run(conn, "dedupe"), run_id))

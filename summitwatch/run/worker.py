@@ -147,5 +147,3 @@ def extract_failed(article: Article, reason: str, detail: str) -> ExtractOutcome
     return ExtractOutcome(
         article.id, article.content_hash, None, f"{article.source}: {detail}", timed_out=reason == "timeout"
     )
-
-

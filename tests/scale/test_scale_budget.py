@@ -144,7 +144,8 @@ def test_cli_record_timeout_option_and_exit_status(
     _hang_on("hang.md", monkeypatch)
     db = str(tmp_path / "c.db")
     r = CliRunner().invoke(
-        main, ["ingest", str(seed_dir), "--db", db, "--workers", "1", "--no-extract", "--record-timeout", "1.5"]
+        main,
+        ["ingest", str(seed_dir), "--db", db, "--workers", "1", "--no-extract", "--record-timeout", "1.5"],
     )
     assert r.exit_code == 3, r.output
     assert "timeout" in r.output and "search index" in r.output
@@ -183,6 +184,8 @@ def test_extraction_over_budget_in_extract_run(
     s = extract(db, workers=0, progress=False, record_timeout=2)
     assert not s.failed and s.extracted == 2 and s.extract_timeouts == 1 and s.exit_code == 3
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM extractions WHERE article_id=?", (victim,)).fetchone()[0] == 0
+        assert (
+            conn.execute("SELECT count(*) FROM extractions WHERE article_id=?", (victim,)).fetchone()[0] == 0
+        )
     again = extract(db, workers=0, progress=False, record_timeout=2)
     assert again.extracted == 0 and again.extract_timeouts == 1

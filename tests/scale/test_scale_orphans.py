@@ -82,7 +82,9 @@ def test_killed_ingest_leaves_no_worker_behind(tmp_path: Path, sig: signal.Signa
         start_new_session=True,  # a group of its own: a stray worker could not hide in ours
     )  # fmt: skip
     try:
-        _wait_until(lambda: marker.exists() and marker.read_text().strip(), "the hanging record never started")
+        _wait_until(
+            lambda: marker.exists() and marker.read_text().strip(), "the hanging record never started"
+        )
         hung = int(marker.read_text())
         workers = _children(proc.pid)
         assert hung in workers, (hung, workers)  # a worker, not the parent, is stuck in C code
