@@ -31,7 +31,8 @@ from summitwatch.store.browse import (
 )
 from summitwatch.store.db import connect
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.store.query.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.web.highlight import search_json
 
 #: Sent with every response. No inline script or style, no third-party origin, no framing.
 CSP = (
@@ -172,10 +173,11 @@ def api_search(
     include_duplicates: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
+    sort: Annotated[str, Query(pattern="^(relevance|date)$", description="relevance (BM25) or date (newest first)")] = "relevance",
 ) -> dict[str, Any]:
     f = SearchFilters(outlet, since, _until(until), person, topic, has_engagement, include_duplicates)
     try:
-        return search(conn, q, f, limit, offset).to_dict()
+        return search_json(search(conn, q, f, limit, offset, sort=sort))
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
 

@@ -28,18 +28,17 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None) -> No
 
     from summitwatch.api import create_app
     from summitwatch.store.db import StoreError, connect
-    from summitwatch.store.search import update_search_index
+    from summitwatch.store.index import index_problem
 
     try:
         conn = connect(db_path, create=False)  # fail early, with a clear message, on a missing file
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    # bring the search index up to date before the first request rather than inside it
-    click.echo("updating the search index…")
-    n = update_search_index(conn)
+    # serve never builds anything (ingest keeps the search index); a missing index only disables search
+    problem = index_problem(conn)
     conn.close()
-    if n:
-        click.echo(f"indexed {n} new or changed articles")
+    if problem:
+        click.echo(f"warning: {problem}; search answers 503 until `summitwatch ingest` updates it", err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"summitwatch serving {db_path} at http://{shown}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(db_path, curate_user=curate_user, bind_host=host), host=host, port=port, log_level="warning")

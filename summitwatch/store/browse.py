@@ -621,11 +621,12 @@ def list_duplicate_groups(conn: sqlite3.Connection, limit: int = 100, offset: in
     ).fetchone()[0]
     items = tuple(
         {"id": r[0], "title": r[1] or "", "published": r[2], "copies": r[3]}
+        # count in the covering index first, then read titles for the page's groups only
         for r in conn.execute(
-            "SELECT d.duplicate_of, r.title, r.published, count(*) FROM articles d"
-            " LEFT JOIN articles r ON r.id = d.duplicate_of"
-            " WHERE d.duplicate_of IS NOT NULL AND d.duplicate_of != d.id"
-            " GROUP BY d.duplicate_of ORDER BY 4 DESC, 1 LIMIT ? OFFSET ?",
+            "SELECT g.rep, r.title, r.published, g.n FROM (SELECT duplicate_of AS rep, count(*) AS n"
+            " FROM articles WHERE duplicate_of IS NOT NULL AND duplicate_of != id"
+            " GROUP BY duplicate_of ORDER BY n DESC, rep LIMIT ? OFFSET ?) AS g"
+            " LEFT JOIN articles r ON r.id = g.rep ORDER BY g.n DESC, g.rep",
             [limit, offset],
         )
     )

@@ -11,10 +11,10 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# version -> statements that bring a file at version-1 up to version. Column additions only, so
-# older readers keep working on a migrated file.
+# version -> statements that bring a file at version-1 up to version: column additions and index
+# replacements only, so older readers keep working on a migrated file.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE quarantine ADD COLUMN input TEXT",
@@ -25,6 +25,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE quarantine ADD COLUMN meta TEXT",
         "ALTER TABLE quarantine ADD COLUMN parser_version TEXT",
         "ALTER TABLE articles ADD COLUMN title_key TEXT",
+    ),
+    # v3 replaces indexes by covering ones (schema.sql creates those) and drops the search index
+    # of the old layout (two FTS tables, copies included); ingest rebuilds it as one
+    3: (
+        "DROP INDEX IF EXISTS articles_dup",
+        "DROP INDEX IF EXISTS mentions_key",
+        "DROP INDEX IF EXISTS search_articles_cover",
+        "DROP INDEX IF EXISTS search_mentions_cover",
+        "DROP TABLE IF EXISTS search_fts_dup",
     ),
 }
 

@@ -1,4 +1,4 @@
--- summitwatch store, schema version 2 (db.py migrates older files: see MIGRATIONS there).
+-- summitwatch store, schema version 3 (db.py migrates older files: see MIGRATIONS there).
 -- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
 -- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
 
@@ -85,7 +85,11 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_outlet_day ON articles(outlet, published_day);
 CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
 CREATE INDEX IF NOT EXISTS articles_siteno ON articles(site_article_no);
-CREATE INDEX IF NOT EXISTS articles_dup ON articles(duplicate_of);
+-- v3: covering indexes, so reads of these narrow columns never walk the wide rows (blocks JSON
+-- spills into overflow pages, and duplicate_of sits after it): copies by representative (search
+-- with copies, duplicate groups, corpus counts), and the search index's incremental check.
+CREATE INDEX IF NOT EXISTS articles_copies ON articles(duplicate_of, id, published_day, outlet, outlet_en);
+CREATE INDEX IF NOT EXISTS articles_state ON articles(id, content_hash, duplicate_of, published_day, outlet, outlet_en);
 CREATE INDEX IF NOT EXISTS articles_title_key ON articles(title_key);
 
 -- Extraction output per article (replaced whole when an article is re-extracted).
@@ -143,7 +147,10 @@ CREATE TABLE IF NOT EXISTS mentions (
   office TEXT,
   PRIMARY KEY (article_id, seq)
 );
-CREATE INDEX IF NOT EXISTS mentions_key ON mentions(kind, key);
+-- v3: the people list and the person filters read only officials' mentions (a fifth of the rows):
+-- a partial covering index, in name then article order, so counting per name needs no sort.
+-- Queries use it when they say exactly `kind IN ('person', 'office')`.
+CREATE INDEX IF NOT EXISTS mentions_people ON mentions(key, article_id, side) WHERE kind IN ('person', 'office');
 
 -- The merged timeline (rebuilt from engagements; ids are stable, derived from content).
 CREATE TABLE IF NOT EXISTS timeline (

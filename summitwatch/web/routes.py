@@ -41,7 +41,7 @@ from summitwatch.store.browse import (
     timeline_facets,
 )
 from summitwatch.store.people import get_person, list_people
-from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
+from summitwatch.store.query.search import SORTS, SearchFilters, SearchIndexUnavailable, search
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -441,8 +441,12 @@ def page_search(
     topic: str | None = None,
     has_engagement: str | None = None,
     offset: str | None = None,
+    sort: str | None = None,
 ) -> Response:
     query = (q or "").strip()[:500]
+    order = _opt(sort) or "relevance"
+    if order not in SORTS:
+        raise HTTPException(422, f"sort must be one of {', '.join(SORTS)}")
     f = SearchFilters(
         _opt(outlet),
         _opt(since, date=True),
@@ -453,7 +457,7 @@ def page_search(
     )
     off = _int(offset, 0, 0, 10_000)
     try:
-        result = search(conn, query, f, limit=20, offset=off) if query else None
+        result = search(conn, query, f, limit=20, offset=off, sort=order) if query else None
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
     chosen = {
@@ -463,6 +467,7 @@ def page_search(
         "person": f.person,
         "topic": f.topic,
         "has_engagement": f.has_engagement,
+        "sort": order,
     }
     return render(
         request,

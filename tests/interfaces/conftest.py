@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from summitwatch.store.db import connect
+from summitwatch.store.index import update_search_index
 
 HOSTILE = "<script>alert('x')</script>"
 HANDLER = '<img src=x onerror="alert(1)">'
@@ -198,8 +199,10 @@ RECORDS = [
 ]
 
 
-def build_fixture_db(path: Path) -> Path:
-    """Write the fixture store at ``path`` (schema via store.db.connect) and return the path."""
+def build_fixture_db(path: Path, search_index: bool = True) -> Path:
+    """Write the fixture store at ``path`` (schema via store.db.connect) and return the path.
+
+    ``search_index=False`` leaves out the search index ingest would write (to test its upkeep)."""
     conn = connect(path)
     with conn:
         for a in ARTICLES:
@@ -349,6 +352,8 @@ def build_fixture_db(path: Path) -> Path:
             "INSERT INTO quarantine(source, reason, detail) VALUES(?,?,?)",
             (f"bad/{HOSTILE}.html", "binary", f"{HANDLER} looks binary"),
         )
+    if search_index:  # as ingest leaves it: searches read the index, they never build it
+        update_search_index(conn)
     conn.close()
     return path
 
@@ -363,3 +368,9 @@ def iface_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fresh_db(tmp_path: Path) -> Iterator[Path]:
     """A private copy of the fixture store, for tests that change it."""
     yield build_fixture_db(tmp_path / "fresh.db")
+
+
+@pytest.fixture
+def bare_db(tmp_path: Path) -> Path:
+    """The fixture store before any search index was written (to test the index's upkeep)."""
+    return build_fixture_db(tmp_path / "bare.db", search_index=False)

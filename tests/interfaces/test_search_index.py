@@ -1,4 +1,5 @@
-"""Search: cross-script matching, unknown words, phrases, filters, snippets, incremental index."""
+"""Search: cross-script matching, unknown words, phrases, filters, sorting, snippets, hit links, and
+the index that ingest keeps (incremental, distinct articles only, never built by a query)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from pathlib import Path
 import pytest
 import rjieba
 
+from summitwatch.search_tokens import index_tokens, parse_query
 from summitwatch.store.db import connect
-from summitwatch.store.search import (
-    SearchFilters,
-    index_tokens,
-    parse_query,
+from summitwatch.store.index import (
+    SearchIndexUnavailable,
+    index_problem,
     rebuild_search_index,
-    search,
     update_search_index,
 )
+from summitwatch.store.query.search import SearchFilters, search
+from summitwatch.web.highlight import hit_json, segments_html
 
 
 @pytest.fixture
@@ -87,8 +89,22 @@ def test_phrase_requires_adjacency(conn: sqlite3.Connection) -> None:
     assert ids(search(conn, "「美国总统」")) == phrase
 
 
-def test_unspaced_query_is_split_into_words_and_exclusion(conn: sqlite3.Connection) -> None:
-    assert ids(search(conn, "拜登台灣")) == ids(search(conn, "拜登 台灣")) == {"a-biden-xi-video"}
+def test_unspaced_run_is_a_phrase_spaces_separate_terms(conn: sqlite3.Connection) -> None:
+    add_article(conn, "a-talks", "中美會談今日舉行", "雙方代表出席。")
+    add_article(conn, "a-scattered", "中美關係", "兩國外長舉行會談。")
+    update_search_index(conn)
+    assert ids(search(conn, "中美會談")) == {"a-talks"}  # the four characters in a row
+    assert ids(search(conn, "中美会谈")) == {"a-talks"}  # in either script
+    assert ids(search(conn, "中美 會談")) == {"a-talks", "a-scattered"}  # two terms, anywhere
+    assert ids(search(conn, '"中美會談"')) == ids(search(conn, "中美會談"))
+    assert parse_query("中美會談").match == '"中美 美会 会谈"'
+    assert parse_query("中美 會談").match == '"中美" AND "会谈"'
+    # no segmenter runs on the query: 拜登台灣 does not occur as such, the two words do
+    assert not ids(search(conn, "拜登台灣"))
+    assert ids(search(conn, "拜登 台灣")) == {"a-biden-xi-video"}
+
+
+def test_exclusion(conn: sqlite3.Connection) -> None:
     assert "a-hostile" not in ids(search(conn, "特朗普 -大阪"))
     assert "a-trump-xi-call" in ids(search(conn, "特朗普 -大阪"))
 
@@ -130,17 +146,51 @@ def test_bm25_ranks_title_hits_and_totals(conn: sqlite3.Connection) -> None:
 
 def test_snippet_highlights_hits_in_original_script_and_escapes(conn: sqlite3.Connection) -> None:
     hit = next(h for h in search(conn, "习近平").hits if h.id == "a-biden-xi-video")
-    assert "<mark>習近平</mark>" in hit.snippet_html  # highlighted in the article's own script
-    hostile = next(h for h in search(conn, "大阪").hits if h.id == "a-hostile")
-    assert "<script>" not in hostile.snippet_html and "<img" not in hostile.snippet_html
-    assert "&lt;" in hostile.snippet_html and "<mark>大阪</mark>" in hostile.snippet_html
+    assert "<mark>習近平</mark>" in segments_html(hit.snippet)  # in the article's own script
+    hostile = hit_json(next(h for h in search(conn, "大阪").hits if h.id == "a-hostile"))["snippet"]
+    assert "<script>" not in hostile and "<img" not in hostile
+    assert "&lt;" in hostile and "<mark>大阪</mark>" in hostile
     d = search(conn, "王毅").to_dict()
-    assert set(d) == {"total", "hits"}
-    assert set(d["hits"][0]) == {"id", "source", "title", "published", "outlet", "snippet", "score"}
+    assert set(d) == {"total", "sort", "hits"}
+    assert set(d["hits"][0]) == {
+        "id", "source", "title", "published", "outlet", "score", "engagements", "people", "copy_of"
+    }  # fmt: skip
+    assert "snippet" in hit_json(search(conn, "王毅").hits[0])
 
 
-def test_index_is_incremental_and_follows_changes(conn: sqlite3.Connection) -> None:
-    assert update_search_index(conn) == 6  # lazily absent until now: first call builds everything
+def test_hits_carry_their_engagements_and_people(conn: sqlite3.Connection) -> None:
+    hit = search(conn, "王毅").hits[0]
+    assert hit.id == "a-blinken-wangyi"
+    assert hit.engagements == ("tl-2023-blinken-wang", "tl-2023-blinken-xi")  # in record order
+    assert {"Wang Yi", "Antony Blinken"} <= set(hit.people)
+    undated = search(conn, "天晴").hits[0]
+    assert undated.engagements == () and undated.people == ()
+
+
+def test_sort_by_date_newest_first_undated_last(conn: sqlite3.Connection) -> None:
+    add_article(conn, "a-old", "習近平舊聞", "習近平。", day="2001-01-01")
+    with conn:
+        conn.execute("UPDATE articles SET title='習近平天氣', content_hash='h2' WHERE id='a-undated'")
+        conn.execute("UPDATE articles SET published_day=NULL WHERE id='a-undated'")
+    update_search_index(conn)
+    result = search(conn, "習近平", sort="date", limit=50)
+    assert result.sort == "date"
+    days = [h.published for h in result.hits]
+    assert days[-1] is None  # undated last
+    dated = [d[:10] for d in days if d]
+    assert dated == sorted(dated, reverse=True) and dated[-1] == "2001-01-01"
+    assert {h.id for h in result.hits} == ids(search(conn, "習近平", limit=50))  # same hits, other order
+    page = search(conn, "習近平", sort="date", limit=2, offset=1).hits
+    assert [h.id for h in page] == [h.id for h in result.hits[1:3]]
+    with pytest.raises(ValueError):
+        search(conn, "習近平", sort="popularity")
+
+
+def test_index_is_incremental_and_follows_changes(bare_db: Path) -> None:
+    conn = connect(bare_db)
+    assert update_search_index(conn) == 5  # the first call builds it: distinct articles only
+    indexed = {r[0] for r in conn.execute("SELECT article_id FROM search_docs")}
+    assert "a-biden-xi-copy" not in indexed and len(indexed) == 5
     assert update_search_index(conn) == 0
     with conn:
         conn.execute(
@@ -154,13 +204,23 @@ def test_index_is_incremental_and_follows_changes(conn: sqlite3.Connection) -> N
         conn.execute("DELETE FROM articles WHERE id='a-blinken-wangyi'")
     update_search_index(conn)
     assert "a-blinken-wangyi" not in ids(search(conn, "王毅"))
-    assert rebuild_search_index(conn) == 5
+    assert rebuild_search_index(conn) == 4
+    conn.close()
 
 
-def test_lazy_build_on_first_search(conn: sqlite3.Connection) -> None:
-    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name='search_docs'").fetchone() is None
+def test_search_never_builds_the_index(bare_db: Path) -> None:
+    conn = connect(bare_db)
+    with pytest.raises(SearchIndexUnavailable, match="summitwatch ingest"):
+        search(conn, "王毅")
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name LIKE 'search%'").fetchone() is None
+    update_search_index(conn)
+    assert index_problem(conn) is None
     assert search(conn, "王毅").total == 1
-    assert conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 6
+    with conn:  # an index from another tokenisation is not used either
+        conn.execute("UPDATE meta SET value='bigram-t2s-0' WHERE key='search_index_version'")
+    with pytest.raises(SearchIndexUnavailable, match="another summitwatch version"):
+        search(conn, "王毅")
+    conn.close()
 
 
 def test_query_parsing_edge_cases(conn: sqlite3.Connection) -> None:
@@ -175,15 +235,24 @@ def test_query_parsing_edge_cases(conn: sqlite3.Connection) -> None:
 
 def test_filter_columns_follow_dedupe_and_new_runs(conn: sqlite3.Connection) -> None:
     assert "a-trump-xi-call" in ids(search(conn, "特朗普"))
-    # dedupe later folds an article into another without changing its content: a new ingest run
-    # is the signal, and the next search catches up without an explicit update call
+    # dedupe later folds an article into another without changing its content. A finished ingest
+    # run that did not update the index makes it stale: searches say so instead of building it
     with conn:
         conn.execute("UPDATE articles SET duplicate_of='a-hostile' WHERE id='a-trump-xi-call'")
         conn.execute(
             "INSERT INTO runs(started_at, finished_at, inputs) VALUES('2024-01-01T00:00Z', '2024-01-01T00:01Z', '[]')"
         )
+    with pytest.raises(SearchIndexUnavailable, match="older than the last ingest run"):
+        search(conn, "特朗普")
+    assert update_search_index(conn) == 0  # nothing to tokenise: the copy just leaves the index
     assert "a-trump-xi-call" not in ids(search(conn, "特朗普"))
-    assert "a-trump-xi-call" in ids(search(conn, "特朗普", SearchFilters(include_duplicates=True)))
+    copies = search(conn, "特朗普", SearchFilters(include_duplicates=True))
+    assert "a-trump-xi-call" in ids(copies)  # found through its representative
+    assert next(h for h in copies.hits if h.id == "a-trump-xi-call").copy_of == "a-hostile"
+    # a run still writing does not make the index stale (a server keeps answering during ingest)
+    with conn:
+        conn.execute("INSERT INTO runs(started_at, inputs) VALUES('2024-01-02T00:00Z', '[]')")
+    assert search(conn, "特朗普").total
     with conn:
         conn.execute("UPDATE articles SET outlet='新報' WHERE id='a-hostile'")
     assert update_search_index(conn) == 0  # nothing to re-tokenise, but the outlet copy is refreshed
@@ -191,31 +260,28 @@ def test_filter_columns_follow_dedupe_and_new_runs(conn: sqlite3.Connection) -> 
 
 
 def test_read_only_connection_serves_existing_index(fresh_db: Path) -> None:
-    writer = connect(fresh_db)
-    update_search_index(writer)
-    writer.close()
     ro = connect(fresh_db, readonly=True)
     assert ids(search(ro, "王毅")) == {"a-blinken-wangyi"}
     ro.close()
 
 
-def test_read_only_connection_without_index_says_so(fresh_db: Path) -> None:
-    from summitwatch.store.search import SearchIndexUnavailable
-
-    ro = connect(fresh_db, readonly=True)
+def test_read_only_connection_without_index_says_so(bare_db: Path) -> None:
+    ro = connect(bare_db, readonly=True)
     with pytest.raises(SearchIndexUnavailable):
         search(ro, "王毅")
     ro.close()
 
 
 def test_duplicate_status_can_flip_back_and_forth(conn: sqlite3.Connection) -> None:
-    update_search_index(conn)
-    for dup_of, shown in (("a-hostile", False), (None, True), ("a-hostile", False)):
+    both = SearchFilters(include_duplicates=True)
+    for dup_of, own in (("a-hostile", False), (None, True), ("a-hostile", False)):
         with conn:
             conn.execute("UPDATE articles SET duplicate_of=? WHERE id='a-trump-xi-call'", (dup_of,))
         update_search_index(conn)
-        assert ("a-trump-xi-call" in ids(search(conn, "通电话"))) is shown
-        assert "a-trump-xi-call" in ids(search(conn, "通电话", SearchFilters(include_duplicates=True)))
-    for table in ("search_fts", "search_fts_dup"):
-        conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
-    assert search(conn, "通电话", SearchFilters(include_duplicates=True)).total == 1
+        # a copy is not indexed: its own words find it only while it is distinct
+        assert ("a-trump-xi-call" in ids(search(conn, "通电话"))) is own
+        assert ("a-trump-xi-call" in ids(search(conn, "通电话", both))) is own
+        # as a copy it is listed with its representative's hits
+        assert ("a-trump-xi-call" in ids(search(conn, "大阪", both))) is not own
+    conn.execute("INSERT INTO search_fts(search_fts) VALUES('integrity-check')")
+    assert ids(search(conn, "特朗普", both)) == {"a-hostile", "a-trump-xi-call"}
