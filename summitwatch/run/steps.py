@@ -17,7 +17,7 @@ from summitwatch.run import checkpoint
 from summitwatch.run.pool import Pool
 from summitwatch.run.records import CHUNK, Writer, chunked
 from summitwatch.run.worker import ExtractOutcome, extract_failed, extract_one
-from summitwatch.store import search, state, write
+from summitwatch.store import index, state, write
 from summitwatch.store import timeline as store_timeline
 from summitwatch.store.articles import iter_articles
 
@@ -124,6 +124,6 @@ def update_search_index(conn: sqlite3.Connection) -> int:
     The last step of every run, so that ``serve`` only ever reads the index.
     """
     checkpoint.reached("index")
-    n = search.update_search_index(conn)
+    n = index.update_search_index(conn)
     checkpoint.reached("index-done")
     return n
