@@ -71,7 +71,7 @@ def _finish(
         t = time.monotonic()
         progress.update(0, "timeline")
         try:
-            summary.timeline_entries = steps.rebuild_timeline(conn, summary.run_id)
+            summary.timeline_entries = steps.timeline_step(conn, summary.run_id)
         except Exception as exc:  # the articles and records are stored; say why the timeline is not
             conn.rollback()
             summary.extract_note = (summary.extract_note + "; " if summary.extract_note else "") + (

@@ -28,7 +28,7 @@ def load_dataset(in_dir: str | Path, db_path: str | Path) -> DatasetSummary:
     try:
         summary = load_tables(conn, src)
         if summary.rows.get("engagements") or summary.rows.get("articles"):
-            summary.rows["timeline"] = steps.rebuild_timeline(conn, run_id)
+            summary.rows["timeline"] = steps.timeline_step(conn, run_id)
         steps.update_search_index(conn)
         write.finish_run(conn, run_id, {"loaded_from": str(src), "rows": summary.rows})
     finally:

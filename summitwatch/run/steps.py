@@ -28,6 +28,7 @@ __all__ = [
     "rebuild_timeline",
     "remove_orphans",
     "timeline_behind",
+    "timeline_step",
     "update_search_index",
 ]
 
@@ -101,18 +102,23 @@ def timeline_behind(conn: sqlite3.Connection, run_id: int) -> bool:
     return state.unfinished_runs_between(conn, state.get_done_run(conn, "timeline"), run_id)
 
 
-# --------------------------------------------------------------------------- timeline + corrections
-# (helper "kn" owns this step: the timeline merged from the per-article records, then the analysts'
-# corrections applied; keep the signature ``rebuild_timeline(conn, run_id) -> int``.)
-
-
-def rebuild_timeline(conn: sqlite3.Connection, run_id: int) -> int:
-    """Re-merge the timeline from the stored records (and corrections); returns its entry count."""
-    n = store_timeline.rebuild_timeline(conn)
+def timeline_step(conn: sqlite3.Connection, run_id: int) -> int:
+    """The timeline step of a run: rebuild, note that ``run_id`` did it, commit; returns the entry count."""
+    n = rebuild_timeline(conn)
     state.set_done_run(conn, "timeline", run_id)
     checkpoint.reached("timeline")
     conn.commit()
     return n
+
+
+# --------------------------------------------------------------------------- timeline + corrections
+# (helper "kn" owns this step: the timeline merged from the per-article records, then the analysts'
+# corrections applied; ``rebuild_timeline(conn) -> int``, the caller commits.)
+
+
+def rebuild_timeline(conn: sqlite3.Connection) -> int:
+    """Re-merge the timeline from the stored records (and corrections); returns its entry count."""
+    return store_timeline.rebuild_timeline(conn)
 
 
 # --------------------------------------------------------------------------- search index
