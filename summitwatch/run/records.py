@@ -213,8 +213,8 @@ class Writer:
             self.sources.pop(raw.source, None)
             self.qsources[raw.source] = (t.raw_hash, self.pv, r.quarantined.reason)
         else:
-            a = r.article
-            assert a is not None
+            aid, chash = r.article_id, r.content_hash
+            assert aid is not None and chash is not None and r.fields is not None
             self.s.stored += 1
             if old is None:
                 self.s.sources_new += 1
@@ -222,18 +222,18 @@ class Writer:
                 self.s.sources_changed += 1
             else:
                 self.s.sources_unchanged += 1
-            self._count_article(a.id, a.content_hash)
+            self._count_article(aid, chash)
             write.upsert_source(
                 self.conn, source=raw.source, input=t.input, raw_hash=t.raw_hash, raw=r.raw_z,
-                size=len(raw.data), hint=raw.hint, meta=raw.meta_dict(), fmt=a.format,
-                article_id=a.id, parser_version=self.pv, run_id=self.run_id,
+                size=len(raw.data), hint=raw.hint, meta=raw.meta_dict(), fmt=r.fmt,
+                article_id=aid, parser_version=self.pv, run_id=self.run_id,
             )  # fmt: skip
-            write.upsert_article(self.conn, a, self.run_id, r.title_key)
-            self.sources[raw.source] = (t.raw_hash, self.pv, a.id)
+            write.upsert_article_row(self.conn, (*r.fields, self.run_id, r.title_key))
+            self.sources[raw.source] = (t.raw_hash, self.pv, aid)
             self.qsources.pop(raw.source, None)
-            self.by_hash[t.raw_hash] = (a.id, a.format)
+            self.by_hash[t.raw_hash] = (aid, r.fmt)
             if r.extraction is not None:
-                self.store_extraction(r.extraction, a.content_hash)
+                self.store_extraction(r.extraction, chash)
             elif r.extract_error:
                 self.extract_error(r.extract_error)
         self.tick()

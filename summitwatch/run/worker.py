@@ -1,8 +1,9 @@
 """The pure per-record work of a run: parse (and extract) one record, extract one stored article.
 
 Why apart: these functions run in the supervised worker processes of ``run/pool.py``, locally and
-on Dask workers alike. They never touch the store: a result carries the Article and the
-Extraction, and the single writer turns them into rows. The per-process state (parser, extractor
+on Dask workers alike. They never touch the store: a result carries the article's row
+fields (encoded here by ``store/codec.py``, a pure function, so the JSON work is spread over the
+workers) and the Extraction, and the single writer stores them. The per-process state (parser, extractor
 with its knowledge, a compressor) is set once by :func:`init_worker` before the workers fork.
 
 When a record runs past its budget (or kills its process), the supervisor cannot get anything
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import zstandard
 
@@ -22,6 +24,7 @@ from summitwatch.articles.parse import parse_record
 from summitwatch.model import Article, Extraction, Quarantined, RawDoc
 from summitwatch.run.summary import short_exc
 from summitwatch.run.versions import Extractor
+from summitwatch.store.codec import article_fields
 
 __all__ = [
     "ExtractOutcome",
@@ -81,7 +84,10 @@ class Result:
 
     task: Task
     raw_z: bytes
-    article: Article | None = None
+    article_id: str | None = None
+    content_hash: str | None = None
+    fmt: str | None = None
+    fields: tuple[Any, ...] | None = None  # the ``articles`` row up to run id and title key
     title_key: str | None = None
     quarantined: Quarantined | None = None
     extraction: Extraction | None = None
@@ -120,7 +126,8 @@ def work_one(task: Task) -> Result:
     if isinstance(parsed, Quarantined):
         res.quarantined = parsed
         return res
-    res.article = parsed
+    res.article_id, res.content_hash, res.fmt = parsed.id, parsed.content_hash, parsed.format
+    res.fields = article_fields(parsed)
     res.title_key = title_key(parsed.title)
     if task.prev_extraction != (parsed.id, parsed.content_hash):
         res.extraction, res.extract_error = _extract(parsed)
