@@ -72,7 +72,8 @@ def main() -> int:
     gold = args.shared / "gold"
     ref = load_rows(gold / "timeline_dev.json")
     if args.db:
-        from summitwatch.store.timeline import open_store, read_timeline, rebuild_timeline
+        from summitwatch.run.steps import rebuild_timeline
+        from summitwatch.store.timeline import open_store, read_timeline
 
         conn = open_store(args.db)
         rebuild_timeline(conn)

@@ -9,6 +9,9 @@ Dicts appear only at the edges (``to_dict`` for JSON/SQLite, ``from_dict`` to re
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import uuid
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
@@ -237,3 +240,195 @@ class TimelineEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# --------------------------------------------------------------------------- timeline inputs
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """The calendar day of an ISO date or timestamp (its first ten characters), else None."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A per-article engagement with the article it came from (``seq`` = its row in that article).
+
+    The merge needs to know who reported a record and when (publication date decides which
+    engagement an undated record refers to; outlet and headline feed coverage and citations), so
+    each Engagement travels with its article's metadata in a small frozen pair.
+    """
+
+    article_id: str
+    source: str
+    engagement: Engagement
+    seq: int = 0
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO 8601 (date or timestamp), the outlet's own frame
+    url: str | None = None
+    archived_url: str | None = None
+
+    @property
+    def published_day(self) -> dt.date | None:
+        return parse_day(self.published)
+
+    @property
+    def order_key(self) -> tuple[str, str, int]:
+        """A total order independent of input order, so the merge is deterministic."""
+        return (self.published or "9999", self.article_id, self.seq)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """A quote with the article that printed it (quotes are per article, not per engagement)."""
+
+    article_id: str
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """The metadata of an article a timeline record cites (an analyst-added record starts from it)."""
+
+    article_id: str
+    source: str
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    url: str | None = None
+    archived_url: str | None = None
+
+
+# --------------------------------------------------------------------------- analysts' corrections
+
+#: What an analyst can do (see ``summitwatch.curation``).
+ACTIONS: tuple[str, ...] = ("confirm", "reject", "set", "merge", "split", "attach", "add")
+TargetKind = Literal["entry", "record", "article"]
+
+
+class CurationError(ValueError):
+    """A correction that cannot be made (unknown target, bad field or value); the message says why."""
+
+
+def utc_now() -> str:
+    """The time a correction is recorded, UTC ISO 8601 to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def new_uid() -> str:
+    """A globally unique id, so that importing the same export twice adds nothing."""
+    return uuid.uuid4().hex
+
+
+def signature(us: Any, cn: Any, modality: str, date: str | None) -> tuple[Any, ...]:
+    """Content signature of a record: sides (order-free), modality, date."""
+    return (tuple(sorted(us)), tuple(sorted(cn)), modality, date)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKey:
+    """A per-article record as it can be found again after re-extraction.
+
+    ``rank`` tells apart records of one article with the same signature (the gold has two
+    identical background Xi–Obama records in one article); ``evidence`` re-finds a record whose
+    signature changed (the extractor now resolves its date) when it is the only one citing that
+    sentence.
+    """
+
+    article_id: str
+    us: tuple[str, ...]
+    cn: tuple[str, ...]
+    modality: str
+    date: str | None
+    rank: int = 0
+    evidence: str = ""
+
+    @property
+    def signature(self) -> tuple[Any, ...]:
+        return signature(self.us, self.cn, self.modality, self.date)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["us"], d["cn"] = list(self.us), list(self.cn)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RecordKey:
+        return cls(article_id=str(d["article_id"]), us=tuple(d.get("us") or ()), cn=tuple(d.get("cn") or ()),
+                   modality=str(d.get("modality") or ""), date=d.get("date"), rank=int(d.get("rank") or 0),
+                   evidence=str(d.get("evidence") or ""))  # fmt: skip
+
+    def label(self) -> str:
+        return f"{self.article_id}[{'/'.join(self.us)} — {'/'.join(self.cn)}, {self.modality}, {self.date or 'undated'}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One analyst action.
+
+    ``target`` is ``{"entry": id, "members": [RecordKey...]}`` for a timeline entry,
+    ``{"record": RecordKey}`` for a per-article record, ``{"articles": [ids]}`` for an added
+    engagement. ``payload`` holds what the action needs (field and value, the entries to merge,
+    the records to split off, the engagement to add); ``original`` the extracted values the
+    action replaced, so they stay visible.
+    """
+
+    action: str
+    target: dict[str, Any]
+    user: str
+    created_at: str = field(default_factory=utc_now)
+    payload: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    original: dict[str, Any] = field(default_factory=dict)
+    uid: str = field(default_factory=new_uid)
+    id: int | None = None  # row id in the store (None before it is stored)
+    active: bool = True  # False once withdrawn (`curate withdraw`): kept, no longer applied
+
+    @property
+    def target_kind(self) -> TargetKind:
+        if "entry" in self.target:
+            return "entry"
+        if "record" in self.target:
+            return "record"
+        return "article"
+
+    @property
+    def entry_id(self) -> str | None:
+        return self.target.get("entry")
+
+    @property
+    def record(self) -> RecordKey | None:
+        r = self.target.get("record")
+        return RecordKey.from_dict(r) if r else None
+
+    def target_label(self) -> str:
+        if self.target_kind == "entry":
+            return str(self.entry_id)
+        if self.target_kind == "record":
+            rk = self.record
+            return rk.label() if rk else "?"
+        return "+" + ",".join(self.target.get("articles") or [])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSONL shape of an export (reviewable, one correction a line)."""
+        return {"uid": self.uid, "id": self.id, "action": self.action, "target": self.target,
+                "payload": self.payload, "note": self.note, "user": self.user, "created_at": self.created_at,
+                "original": self.original, "active": self.active}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Correction:
+        for key in ("action", "target", "user"):
+            if not d.get(key):
+                raise CurationError(f"correction without {key!r}: {json.dumps(d, ensure_ascii=False)[:200]}")
+        if d["action"] not in ACTIONS:
+            raise CurationError(f"unknown action {d['action']!r}")
+        return cls(action=d["action"], target=dict(d["target"]), user=str(d["user"]),
+                   created_at=str(d.get("created_at") or utc_now()), payload=dict(d.get("payload") or {}),
+                   note=str(d.get("note") or ""), original=dict(d.get("original") or {}),
+                   uid=str(d.get("uid") or new_uid()), id=d.get("id"), active=bool(d.get("active", True)))

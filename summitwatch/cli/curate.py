@@ -184,7 +184,7 @@ def withdraw_cmd(db_path: str, correction_id: int) -> None:
 @DB_OPTION
 def apply_cmd(db_path: str) -> None:
     """Re-apply every correction to the timeline (what the timeline rebuild does at its end)."""
-    from summitwatch.curation.apply import apply_corrections
+    from summitwatch.run.steps import apply_corrections
 
     conn = _open(db_path)
     try:

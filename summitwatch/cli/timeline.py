@@ -49,7 +49,7 @@ def _open(db_path: str, create: bool = False):  # noqa: ANN202 - sqlite3.Connect
 
 def _ensure_built(conn) -> None:  # noqa: ANN001
     """Build the timeline on first use when extraction has run but the timeline was never built."""
-    from summitwatch.store.timeline import rebuild_timeline
+    from summitwatch.run.steps import rebuild_timeline
 
     has_tl = conn.execute("SELECT 1 FROM timeline LIMIT 1").fetchone()
     has_eng = conn.execute("SELECT 1 FROM engagements LIMIT 1").fetchone()
@@ -84,7 +84,7 @@ def print_timeline(entries: list[TimelineEntry], console: Console | None = None,
 @DB_OPTION
 def build_timeline_cmd(db_path: str) -> None:
     """Merge the per-article engagements of the store into the deduplicated timeline."""
-    from summitwatch.store.timeline import rebuild_timeline
+    from summitwatch.run.steps import rebuild_timeline
 
     conn = _open(db_path)
     n = rebuild_timeline(conn)

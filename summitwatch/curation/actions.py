@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from summitwatch.curation.apply import CurationReport, Outcome, apply_corrections, curate, rank_of, split_id
+from summitwatch.curation.apply import CurationReport, Outcome, rank_of, split_id
 from summitwatch.curation.model import (
     ENTRY_FIELDS,
     MODALITIES,
@@ -28,7 +28,9 @@ from summitwatch.curation.model import (
     parse_value,
     record_key,
 )
+from summitwatch.knowledge import load_knowledge
 from summitwatch.model import Engagement
+from summitwatch.run.steps import apply_corrections, curate
 from summitwatch.store import curation as store
 from summitwatch.store.timeline import load_records
 from summitwatch.timeline import RecordRef
@@ -68,8 +70,6 @@ def canonical_names(names: list[str] | str) -> list[str]:
     """
     items = parse_names(names)
     try:
-        from summitwatch.knowledge import load_knowledge
-
         kn = load_knowledge()
     except Exception:  # noqa: BLE001 - data files being edited: accept names as given
         return items

@@ -20,31 +20,34 @@ the corrections) and on the cited record in ``data["evidence"]``. A correction w
 is reported as orphaned, never dropped; one whose target moved (its id changed, its record's date
 is now resolved) is reported as retargeted.
 
-:func:`apply_corrections` always starts from the uncorrected merge (given by the caller, or computed
-here), so applying twice gives the same timeline.
+:func:`curate_entries` always starts from the uncorrected merge (given by the caller, or computed
+here from the records), so applying twice gives the same timeline.
+
+This module is pure: corrections, per-article records and what the merge needs (quotes, texts,
+topics, framing) come in as :class:`CurationInputs`, entries go out. Reading them from the store and
+writing the result is ``summitwatch.run.steps`` (``rebuild_timeline``, ``apply_corrections``).
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from summitwatch.curation.model import Correction, RecordKey, parse_value, record_key
-from summitwatch.model import Engagement, TimelineEntry
-from summitwatch.store import curation as store
-from summitwatch.store.timeline import (
-    load_article_topics,
-    load_quotes,
-    load_records,
-    load_texts,
-    write_timeline,
+from summitwatch.curation.model import parse_value, record_key
+from summitwatch.model import (
+    ArticleRef,
+    Correction,
+    Engagement,
+    QuoteRef,
+    RecordKey,
+    RecordRef,
+    TimelineEntry,
 )
-from summitwatch.timeline import Framing, QuoteRef, RecordRef, build_timeline, load_framing
+from summitwatch.timeline import Framing, build_entry, build_timeline
 
 RecKey = tuple[str, int]  # (article_id, seq) of a record in this build
 STRUCTURAL = ("merge", "split", "attach")
@@ -105,63 +108,48 @@ class CuratedState:
     entry_users: dict[str, set[str]]  # entry id (rejected ones too) -> who corrected it
 
 
-# --------------------------------------------------------------------------- context for entry building
+# --------------------------------------------------------------------------- what the timeline is built from
+@dataclass(frozen=True, slots=True)
+class CurationInputs:
+    """The per-article records and everything the merge needs, as read from the store by the caller.
+
+    ``quotes``, ``texts`` and ``article_topics`` cover the records' articles and those analyst-added
+    records cite; ``articles`` holds the metadata of the latter (an ``add`` builds its record from
+    it); ``topic_cues`` is ``Knowledge.topic_index``.
+    """
+
+    refs: Sequence[RecordRef]
+    quotes: Sequence[QuoteRef] = ()
+    texts: Mapping[str, str] = field(default_factory=dict)
+    article_topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    framing: Framing = field(default_factory=Framing)
+    topic_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    articles: Mapping[str, ArticleRef] = field(default_factory=dict)
+
+
 class _Context:
-    """Quotes, texts, topics and framing of the articles an entry is built from (loaded lazily)."""
+    """Builds entries with the timeline's own merge and entry builder over the inputs."""
 
-    def __init__(self, conn: sqlite3.Connection, framing: Framing | None) -> None:
-        self.conn = conn
-        self.framing = framing if framing is not None else load_framing()
+    def __init__(self, inputs: CurationInputs) -> None:
+        self.inputs = inputs
         self.quotes: dict[str, list[QuoteRef]] = {}
-        self.texts: dict[str, str] = {}
-        self.topics: dict[str, tuple[str, ...]] = {}
-        self._loaded: set[str] = set()
-        self._cues: Mapping[str, tuple[str, ...]] | None = None
-
-    @property
-    def cues(self) -> Mapping[str, tuple[str, ...]]:
-        if self._cues is None:
-            try:
-                from summitwatch.knowledge import load_knowledge
-
-                self._cues = dict(load_knowledge().topic_index)
-            except Exception:  # noqa: BLE001 - as the timeline rebuild: data files may be incomplete
-                self._cues = {}
-        return self._cues
-
-    def load(self, article_ids: Iterable[str]) -> None:
-        todo = sorted(set(article_ids) - self._loaded)
-        if not todo:
-            return
-        for q in load_quotes(self.conn, todo):
+        for q in inputs.quotes:
             self.quotes.setdefault(q.article_id, []).append(q)
-        self.texts.update(load_texts(self.conn, todo))
-        self.topics.update(load_article_topics(self.conn, todo))
-        self._loaded.update(todo)
+
+    def _quotes(self, refs: Iterable[RecordRef]) -> list[QuoteRef]:
+        return [q for aid in sorted({r.article_id for r in refs}) for q in self.quotes.get(aid, ())]
 
     def build(self, refs: list[RecordRef]) -> list[TimelineEntry]:
         """The timeline's own merge over ``refs`` (the whole corrected record set)."""
-        self.load(r.article_id for r in refs)
-        quotes = [q for aid in sorted({r.article_id for r in refs}) for q in self.quotes.get(aid, ())]
-        return build_timeline(refs, quotes=quotes, framing=self.framing, texts=self.texts,
-                              article_topics=self.topics, topic_cues=self.cues)
+        i = self.inputs
+        return build_timeline(refs, quotes=self._quotes(refs), framing=i.framing, texts=i.texts,
+                              article_topics=i.article_topics, topic_cues=i.topic_cues)  # fmt: skip
 
     def entry(self, refs: list[RecordRef], entry_id: str, modality: str | None = None) -> TimelineEntry:
-        """One entry made of exactly ``refs`` (an analyst's grouping), with the merge's own fields.
-
-        Uses the timeline module's entry builder so a curated entry carries the same data (date
-        provenance, history, coverage, outlet comparison) as a merged one.
-        """
-        from summitwatch.timeline import merge as tl_merge
-
-        self.load(r.article_id for r in refs)
-        mod = modality or Counter(r.engagement.modality for r in refs).most_common(1)[0][0]
-        cluster = tl_merge._Cluster(modality=mod)  # noqa: SLF001 - see report: a public builder is requested
-        for r in sorted(refs, key=lambda r: (r.order_key, r.engagement.evidence)):
-            cluster.add(r)
-        entry = tl_merge._entry(cluster, self.quotes, self.framing, self.texts, self.topics, self.cues)  # noqa: SLF001
-        entry.id = entry_id
-        return entry
+        """One entry made of exactly ``refs`` (an analyst's grouping), keeping ``entry_id``."""
+        i = self.inputs
+        return build_entry(refs, entry_id, modality, self._quotes(refs), i.framing, i.texts, i.article_topics,
+                           i.topic_cues)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- re-finding targets
@@ -214,13 +202,14 @@ def _mark(entry: TimelineEntry, c: Correction, status: str, **extra: Any) -> Non
 
 
 class _Applier:
-    def __init__(self, conn: sqlite3.Connection, corrections: list[Correction], refs: list[RecordRef],
-                 entries: list[TimelineEntry] | None, framing: Framing | None) -> None:
-        self.conn = conn
+    def __init__(self, corrections: list[Correction], inputs: CurationInputs,
+                 entries: list[TimelineEntry] | None) -> None:  # fmt: skip
+        refs = list(inputs.refs)
         self.corrections = corrections
         self.base_refs = refs
         self.given_entries = entries
-        self.ctx = _Context(conn, framing)
+        self.articles = inputs.articles
+        self.ctx = _Context(inputs)
         self.outcomes: dict[str, Outcome] = {}
         self.by_article = _index_by_article(refs)
         self.original: dict[RecKey, Engagement] = {}
@@ -284,19 +273,17 @@ class _Applier:
         eng_fields = dict(c.payload.get("engagement") or {})
         found, missing = 0, []
         for i, aid in enumerate(arts):
-            row = self.conn.execute(
-                "SELECT source, outlet, title, published, url, original_url, archived_url FROM articles WHERE id = ?",
-                (aid,),
-            ).fetchone()
-            if row is None:
+            meta = self.articles.get(aid)
+            if meta is None:
                 missing.append(aid)
                 continue
             ev = evidence[i] if i < len(evidence) else (evidence[0] if evidence else "")
             eng = Engagement.from_dict({**eng_fields, "evidence": ev})
             seq = -(int(c.id or 0) * 100 + i + 1)  # negative: never a row of the engagements table
             key = (aid, seq)
-            refs[key] = RecordRef(article_id=aid, source=row[0], engagement=eng, seq=seq, outlet=row[1],
-                                  title=row[2], published=row[3], url=row[4] or row[5], archived_url=row[6])
+            refs[key] = RecordRef(article_id=aid, source=meta.source, engagement=eng, seq=seq, outlet=meta.outlet,
+                                  title=meta.title, published=meta.published, url=meta.url,
+                                  archived_url=meta.archived_url)  # fmt: skip
             self.added[key] = c
             self.record_marks[key].append(c)
             self.resolved.setdefault(c.uid, []).append(key)
@@ -530,42 +517,15 @@ class _Applier:
         return report, state
 
 
-def curate(
-    conn: sqlite3.Connection,
-    entries: list[TimelineEntry] | None = None,
-    refs: list[RecordRef] | None = None,
-    framing: Framing | None = None,
+def curate_entries(
+    corrections: Sequence[Correction], inputs: CurationInputs, entries: list[TimelineEntry] | None = None
 ) -> tuple[CurationReport, CuratedState]:
-    """Compute the curated timeline without writing it (the report and the full state)."""
-    corrections = store.list_corrections(conn, active_only=True)
-    if refs is None:
-        refs = load_records(conn)
-    return _Applier(conn, corrections, list(refs), entries, framing).run()
+    """Apply ``corrections`` (in the order made) to the timeline of ``inputs`` (pure).
 
-
-def apply_corrections(
-    conn: sqlite3.Connection,
-    entries: list[TimelineEntry] | None = None,
-    refs: list[RecordRef] | None = None,
-    framing: Framing | None = None,
-    *,
-    write: bool = True,
-) -> CurationReport:
-    """Re-apply every active correction and write the curated timeline.
-
-    Called at the end of the timeline rebuild with the uncorrected ``entries`` and ``refs`` it just
-    merged and wrote (nothing to do, and nothing written, when there are no corrections); called
-    alone (after a new correction) it merges the store's records itself. ``write=False`` only
-    computes the report (``curate list --orphans``).
+    ``entries``: the uncorrected merge of ``inputs.refs`` when the caller has it (it is not changed);
+    without it, or when a record correction applies, the merge is run here over the corrected records.
     """
-    if entries is not None and not store.has_table(conn):
-        return CurationReport(entries=len(entries))
-    if entries is not None and not store.list_corrections(conn, active_only=True):
-        return CurationReport(entries=len(entries))
-    report, state = curate(conn, entries, refs, framing)
-    if write:
-        write_timeline(conn, state.entries)
-    return report
+    return _Applier(list(corrections), inputs, entries).run()
 
 
 def split_id(entry_id: str, records: Iterable[RecordKey]) -> str:

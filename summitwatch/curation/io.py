@@ -31,9 +31,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from summitwatch.curation.apply import CuratedState, RecKey, apply_corrections, curate
+from summitwatch.curation.apply import CuratedState, RecKey
 from summitwatch.curation.model import Correction, CurationError
 from summitwatch.model import Engagement
+from summitwatch.run.steps import apply_corrections, curate
 from summitwatch.store import curation as store
 from summitwatch.timeline import RecordRef
 

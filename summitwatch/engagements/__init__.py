@@ -13,26 +13,13 @@ from summitwatch.engagements.detect import Candidate, Detector
 from summitwatch.engagements.quotes import find_quotes
 from summitwatch.engagements.sentences import split_sentences
 from summitwatch.engagements.topics import article_topics, engagement_topics
-from summitwatch.mentions import Span, normalise, resolve_span, scan
+from summitwatch.mentions import Span, find_mentions, normalise, scan
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Article, Engagement, Extraction, Mention
 
 EXTRACTOR_VERSION = "eng-0.5"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "prefilter"]
-
-
-def _mentions(text: str, spans: list[Span], kn: Any, date: str | None) -> tuple[Mention, ...]:
-    out = []
-    for s in spans:
-        if s.kind == "summit":
-            continue
-        surface = text[s.start:s.end]
-        if s.kind == "office":
-            out.append(Mention("office", resolve_span(kn, s, date), surface, s.start, s.end, s.side, s.key))  # type: ignore[arg-type]
-        else:
-            out.append(Mention(s.kind, s.key, surface, s.start, s.end, s.side))  # type: ignore[arg-type]
-    return tuple(out)
 
 
 def prefilter(norm: str, spans: list[Span]) -> bool:
@@ -52,7 +39,7 @@ def extract_article(article: Article, kn: Any) -> Extraction:
     norm = normalise(text)
     spans = scan(text, kn, norm)
     pub = article.published_date
-    mentions = _mentions(text, spans, kn, pub)
+    mentions = tuple(find_mentions(article, kn, pub, spans))
     title_end = len(article.blocks[0].text) if article.blocks and article.blocks[0].kind == "title" else 0
     topics = article_topics(mentions, text, title_end)
     if not prefilter(norm, spans):

@@ -104,14 +104,18 @@ def resolve_span(kn: Any, s: Span, date: str | None) -> str:
     return resolve_office(kn, s.key, date, s.shift)
 
 
-def find_mentions(article: Article, kn: Any, ref_date: str | None = None) -> list[Mention]:
+def find_mentions(
+    article: Article, kn: Any, ref_date: str | None = None, spans: list[Span] | None = None
+) -> list[Mention]:
     """Mentions of officials, offices, places, topics and bodies in ``article.text``.
 
-    Offices resolve to their holder on ``ref_date`` (else the publication date)."""
+    Offices resolve to their holder on ``ref_date`` (else the publication date). ``spans``: the
+    article's :func:`scan` when the caller already has it (the engagement stage), so the text is
+    scanned once."""
     text = article.text
     date = ref_date or article.published_date
     out: list[Mention] = []
-    for s in scan(text, kn):
+    for s in scan(text, kn) if spans is None else spans:
         if s.kind == "summit":
             continue
         surface = text[s.start:s.end]

@@ -1,16 +1,16 @@
-"""Cue vocabulary from ``summitwatch/data/cues.yaml``, normalised to Simplified once per process."""
+"""Cue vocabulary from ``summitwatch/data/cues.yaml``, normalised to Simplified once per process.
+
+The file is read and checked by the knowledge loader (so it counts in ``knowledge_hash``: a cue edit
+re-extracts); this module only folds its Chinese words to Simplified, the script matchers compare in.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from summitwatch.knowledge import data_file
 from summitwatch.mentions.gazetteer import to_simplified
-
-CUES_PATH = Path(__file__).resolve().parents[1] / "data" / "cues.yaml"
 
 
 def _norm(x: Any) -> Any:
@@ -26,8 +26,7 @@ def _norm(x: Any) -> Any:
 @lru_cache(maxsize=1)
 def load_cues() -> dict[str, Any]:
     """The cue file as a dict with every Chinese word in Simplified form (office-class English kept as is)."""
-    raw = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
-    classes = raw.pop("office_classes", {})
-    out = _norm(raw)
-    out["office_classes"] = classes
+    raw = data_file("cues.yaml")
+    out = _norm({k: v for k, v in raw.items() if k != "office_classes"})
+    out["office_classes"] = raw.get("office_classes", {})
     return out

@@ -5,29 +5,51 @@ Why one module: each step reads through the store, calls a pure function and wri
 store, in its own transaction, and records in ``meta`` that it completed for this run where a
 killed run could leave it half done (the next run then redoes it). The runner (``run/local.py``)
 calls them in this order; ``run/parquet.py`` calls the timeline and index steps after a load.
+
+The timeline step: the store only stores, ``timeline`` only merges and ``curation.apply`` only
+applies corrections, so this step reads the per-article records, the analysts' corrections and
+what the merge needs (quotes, texts, topics, framing), runs the two pure functions and writes the
+result. Doing it in one place means the timeline is written once, with the corrections already
+applied, and the store never calls back into the pipeline.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from summitwatch.articles.dedupe import find_duplicates
+from summitwatch.curation.apply import CuratedState, CurationInputs, CurationReport, curate_entries
+from summitwatch.knowledge import load_knowledge
+from summitwatch.model import Correction, RecordRef, TimelineEntry
 from summitwatch.run import checkpoint
 from summitwatch.run.pool import Pool
 from summitwatch.run.records import CHUNK, Writer, chunked
 from summitwatch.run.worker import ExtractOutcome, extract_failed, extract_one
+from summitwatch.store import curation as corrections_store
 from summitwatch.store import index, state, write
-from summitwatch.store import timeline as store_timeline
 from summitwatch.store.articles import iter_articles
+from summitwatch.store.timeline import (
+    load_article_topics,
+    load_articles,
+    load_quotes,
+    load_records,
+    load_texts,
+    write_timeline,
+)
+from summitwatch.timeline import Framing, build_timeline, load_framing
 
 __all__ = [
+    "apply_corrections",
+    "compute_timeline",
     "count_duplicates",
+    "curate",
     "dedupe",
     "extract_pending",
     "rebuild_timeline",
     "remove_orphans",
     "timeline_behind",
+    "timeline_inputs",
     "timeline_step",
     "update_search_index",
 ]
@@ -112,13 +134,109 @@ def timeline_step(conn: sqlite3.Connection, run_id: int) -> int:
 
 
 # --------------------------------------------------------------------------- timeline + corrections
-# (helper "kn" owns this step: the timeline merged from the per-article records, then the analysts'
-# corrections applied; ``rebuild_timeline(conn) -> int``, the caller commits.)
+# (helper "kn" owns this part: the timeline merged from the per-article records, then the analysts'
+# corrections applied; the caller commits.)
 
 
-def rebuild_timeline(conn: sqlite3.Connection) -> int:
-    """Re-merge the timeline from the stored records (and corrections); returns its entry count."""
-    return store_timeline.rebuild_timeline(conn)
+def _topic_cues() -> dict[str, tuple[str, ...]]:
+    """Cue word -> topic ids from the knowledge files ({} while they do not load)."""
+    try:
+        return dict(load_knowledge().topic_index)
+    except Exception:  # noqa: BLE001 - data files may be incomplete while others write them
+        return {}
+
+
+def timeline_inputs(
+    conn: sqlite3.Connection,
+    refs: Sequence[RecordRef] | None = None,
+    corrections: Iterable[Correction] = (),
+    framing: Framing | None = None,
+) -> CurationInputs:
+    """Read what the merge and the corrections need: the records (``refs``: already read), and the
+    quotes, texts and topics of their articles and of the articles analyst-added records cite."""
+    refs = load_records(conn) if refs is None else list(refs)
+    added = {aid for c in corrections if c.action == "add" for aid in c.target.get("articles") or ()}
+    articles = load_articles(conn, added)
+    ids = sorted({r.article_id for r in refs} | set(articles))
+    return CurationInputs(
+        refs=refs,
+        quotes=load_quotes(conn, ids),
+        texts=load_texts(conn, ids),
+        article_topics=load_article_topics(conn, ids),
+        framing=framing if framing is not None else load_framing(),
+        topic_cues=_topic_cues(),
+        articles=articles,
+    )
+
+
+def _merge(inputs: CurationInputs) -> list[TimelineEntry]:
+    """The uncorrected merge of all the records (quotes of their own articles only)."""
+    ids = {r.article_id for r in inputs.refs}
+    return build_timeline(
+        inputs.refs, quotes=[q for q in inputs.quotes if q.article_id in ids], framing=inputs.framing,
+        texts=inputs.texts, article_topics=inputs.article_topics, topic_cues=inputs.topic_cues,
+    )  # fmt: skip
+
+
+def compute_timeline(
+    conn: sqlite3.Connection, framing: Framing | None = None
+) -> tuple[list[TimelineEntry], list[RecordRef]]:
+    """Merge the store's per-article records, without corrections and without writing."""
+    inputs = timeline_inputs(conn, framing=framing)
+    return _merge(inputs), list(inputs.refs)
+
+
+def rebuild_timeline(conn: sqlite3.Connection, framing: Framing | None = None) -> int:
+    """Merge the records, apply the active corrections and write the timeline once.
+
+    Returns the number of merged entries (before corrections), as the run summary reports it.
+    """
+    corrections = corrections_store.list_corrections(conn, active_only=True)
+    inputs = timeline_inputs(conn, corrections=corrections, framing=framing)
+    entries = _merge(inputs)
+    if corrections:
+        _report, state = curate_entries(corrections, inputs, entries)
+        write_timeline(conn, state.entries)
+    else:
+        write_timeline(conn, entries)
+    return len(entries)
+
+
+def curate(
+    conn: sqlite3.Connection,
+    entries: list[TimelineEntry] | None = None,
+    refs: Sequence[RecordRef] | None = None,
+    framing: Framing | None = None,
+) -> tuple[CurationReport, CuratedState]:
+    """Compute the curated timeline without writing it (the report and the full state).
+
+    ``entries``/``refs``: the uncorrected merge and its records when the caller has them.
+    """
+    corrections = corrections_store.list_corrections(conn, active_only=True)
+    return curate_entries(corrections, timeline_inputs(conn, refs, corrections, framing), entries)
+
+
+def apply_corrections(
+    conn: sqlite3.Connection,
+    entries: list[TimelineEntry] | None = None,
+    refs: Sequence[RecordRef] | None = None,
+    framing: Framing | None = None,
+    *,
+    write: bool = True,
+) -> CurationReport:
+    """Re-apply every active correction and write the curated timeline.
+
+    With the uncorrected ``entries`` (and ``refs``) of a merge just written there is nothing to do,
+    and nothing is written, when no correction is active; without them (after a new correction) the
+    store's records are merged here. ``write=False`` only computes the report
+    (``curate list --orphans``).
+    """
+    if entries is not None and not corrections_store.list_corrections(conn, active_only=True):
+        return CurationReport(entries=len(entries))
+    report, state = curate(conn, entries, refs, framing)
+    if write:
+        write_timeline(conn, state.entries)
+    return report
 
 
 # --------------------------------------------------------------------------- search index

@@ -37,15 +37,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import yaml
 from lxml import etree
 from lxml import html as lxml_html
 
+from summitwatch.knowledge import data_file
 from summitwatch.model import Block, Figure, Link
 
 __all__ = ["HtmlDoc", "extract_html", "normalise_space"]
-
-DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "html_extraction.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +123,9 @@ class HtmlRules:
 
 
 @functools.lru_cache(maxsize=1)
-def load_rules(path: Path = DATA_FILE) -> HtmlRules:
-    """Read the vocabulary file once per process."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_rules(data_dir: Path | None = None) -> HtmlRules:
+    """Compile the vocabulary file (read and checked by the knowledge loader) once per process."""
+    data: dict[str, Any] = data_file("html_extraction.yaml", data_dir)
 
     def patterns(name: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p, re.IGNORECASE) for p in data.get(name) or ())

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from summitwatch.curation.model import Correction
+from summitwatch.model import Correction
 from summitwatch.store.db import schema_sql
 
 _BEGIN = "-- curation (issue 6)"

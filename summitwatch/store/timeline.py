@@ -1,9 +1,10 @@
 """Timeline tables of the store: read per-article records, write and query the merged timeline.
 
-``rebuild_timeline(conn)`` is what the ingest pipeline calls after extraction: it reads every
+Persistence only. The timeline step (``summitwatch.run.steps.rebuild_timeline``) reads every
 per-article engagement with its article's metadata (plus quotes, topics and clean text for the
-outlet comparison), merges them with :func:`summitwatch.timeline.build_timeline`, and replaces the
-``timeline`` and ``timeline_members`` rows in one transaction.
+outlet comparison) through :func:`load_records` and friends, merges them and applies the analysts'
+corrections with the pure ``timeline`` and ``curation.apply`` functions, and writes the result with
+:func:`write_timeline` (the ``timeline`` and ``timeline_members`` rows, replaced in one transaction).
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from summitwatch.model import Engagement, Quote, TimelineEntry
-from summitwatch.timeline import Framing, QuoteRef, RecordRef, build_timeline, load_framing
+from summitwatch.model import ArticleRef, Engagement, Quote, QuoteRef, RecordRef, TimelineEntry
+from summitwatch.store.db import connect
 
 
 def open_store(db_path: str | Path, *, create: bool = False) -> sqlite3.Connection:
     """Open the store through the project's one opener (WAL, schema migration)."""
-    from summitwatch.store.db import connect
-
     return connect(db_path, create=create)
 
 
@@ -107,6 +106,21 @@ def load_article_topics(conn: sqlite3.Connection, article_ids: list[str]) -> dic
     return topics
 
 
+def load_articles(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, ArticleRef]:
+    """The metadata of the given articles (those that exist), as a timeline record cites them."""
+    out: dict[str, ArticleRef] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(
+            "SELECT id, source, outlet, title, published, url, original_url, archived_url FROM articles "
+            f"WHERE id IN ({marks})",
+            chunk,
+        ):
+            out[r[0]] = ArticleRef(article_id=r[0], source=r[1], outlet=r[2], title=r[3], published=r[4],
+                                   url=r[5] or r[6], archived_url=r[7])  # fmt: skip
+    return out
+
+
 def write_timeline(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> None:
     """Replace the timeline tables with ``entries`` (one transaction)."""
     with conn:
@@ -126,38 +140,6 @@ def write_timeline(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> No
         conn.executemany(
             "INSERT OR REPLACE INTO timeline_members (timeline_id, article_id, seq) VALUES (?,?,?)", members
         )
-
-
-def _topic_cues() -> dict[str, tuple[str, ...]]:
-    """Cue word -> topic ids from the knowledge files ({} while they do not load)."""
-    try:
-        from summitwatch.knowledge import load_knowledge
-
-        return dict(load_knowledge().topic_index)
-    except Exception:  # noqa: BLE001 - data files may be incomplete while others write them
-        return {}
-
-
-def compute_timeline(conn: sqlite3.Connection, framing: Framing | None = None) -> tuple[list[TimelineEntry], list[RecordRef]]:
-    """Merge the store's per-article records (no writes)."""
-    refs = load_records(conn)
-    ids = _article_ids(refs)
-    entries = build_timeline(
-        refs, quotes=load_quotes(conn, ids), framing=framing if framing is not None else load_framing(),
-        texts=load_texts(conn, ids), article_topics=load_article_topics(conn, ids), topic_cues=_topic_cues(),
-    )
-    return entries, refs
-
-
-def rebuild_timeline(conn: sqlite3.Connection, framing: Framing | None = None) -> int:
-    """Rebuild the timeline tables from the engagements table; returns the number of entries."""
-    entries, refs = compute_timeline(conn, framing)
-    write_timeline(conn, entries)
-    # Analysts' corrections live apart from extracted data and are re-applied after every rebuild.
-    from summitwatch.curation.apply import apply_corrections  # curation sits after the timeline
-
-    apply_corrections(conn, entries, refs, framing)
-    return len(entries)
 
 
 def _entry_sources(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[str]]]:

@@ -485,6 +485,35 @@ def _entry(
     )
 
 
+def build_entry(
+    records: Iterable[RecordRef],
+    entry_id: str,
+    modality: str | None = None,
+    quotes: Iterable[QuoteRef] = (),
+    framing: Framing | None = None,
+    texts: Mapping[str, str] | None = None,
+    article_topics: Mapping[str, tuple[str, ...]] | None = None,
+    topic_cues: Mapping[str, tuple[str, ...]] | None = None,
+) -> TimelineEntry:
+    """One entry made of exactly ``records`` (an analyst's grouping), with the merge's own fields.
+
+    Curation regroups records (merge, split, attach); building the entry here gives it the same data
+    (date provenance, history, coverage, outlet comparison) as a merged one. ``modality`` defaults to
+    the records' most common one; the other arguments are as for :func:`build_timeline`.
+    """
+    refs = list(records)
+    mod = modality or Counter(r.engagement.modality for r in refs).most_common(1)[0][0]
+    cluster = _Cluster(modality=mod)
+    for r in sorted(refs, key=lambda r: (r.order_key, r.engagement.evidence)):
+        cluster.add(r)
+    quotes_by_article: dict[str, list[QuoteRef]] = {}
+    for q in quotes:
+        quotes_by_article.setdefault(q.article_id, []).append(q)
+    entry = _entry(cluster, quotes_by_article, framing or Framing(), texts, article_topics, topic_cues)
+    entry.id = entry_id
+    return entry
+
+
 def build_timeline(
     records: Iterable[RecordRef],
     quotes: Iterable[QuoteRef] = (),

@@ -13,12 +13,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from summitwatch.knowledge import KnowledgeError, data_file, load_knowledge
 from summitwatch.timeline.records import QuoteRef, RecordRef
 
 _LABEL_KEYS = ("label", "name", "id", "key", "term")
@@ -118,29 +116,21 @@ def framing_from_knowledge(kn: Any) -> Framing:
 
 
 def load_framing(path: Path | None = None) -> Framing:
-    """The framing markers: from the knowledge loader when it works, else read from the YAML file
-    (or ``path``) directly; an absent or unreadable file gives an empty Framing."""
+    """The framing markers: from the knowledge loader (both scripts expanded) when it loads, else the
+    markers of ``data/framing.yaml`` (or of the file ``path``) as written; an absent or malformed
+    file gives an empty Framing."""
     if path is None:
         try:
-            from summitwatch.knowledge import load_knowledge
-
             framing = framing_from_knowledge(load_knowledge())
             if framing.available:
                 return framing
-        except Exception:  # noqa: BLE001 - knowledge may be absent or incomplete while others build it
+        except (KnowledgeError, OSError):  # another data file is malformed: the framing file may be fine
             pass
     try:
         if path is None:
-            ref = resources.files("summitwatch") / "data" / "framing.yaml"
-            if not ref.is_file():
-                return Framing()
-            text, origin = ref.read_text(encoding="utf-8"), "summitwatch/data/framing.yaml"
-        else:
-            if not path.is_file():
-                return Framing()
-            text, origin = path.read_text(encoding="utf-8"), str(path)
-        return parse_framing(yaml.safe_load(text), origin)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            return parse_framing(data_file("framing.yaml"), "summitwatch/data/framing.yaml")
+        return parse_framing(data_file(path.name, path.parent), str(path))
+    except (KnowledgeError, OSError):
         return Framing()
 
 

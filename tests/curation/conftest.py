@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from curation_helpers import ARTICLES, insert_article
 
+from summitwatch.run.steps import rebuild_timeline
 from summitwatch.store.db import connect
-from summitwatch.store.timeline import rebuild_timeline
 
 
 @pytest.fixture

@@ -122,8 +122,7 @@ def test_form_flow_confirm_reload_still_confirmed(api: TestClient, conn: sqlite3
     html = _panel(api, vid)
     assert "analyst-confirmed" in html and "ann" in html
     # a rebuild (re-extraction) later: still confirmed
-    from summitwatch.curation.apply import apply_corrections
-    from summitwatch.store.timeline import rebuild_timeline
+    from summitwatch.run.steps import apply_corrections, rebuild_timeline
 
     rebuild_timeline(conn)
     apply_corrections(conn)

@@ -12,10 +12,10 @@ from curation_helpers import ARTICLES, entry_data, entry_for, insert_engagements
 
 from summitwatch.curation import actions
 from summitwatch.curation import io as cio
-from summitwatch.curation.apply import apply_corrections
 from summitwatch.curation.model import CurationError
+from summitwatch.run.steps import apply_corrections, compute_timeline, rebuild_timeline
 from summitwatch.store.db import connect
-from summitwatch.store.timeline import compute_timeline, rebuild_timeline, write_timeline
+from summitwatch.store.timeline import write_timeline
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
@@ -85,7 +85,7 @@ def test_correction_survives_full_reextraction(conn: sqlite3.Connection) -> None
              "status": "held", "evidence": "蓬佩奧與王毅通電話。"}
     with conn:
         insert_engagements(conn, "art-osaka", [extra, *ARTICLES[5]["engagements"]])
-    rebuild_timeline(conn)  # the rebuild re-applies corrections itself (hook in store/timeline.py)
+    rebuild_timeline(conn)  # the rebuild re-applies corrections itself (run/steps.py)
     assert entry_data(conn, osaka)["location"] == "Kobe"  # type: ignore[index]
     report = apply_corrections(conn)
     assert [o.state for o in report.outcomes] == ["applied", "applied"]

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from timeline_helpers import GOLD, SHARED, fill_store
 
 from summitwatch.cli import main
+from summitwatch.run.steps import rebuild_timeline
 from summitwatch.store.db import connect
-from summitwatch.store.timeline import citations, read_timeline, rebuild_timeline
+from summitwatch.store.timeline import citations, read_timeline
 
 ROWS = [
     {"file": "39001-40000/article_39467.md", "published": "2021-03-19", "title": "中美阿拉斯加會談",
