@@ -64,7 +64,7 @@ class Fuzzer:
                     self.outcomes[f"split:{rec.reason}"] += 1
                     continue
                 (res,) = self.pool.run(work_one, parse_failed, [Task("fuzz", rec, "0" * 64, None)])
-                if (res.quarantined is None) == (res.fields is None):
+                if (res.quarantined is None) == (res.row is None):
                     self._save(rec, "result is neither an article nor a quarantine")
                     self.outcomes["BAD-RESULT"] += 1
                 elif res.quarantined is not None:

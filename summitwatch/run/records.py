@@ -214,7 +214,7 @@ class Writer:
             self.qsources[raw.source] = (t.raw_hash, self.pv, r.quarantined.reason)
         else:
             aid, chash = r.article_id, r.content_hash
-            assert aid is not None and chash is not None and r.fields is not None
+            assert aid is not None and chash is not None and r.row is not None
             self.s.stored += 1
             if old is None:
                 self.s.sources_new += 1
@@ -228,7 +228,7 @@ class Writer:
                 size=len(raw.data), hint=raw.hint, meta=raw.meta_dict(), fmt=r.fmt,
                 article_id=aid, parser_version=self.pv, run_id=self.run_id,
             )  # fmt: skip
-            write.upsert_article_row(self.conn, (*r.fields, self.run_id, r.title_key))
+            write.upsert_article_row(self.conn, r.row)
             self.sources[raw.source] = (t.raw_hash, self.pv, aid)
             self.qsources.pop(raw.source, None)
             self.by_hash[t.raw_hash] = (aid, r.fmt)
@@ -275,7 +275,7 @@ def ingest_records(
                 if s.files % 500 == 0:
                     progress.update(s.files)
                 continue
-            yield Task(input, rec, h, writer.prev_extraction(rec.source))
+            yield Task(input, rec, h, writer.prev_extraction(rec.source), writer.run_id)
 
     for chunk in pool.map(work_one, parse_failed, chunked(tasks(), CHUNK), inflight):
         for r in chunk:

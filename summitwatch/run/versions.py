@@ -22,7 +22,7 @@ from summitwatch.model import Article, Extraction
 __all__ = ["Extractor", "load_extractor", "no_extractor", "parser_version"]
 
 _PKG = Path(__file__).resolve().parents[1]
-_YAML_NAME = re.compile(r"[A-Za-z0-9_-]+\.yaml")
+_YAML_NAME = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+\.yaml")  # from a name's start: linear
 
 
 def _code_digest(files: Iterable[Path]) -> str:

@@ -2,7 +2,7 @@
 
 Why apart: these functions run in the supervised worker processes of ``run/pool.py``, locally and
 on Dask workers alike. They never touch the store: a result carries the article's row
-fields (encoded here by ``store/codec.py``, a pure function, so the JSON work is spread over the
+(encoded here by ``store/codec.py``, a pure function, so the JSON work is spread over the
 workers) and the Extraction, and the single writer stores them. The per-process state (parser, extractor
 with its knowledge, a compressor) is set once by :func:`init_worker` before the workers fork.
 
@@ -24,7 +24,7 @@ from summitwatch.articles.parse import parse_record
 from summitwatch.model import Article, Extraction, Quarantined, RawDoc
 from summitwatch.run.summary import short_exc
 from summitwatch.run.versions import Extractor
-from summitwatch.store.codec import article_fields
+from summitwatch.store.codec import article_row
 
 __all__ = [
     "ExtractOutcome",
@@ -76,6 +76,7 @@ class Task:
     raw: RawDoc
     raw_hash: str
     prev_extraction: tuple[str, str] | None  # (article id, content hash) already extracted for this source
+    run_id: int = 0  # the run writing it (the article row records it)
 
 
 @dataclass(slots=True)
@@ -87,8 +88,7 @@ class Result:
     article_id: str | None = None
     content_hash: str | None = None
     fmt: str | None = None
-    fields: tuple[Any, ...] | None = None  # the ``articles`` row up to run id and title key
-    title_key: str | None = None
+    row: tuple[Any, ...] | None = None  # the ``articles`` row (store/codec.py)
     quarantined: Quarantined | None = None
     extraction: Extraction | None = None
     extract_error: str | None = None
@@ -127,8 +127,7 @@ def work_one(task: Task) -> Result:
         res.quarantined = parsed
         return res
     res.article_id, res.content_hash, res.fmt = parsed.id, parsed.content_hash, parsed.format
-    res.fields = article_fields(parsed)
-    res.title_key = title_key(parsed.title)
+    res.row = article_row(parsed, task.run_id, title_key(parsed.title))
     if task.prev_extraction != (parsed.id, parsed.content_hash):
         res.extraction, res.extract_error = _extract(parsed)
     return res

@@ -11,15 +11,15 @@ from typing import Any
 
 from summitwatch.model import Article
 
-__all__ = ["article_fields", "article_row"]
+__all__ = ["article_row"]
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def article_fields(article: Article) -> tuple[Any, ...]:
-    """The ``articles`` row of an Article up to its run and title key (JSON for list columns)."""
+def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[Any, ...]:
+    """The ``articles`` row of an Article (JSON for list columns), in ``write._ARTICLE_COLUMNS`` order."""
     a = article
     return (
         a.id,
@@ -47,9 +47,6 @@ def article_fields(article: Article) -> tuple[Any, ...]:
         _json([{"src": f.src, "caption": f.caption, "archived_src": f.archived_src} for f in a.figures]),
         _json([{"text": x.text, "url": x.url, "archived_url": x.archived_url} for x in a.links]),
         _json(list(a.flags)),
+        run_id,
+        title_key,
     )
-
-
-def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[Any, ...]:
-    """The full ``articles`` row of an Article (``write._ARTICLE_COLUMNS`` order)."""
-    return (*article_fields(article), run_id, title_key)

@@ -62,7 +62,7 @@ def test_fuzzed_records_always_yield_an_article_or_a_quarantine(worker: Supervis
             task = worker_mod.Task("fuzz", rec, "0" * 64, None)
             (res,) = worker.run(worker_mod.work_one, worker_mod.parse_failed, [task])
             assert res.task == task
-            assert (res.quarantined is None) != (res.fields is None), "exactly one of article / quarantine"
+            assert (res.quarantined is None) != (res.row is None), "exactly one of article / quarantine"
             if res.quarantined is not None:
                 assert res.quarantined.reason and res.quarantined.source == rec.source
                 seen[res.quarantined.reason] += 1
