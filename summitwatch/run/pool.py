@@ -309,14 +309,18 @@ class SupervisedPool:
         items = job.items
         results: list[Any] = [None] * len(items)
         todo = list(range(len(items)))
+        lost_sends = 0
         while todo:
             if self.closed:
                 raise RuntimeError("pool closed")
             c = self._child(i)
             try:
                 c.conn.send((job.fn, [items[j] for j in todo]))
-            except OSError:  # the child is gone: start another and send again
+            except OSError as exc:  # the child is gone: start another and send again
                 self._drop(i, c, kill=True)
+                lost_sends += 1
+                if lost_sends >= 3:  # children die before reading anything: nothing will work
+                    raise RuntimeError(f"worker processes exit on start ({exc})") from exc
                 continue
             received = 0
             stop: tuple[str, int] | None = None  # (reason, position in todo) of a record that failed
