@@ -7,9 +7,10 @@ Why both: hypothesis generates structured inputs (mutated real seeds and HTML pa
 with hostile attributes, broken front matter, feeds; see tests/scale/fuzz_strategies.py) and runs
 everywhere; atheris (libFuzzer) explores byte-level paths by coverage but needs a compiled wheel.
 
-Each input goes through what a pool worker does: split (feeds/WARC) then ``run.local._work`` (parse
-under the per-record time limit, compress, article row). A finding is an exception escaping, a
-result that is neither an article row nor a quarantine, a ``parse-error`` quarantine (the parser's
+Each input goes through what a pool worker does: split (feeds/WARC) then ``run.worker.work_one``
+(parse, compress, title key) in a supervised worker process under the per-record budget
+(``--record-timeout``). A finding is an exception escaping, a
+result that is neither an article nor a quarantine, a ``parse-error`` quarantine (the parser's
 catch-all: a bug), or a ``timeout`` quarantine (a record slower than the limit). Findings are
 written to ``--out`` (default /tmp/summitwatch-fuzz/) as reproducer files, and summarised.
 """
@@ -29,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "scale"))
 
-import summitwatch.run.local as local  # noqa: E402
 from summitwatch.model import Quarantined, RawDoc  # noqa: E402
+from summitwatch.run.pool import DEFAULT_RECORD_TIMEOUT_S, SupervisedPool  # noqa: E402
+from summitwatch.run.worker import Task, init_worker, parse_failed, work_one  # noqa: E402
 from summitwatch.sources.walk import _load_splitter, split_leaf  # noqa: E402
 
 FINDING_REASONS = ("parse-error", "timeout")
@@ -39,8 +41,9 @@ FINDING_REASONS = ("parse-error", "timeout")
 class Fuzzer:
     """Runs one record at a time through split + the worker function and files the outcome."""
 
-    def __init__(self, out: Path) -> None:
-        local._init_worker(None, local.parser_version(), 0)
+    def __init__(self, out: Path, record_timeout: float = DEFAULT_RECORD_TIMEOUT_S) -> None:
+        init_worker(None)
+        self.pool = SupervisedPool(1, budget=record_timeout)
         self.splitter = _load_splitter()
         self.out = out
         self.outcomes: Counter[str] = Counter()
@@ -60,9 +63,9 @@ class Fuzzer:
                 if isinstance(rec, Quarantined):
                     self.outcomes[f"split:{rec.reason}"] += 1
                     continue
-                (res,) = local._work([local._Task("fuzz", rec, "0" * 64, None)])
+                (res,) = self.pool.run(work_one, parse_failed, [Task("fuzz", rec, "0" * 64, None)])
                 if (res.quarantined is None) == (res.row is None):
-                    self._save(rec, "result is neither an article row nor a quarantine")
+                    self._save(rec, "result is neither an article nor a quarantine")
                     self.outcomes["BAD-RESULT"] += 1
                 elif res.quarantined is not None:
                     reason = res.quarantined.reason
@@ -149,8 +152,9 @@ def main() -> int:
         "--atheris", action="store_true", help="coverage-guided with atheris (pip install atheris)"
     )
     ap.add_argument("--out", type=Path, default=Path("/tmp/summitwatch-fuzz"))
+    ap.add_argument("--record-timeout", type=float, default=DEFAULT_RECORD_TIMEOUT_S)
     args = ap.parse_args()
-    fz = Fuzzer(args.out)
+    fz = Fuzzer(args.out, args.record_timeout)
     t0 = time.monotonic()
     if args.atheris:
         try:
@@ -164,6 +168,7 @@ def main() -> int:
             return 0
     run_hypothesis(fz, args.seconds)
     fz.report(time.monotonic() - t0, "hypothesis")
+    fz.pool.close()
     return 1 if fz.outcomes["EXCEPTION"] or fz.outcomes["BAD-RESULT"] else 0
 
 

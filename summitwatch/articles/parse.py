@@ -60,6 +60,9 @@ QUARANTINE_REASONS = {
     "unsafe-xml": "an XML feed declaring entities (refused: entity-expansion attacks)",
     "bad-container": "a WARC or feed file that could not be read",
     "parse-error": "the parser failed on this record (a bug: please report)",
+    "timeout": "parsing and extraction ran past the per-record time budget (--record-timeout); "
+    "its worker process was stopped",
+    "worker-crash": "the worker process died while parsing this record (a crash or out of memory)",
 }
 
 

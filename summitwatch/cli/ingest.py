@@ -2,7 +2,7 @@
 
 Thin wrappers: each opens the store (or calls the runner) and prints what one library function
 returns. Exit status of ingest/reparse/extract: 0 all stored, 3 finished with some records
-quarantined (not an error), 1 the run itself failed.
+quarantined or over their time budget (not an error), 1 the run itself failed.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ _WORKERS = click.option(
     default=2,
     show_default=True,
     help="Parser/extractor processes (0 or 1: parse in this process).",
+)
+_RECORD_TIMEOUT = click.option(
+    "--record-timeout",
+    "record_timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Per-record budget for parsing and extraction; a record over it has its worker process "
+    "killed and is quarantined as 'timeout'.",
 )
 _PROGRESS = click.option(
     "--progress/--no-progress", default=True, show_default=True, help="Progress bar (only on a terminal)."
@@ -78,8 +88,12 @@ def print_summary(summary, console: Console, title: str = "ingest") -> None:  # 
         t.add_row(
             "extracted", f"{s.extracted:,}" + (f" ({s.extract_errors} errors)" if s.extract_errors else "")
         )
+    if s.extract_timeouts:
+        t.add_row("extraction over budget", f"{s.extract_timeouts:,}")
     if s.timeline_entries is not None:
         t.add_row("timeline entries", f"{s.timeline_entries:,}")
+    if s.search_indexed is not None:
+        t.add_row("search index", f"{s.search_indexed:,} articles indexed")
     t.add_row("elapsed", f"{s.elapsed:.1f} s")
     t.add_row("articles/s", f"{s.articles_per_s:,.0f}")
     console.print(t)
@@ -106,6 +120,7 @@ def _finish_run(summary, as_json: bool, title: str) -> None:  # noqa: ANN001
     "(yaml-markdown, mirror-markdown, rss-mirror, html, feed-item, warc-html).",
 )
 @_WORKERS
+@_RECORD_TIMEOUT
 @click.option("--no-extract", is_flag=True, help="Store articles only; skip engagement extraction.")
 @click.option(
     "--scheduler",
@@ -126,6 +141,7 @@ def ingest(
     db_path: str,
     fmt: str | None,
     workers: int,
+    record_timeout: float,
     no_extract: bool,
     scheduler: str | None,
     to_parquet: str | None,
@@ -144,7 +160,7 @@ def ingest(
     if ingest_engine is not None:
         summary = ingest_engine(
             list(paths), db_path, scheduler=scheduler, workers=workers, progress=progress, fmt=fmt,
-            extract=not no_extract, to_parquet=to_parquet,
+            extract=not no_extract, to_parquet=to_parquet, record_timeout=record_timeout,
         )  # fmt: skip
     elif scheduler or to_parquet:
         raise click.UsageError("--scheduler/--to-parquet need the scale module (summitwatch.cli.scale)")
@@ -152,23 +168,29 @@ def ingest(
         from summitwatch.run.local import ingest as run_ingest
 
         summary = run_ingest(
-            list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract
-        )
+            list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract,
+            record_timeout=record_timeout,
+        )  # fmt: skip
     _finish_run(summary, as_json, "ingest")
 
 
 @main.command()
 @DB_OPTION
 @_WORKERS
+@_RECORD_TIMEOUT
 @click.option("--no-extract", is_flag=True, help="Re-parse only; skip extraction.")
 @_PROGRESS
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def reparse(db_path: str, workers: int, no_extract: bool, progress: bool, as_json: bool) -> None:
+def reparse(
+    db_path: str, workers: int, record_timeout: float, no_extract: bool, progress: bool, as_json: bool
+) -> None:
     """Re-parse every stored raw record (after a parser improvement; no original files needed)."""
     from summitwatch.run.local import reparse as run_reparse
 
     try:
-        summary = run_reparse(db_path, workers=workers, progress=progress, extract=not no_extract)
+        summary = run_reparse(
+            db_path, workers=workers, progress=progress, extract=not no_extract, record_timeout=record_timeout
+        )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     _finish_run(summary, as_json, "reparse")
@@ -178,14 +200,19 @@ def reparse(db_path: str, workers: int, no_extract: bool, progress: bool, as_jso
 @DB_OPTION
 @click.option("--all", "everything", is_flag=True, help="Re-extract every article, not only stale ones.")
 @_WORKERS
+@_RECORD_TIMEOUT
 @_PROGRESS
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def extract(db_path: str, everything: bool, workers: int, progress: bool, as_json: bool) -> None:
+def extract(
+    db_path: str, everything: bool, workers: int, record_timeout: float, progress: bool, as_json: bool
+) -> None:
     """Extract engagements, quotes, mentions for articles whose extraction is missing or stale."""
     from summitwatch.run.local import extract as run_extract
 
     try:
-        summary = run_extract(db_path, workers=workers, progress=progress, everything=everything)
+        summary = run_extract(
+            db_path, workers=workers, progress=progress, everything=everything, record_timeout=record_timeout
+        )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -194,11 +221,12 @@ def extract(db_path: str, everything: bool, workers: int, progress: bool, as_jso
         click.echo(
             f"extracted {summary.extracted:,} articles"
             + (f", {summary.extract_errors} errors" if summary.extract_errors else "")
+            + (f", {summary.extract_timeouts} over the record budget" if summary.extract_timeouts else "")
             + f" in {summary.elapsed:.1f} s"
         )
         if summary.failed:
             click.echo(f"extraction failed: {summary.failed}", err=True)
-    sys.exit(1 if summary.failed else 0)
+    sys.exit(summary.exit_code)
 
 
 @main.command()

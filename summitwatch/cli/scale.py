@@ -79,6 +79,7 @@ def ingest_engine(
     fmt: str | None,
     extract: bool,
     to_parquet: str | None,
+    record_timeout: float = 20.0,
 ):  # noqa: ANN201 - returns run.local.RunSummary (imported lazily: the CLI starts fast)
     """The ``ingest`` command's run: local pool or Dask, then the Parquet dataset when asked.
 
@@ -96,11 +97,15 @@ def ingest_engine(
             progress=progress,
             fmt=fmt,
             extract=extract,
+            record_timeout=record_timeout,
         )
     else:
         from summitwatch.run.local import ingest
 
-        summary = ingest(paths, db_path, workers=workers, progress=progress, fmt=fmt, extract=extract)
+        summary = ingest(
+            paths, db_path, workers=workers, progress=progress, fmt=fmt, extract=extract,
+            record_timeout=record_timeout,
+        )  # fmt: skip
     if to_parquet and not summary.failed:
         from summitwatch.run.parquet import write_dataset
 

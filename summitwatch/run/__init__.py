@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from summitwatch.run.local import RunSummary, extract, ingest, reparse
+from summitwatch.run.local import extract, ingest, reparse
+from summitwatch.run.summary import RunSummary
 
 __all__ = ["RunSummary", "extract", "ingest", "reparse"]

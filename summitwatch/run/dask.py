@@ -1,17 +1,21 @@
 """The ingest pipeline with its pure work (parse + extract) mapped on Dask distributed.
 
 Why this shape: ``run/local.py`` already streams the inputs in the main process, sends chunks of
-records to a ``concurrent.futures`` executor and commits results through ONE writer. Dask's
-client offers the same executor interface, so a distributed run is the local run with another
-executor: the walking, the skip checks and every write stay in this process, and the store is as
-consistent as after a local run (no worker ever opens the database).
+records to a pool (``run/pool.py``) and commits results through ONE writer. A distributed run is
+the local run with another pool: the walking, the skip checks and every write stay in this
+process, and the store is as consistent as after a local run (no worker ever opens the database).
+
+The per-record budget holds on Dask too: each Dask worker process runs its chunks through its own
+supervised children (``run/pool.py``, one per worker thread), so a record hanging in C code gets
+its child killed and replaced, the record comes back quarantined as ``timeout``, and the task
+completes; the Dask worker itself is never blocked.
 
 What must hold on the workers, checked before any record is sent:
 - the code is the same: each worker computes ``parser_version()`` (a digest of the parsing code
   and its data files) and the extractor's knowledge hash and version; a mismatch fails the run
   with a clear message instead of silently mixing two parser versions in one store;
 - the per-process state (parser, extractor, knowledge) is loaded once per worker by a
-  ``WorkerPlugin`` (the equivalent of the process pool's initializer); workers joining later get
+  ``WorkerPlugin``, which also starts the worker's supervised children; workers joining later get
   it too.
 
 Schedulers: ``tcp://HOST:8786`` (an existing cluster) or ``local`` / ``local:N`` (a
@@ -21,12 +25,25 @@ Schedulers: ``tcp://HOST:8786`` (an existing cluster) or ``local`` / ``local:N``
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from summitwatch.run import local, worker
+from summitwatch.run.pool import DEFAULT_RECORD_TIMEOUT_S, FailFn, Pool, SupervisedPool, WorkFn
+from summitwatch.run.summary import RunSummary
+from summitwatch.run.versions import load_extractor, parser_version
+
+try:  # the one guarded import of the optional dependency; the module stays importable without it
+    from distributed import Client, LocalCluster
+    from distributed import WorkerPlugin as _WorkerPluginBase
+except ImportError:  # pragma: no cover - distributed is a dependency
+    Client = LocalCluster = None
+    _WorkerPluginBase = object  # type: ignore[assignment,misc]
 
 __all__ = ["DaskEngine", "SchedulerSpec", "parse_scheduler", "dask_engine", "ingest_dask"]
 
@@ -66,17 +83,22 @@ def parse_scheduler(scheduler: str, workers: int = 2) -> SchedulerSpec:
 
 # --------------------------------------------------------------------------- worker side
 
+_POOL: SupervisedPool | None = None  # this Dask worker process's supervised children
+_ERROR = ""  # why this worker cannot run the ingest ('' when it can)
 
-def _worker_setup(pv: str, run_id: int, knowledge_hash: str, extractor_version: str, extract: bool) -> str:
-    """Load the parser/extractor state into this worker process; returns '' or why it cannot run."""
-    from summitwatch.run import local
 
-    mine = local.parser_version()
+def _worker_setup(
+    pv: str, knowledge_hash: str, extractor_version: str, extract: bool, budget: float, nthreads: int
+) -> str:
+    """Load the parser/extractor state into this worker process and start its supervised pool;
+    returns '' or why it cannot run."""
+    global _POOL
+    mine = parser_version()
     if mine != pv:
         return f"parser version on worker is {mine}, the client's is {pv}: install the same summitwatch"
     ex = None
     if extract:
-        ex = local.load_extractor()
+        ex = load_extractor()
         if ex.fn is None:
             return f"worker cannot extract: {ex.note}"
         if (ex.knowledge_hash, ex.version) != (knowledge_hash, extractor_version):
@@ -84,73 +106,89 @@ def _worker_setup(pv: str, run_id: int, knowledge_hash: str, extractor_version: 
                 f"knowledge/extractor on worker ({ex.knowledge_hash[:12]}, {ex.version}) differ from the "
                 f"client's ({knowledge_hash[:12]}, {extractor_version}): install the same data files"
             )
-    local._init_worker(ex, pv, run_id)
+    worker.init_worker(ex)
+    if _POOL is not None:
+        _POOL.close()
+    # one child per worker thread: the children fork from this process with the state loaded
+    _POOL = SupervisedPool(max(1, nthreads), budget=budget, name="summitwatch-dask-child")
     return ""
 
 
 def _worker_check() -> str:
     """Run on each worker after the plugin: '' when its state is loaded, else the reason."""
-    from summitwatch.run import local
-
-    return str(local._W.get("dask_error", "" if "parse" in local._W else "worker not initialised"))
+    return _ERROR or ("" if worker.is_ready() and _POOL is not None else "worker not initialised")
 
 
-try:  # the plugin class needs distributed; the module stays importable without it
-    from distributed import WorkerPlugin as _WorkerPluginBase
-except ImportError:  # pragma: no cover - distributed is a dependency
-    _WorkerPluginBase = object  # type: ignore[assignment,misc]
+def _run_chunk(fn: WorkFn, on_fail: FailFn, items: Sequence[Any]) -> list[Any]:
+    """The Dask task: one chunk through this worker's supervised children, under the record budget.
+
+    A record over budget has its child killed and replaced and comes back as ``on_fail``'s
+    outcome (a ``timeout`` quarantine); the task itself always completes.
+    """
+    if _POOL is None:
+        raise RuntimeError(_ERROR or "summitwatch worker plugin not set up on this Dask worker")
+    return _POOL.run(fn, on_fail, items)
 
 
 class InitPlugin(_WorkerPluginBase):  # type: ignore[misc,valid-type]
-    """Per worker process, what ``ProcessPoolExecutor(initializer=_init_worker)`` does locally."""
+    """Per worker process: load the state and start the supervised children for this run."""
 
     def __init__(
-        self, pv: str, run_id: int, knowledge_hash: str, extractor_version: str, extract: bool
+        self, pv: str, knowledge_hash: str, extractor_version: str, extract: bool, budget: float
     ) -> None:
-        self.args = (pv, run_id, knowledge_hash, extractor_version, extract)
+        self.args = (pv, knowledge_hash, extractor_version, extract, budget)
 
     def setup(self, worker: Any) -> None:
-        from summitwatch.run import local
+        global _ERROR
+        _ERROR = _worker_setup(*self.args, int(getattr(worker, "nthreads", 1) or 1))
 
-        local._W.pop("dask_error", None)
-        err = _worker_setup(*self.args)
-        if err:
-            local._W["dask_error"] = err
+    def teardown(self, worker: Any) -> None:
+        global _POOL
+        if _POOL is not None:
+            _POOL.close()
+            _POOL = None
 
 
 # --------------------------------------------------------------------------- client side
 
 
-class _ClientPool(Executor):
-    """A ``concurrent.futures.Executor`` over a Dask client, shaped like the local process pool.
+class _DaskPool:
+    """The runner's ``Pool`` over a Dask client: ordered map of chunks with bounded tasks in flight.
 
-    Why not ``Client.get_executor()`` as is: its ``shutdown`` lacks ``cancel_futures`` (the local
-    runner passes it) and it cannot be reused after shutdown, while the runner makes one pool per
-    phase. Tasks are impure (``pure=False``): two chunks with equal content are still two tasks.
+    Tasks are impure (``pure=False``): two chunks with equal content are still two tasks.
     """
 
     def __init__(self, client: Any) -> None:
         self.client = client
         self.futures: set[Any] = set()
-        self.closed = False
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        if self.closed:
-            raise RuntimeError("cannot submit to a shut-down pool")
-        fut = self.client.submit(fn, *args, pure=False, **kwargs)
-        self.futures.add(fut)
-        fut.add_done_callback(self.futures.discard)
-        return fut  # a distributed.Future: .result() like a concurrent one
+    def map(
+        self, fn: WorkFn, on_fail: FailFn, chunks: Iterable[Sequence[Any]], inflight: int
+    ) -> Iterator[list[Any]]:
+        pending: deque[Any] = deque()
+        try:
+            for chunk in chunks:
+                fut = self.client.submit(_run_chunk, fn, on_fail, chunk, pure=False)
+                self.futures.add(fut)
+                pending.append(fut)
+                while len(pending) >= max(1, inflight):
+                    yield self._result(pending.popleft())
+            while pending:
+                yield self._result(pending.popleft())
+        finally:
+            if pending:
+                self.client.cancel(list(pending))
 
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self.closed = True
+    def _result(self, fut: Any) -> list[Any]:
+        try:
+            return list(fut.result())
+        finally:
+            self.futures.discard(fut)
+
+    def close(self) -> None:
         pending = [f for f in self.futures if not f.done()]
-        if cancel_futures and pending:
+        if pending:
             self.client.cancel(pending)
-        elif wait and pending:
-            from distributed import wait as dwait
-
-            dwait(pending)
         self.futures.clear()
 
 
@@ -171,20 +209,21 @@ class DaskEngine:
         )
         return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
 
-    def executor_factory(self) -> Callable[[Any, str, int], Executor]:
-        """The ``executor_factory`` of ``run.local.ingest``: (extractor, pv, run_id) -> executor.
+    def pool_factory(self) -> Callable[[Any, str, float], Pool]:
+        """The ``pool_factory`` of ``run.local.ingest``: (extractor, pv, budget) -> pool.
 
         Registers the init plugin on every worker (replacing the previous run's) and checks that
         each worker loaded the same parser and knowledge before returning the pool.
         """
 
-        def make(extractor: Any, pv: str, run_id: int) -> Executor:
+        def make(extractor: Any, pv: str, budget: float) -> Pool:
             extract = extractor is not None and getattr(extractor, "fn", None) is not None
             plugin = InitPlugin(
-                pv, run_id,
+                pv,
                 getattr(extractor, "knowledge_hash", "") if extract else "",
                 getattr(extractor, "version", "") if extract else "",
                 extract,
+                budget,
             )  # fmt: skip
             try:  # a cluster just started (jobqueue, Kubernetes) may still be bringing workers up
                 self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_S)
@@ -195,7 +234,7 @@ class DaskEngine:
             if errors:
                 addr, err = next(iter(errors.items()))
                 raise RuntimeError(f"Dask worker {addr} cannot run this ingest: {err}")
-            return _ClientPool(self.client)
+            return _DaskPool(self.client)
 
         return make
 
@@ -208,8 +247,6 @@ class DaskEngine:
 
 
 def _takes_n_workers(client: Any) -> bool:
-    import inspect
-
     try:
         return "n_workers" in inspect.signature(client.scheduler_info).parameters
     except (TypeError, ValueError):
@@ -221,8 +258,8 @@ def dask_engine(
     spec: SchedulerSpec | str, workers: int = 2, *, timeout: float = 30.0
 ) -> Iterator[DaskEngine]:
     """Connect to ``spec`` (or start a loopback ``LocalCluster``) for the duration of the block."""
-    from distributed import Client, LocalCluster
-
+    if Client is None or LocalCluster is None:
+        raise RuntimeError("Dask runs need the 'distributed' package: pip install distributed")
     if isinstance(spec, str):
         spec = parse_scheduler(spec, workers)
     cluster = None
@@ -257,18 +294,18 @@ def ingest_dask(
     extract: bool = True,
     engine: DaskEngine | None = None,
     connect_timeout: float = 30.0,
-) -> Any:
+    record_timeout: float = DEFAULT_RECORD_TIMEOUT_S,
+) -> RunSummary:
     """``run.local.ingest`` with parse/extract on Dask; returns its ``RunSummary``.
 
     ``engine``: an already connected engine (tests and benchmarks reuse one cluster); otherwise one
     is opened for this run from ``scheduler`` and closed after it.
     """
-    from summitwatch.run import local
 
-    def run(e: DaskEngine) -> Any:
+    def run(e: DaskEngine) -> RunSummary:
         return local.ingest(
             paths, db_path, workers=max(2, e.threads), progress=progress, fmt=fmt, extract=extract,
-            executor_factory=e.executor_factory(),
+            record_timeout=record_timeout, pool_factory=e.pool_factory(),
         )  # fmt: skip
 
     if engine is not None:
@@ -277,7 +314,7 @@ def ingest_dask(
         cm = dask_engine(scheduler, workers, timeout=connect_timeout)
         e = cm.__enter__()
     except Exception as exc:  # cannot reach the scheduler: the run failed, say why
-        return local.RunSummary(inputs=[str(p) for p in paths], failed=f"Dask scheduler unavailable: {exc}")
+        return RunSummary(inputs=[str(p) for p in paths], failed=f"Dask scheduler unavailable: {exc}")
     try:
         return run(e)
     finally:

@@ -32,6 +32,7 @@ from summitwatch.model import (
 
 __all__ = [
     "ARTICLE_COLUMNS",
+    "article_row",
     "ENGAGEMENT_COLUMNS",
     "TIMELINE_COLUMNS",
     "article_from_row",
@@ -248,3 +249,47 @@ def flags_from_row(single_source: int | None, disputed: str | None) -> Flags | N
     if not isinstance(items, list):
         return None
     return Flags(bool(single_source), tuple(d for d in items if isinstance(d, dict)))
+
+
+# --------------------------------------------------------------------------- article rows (written in workers)
+# The JSON encoding of an article's row is the costly part of storing it; worker processes compute it
+# (pure, no database), and ``write.upsert_article_row`` stores it.
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[Any, ...]:
+    """The ``articles`` row of an Article (JSON for list columns), in ``write._ARTICLE_COLUMNS`` order."""
+    a = article
+    return (
+        a.id,
+        a.content_hash,
+        a.source,
+        a.format,
+        a.outlet,
+        a.outlet_en,
+        a.url,
+        a.original_url,
+        a.archived_url,
+        a.archived_at,
+        a.site_article_no,
+        a.title,
+        a.author,
+        a.published,
+        a.published_date,
+        a.published_alt,
+        a.category,
+        _json(list(a.tags)),
+        a.language,
+        a.script,
+        # plain dicts by hand: dataclasses.asdict deep-copies and costs ~0.5 ms per article
+        _json([{"kind": b.kind, "text": b.text} for b in a.blocks]),
+        _json([{"src": f.src, "caption": f.caption, "archived_src": f.archived_src} for f in a.figures]),
+        _json([{"text": x.text, "url": x.url, "archived_url": x.archived_url} for x in a.links]),
+        _json(list(a.flags)),
+        run_id,
+        title_key,
+        a.via,
+    )

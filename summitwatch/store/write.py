@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from summitwatch.model import Article, Extraction, Quarantined
+from summitwatch.store.codec import article_row
 
 _ARTICLE_COLUMNS = (
     "id",
@@ -72,41 +73,6 @@ def finish_run(conn: sqlite3.Connection, run_id: int, summary: dict[str, Any]) -
         conn.execute(
             "UPDATE runs SET finished_at=?, summary=? WHERE id=?", (now_iso(), _json(summary), run_id)
         )
-
-
-def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[Any, ...]:
-    """The ``articles`` row of an Article (JSON for list columns)."""
-    a = article
-    return (
-        a.id,
-        a.content_hash,
-        a.source,
-        a.format,
-        a.outlet,
-        a.outlet_en,
-        a.url,
-        a.original_url,
-        a.archived_url,
-        a.archived_at,
-        a.site_article_no,
-        a.title,
-        a.author,
-        a.published,
-        a.published_date,
-        a.published_alt,
-        a.category,
-        _json(list(a.tags)),
-        a.language,
-        a.script,
-        # plain dicts by hand: dataclasses.asdict deep-copies and costs ~0.5 ms per article
-        _json([{"kind": b.kind, "text": b.text} for b in a.blocks]),
-        _json([{"src": f.src, "caption": f.caption, "archived_src": f.archived_src} for f in a.figures]),
-        _json([{"text": x.text, "url": x.url, "archived_url": x.archived_url} for x in a.links]),
-        _json(list(a.flags)),
-        run_id,
-        title_key,
-        a.via,
-    )
 
 
 def upsert_article(conn: sqlite3.Connection, article: Article, run_id: int, title_key: str | None) -> None:

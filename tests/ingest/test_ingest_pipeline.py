@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import summitwatch.run.local as local
+import summitwatch.run.records as records
 from summitwatch.cli import main
 from summitwatch.run.local import ingest, reparse
 from summitwatch.store.query.stats import corpus_stats
@@ -188,9 +189,9 @@ def test_killed_run_leaves_consistent_db_and_resumes(
 ) -> None:
     d = seed_dir
     db = tmp_path / "x.db"
-    real_walk = local._walk
-    monkeypatch.setattr(local, "COMMIT_EVERY", 1)
-    monkeypatch.setattr(local, "CHUNK", 1)
+    real_walk = local.walk
+    monkeypatch.setattr(records, "COMMIT_EVERY", 1)
+    monkeypatch.setattr(records, "CHUNK", 1)
 
     def dying_walk(paths, fmt):  # noqa: ANN001, ANN202
         for i, item in enumerate(real_walk(paths, fmt)):
@@ -198,7 +199,7 @@ def test_killed_run_leaves_consistent_db_and_resumes(
                 raise RuntimeError("simulated crash")
             yield item
 
-    monkeypatch.setattr(local, "_walk", dying_walk)
+    monkeypatch.setattr(local, "walk", dying_walk)
     s = ingest([d], db, workers=0, progress=False)
     assert s.failed and s.exit_code == 1
     with sqlite3.connect(db) as conn:
@@ -207,7 +208,7 @@ def test_killed_run_leaves_consistent_db_and_resumes(
             "SELECT count(*) FROM sources s LEFT JOIN articles a ON a.id = s.article_id WHERE a.id IS NULL"
         ).fetchone()[0]
     assert 1 <= n_sources <= 3 and dangling == 0
-    monkeypatch.setattr(local, "_walk", real_walk)
+    monkeypatch.setattr(local, "walk", real_walk)
     resumed = ingest([d], db, workers=0, progress=False)
     assert resumed.sources_unchanged == n_sources and resumed.sources_new == 5 - n_sources
     assert _stats(db)["articles"] == 5

@@ -1,10 +1,14 @@
 """Crash safety and serving while ingesting, with the real CLI in a subprocess.
 
 - ``summitwatch ingest`` is killed with SIGKILL (the whole process group: the writer and its pool)
-  at seeded random moments, several times on the same store; after each kill the file passes
-  ``PRAGMA integrity_check`` and holds no half-written record; a final run completes, and the
-  store equals that of an uninterrupted run (``canonical_dump``: content tables, run ids and
-  timestamps left out).
+  at points the run itself signals (``run/checkpoint.py``: the test sets
+  ``SUMMITWATCH_PAUSE_AT``, the run pauses there with its transaction open and says so in the
+  checkpoint log, and the test kills it), chosen at random with a fixed seed among the points an
+  uninterrupted run passes: after N records, after the records, in the near-duplicate pass, in the
+  timeline rebuild, before and after the search index. Several kills on the same store; after each
+  the file passes ``PRAGMA integrity_check`` and holds no half-written record; a final run
+  completes, and the store equals that of an uninterrupted run (``canonical_dump``: content
+  tables, run ids and timestamps left out). No wall-clock time decides anything.
 - While the uninterrupted run writes, a reader polls in read transactions: it is never refused
   (``busy_timeout`` 0: WAL readers do not wait for the writer) and never sees an article without
   its source row, or an extraction whose mentions/engagements/quotes are not all there.
@@ -66,10 +70,11 @@ def _cmd(inputs: list[str], db: Path) -> list[str]:
     ]
 
 
-def _start(inputs: list[str], db: Path) -> subprocess.Popen[bytes]:
+def _start(inputs: list[str], db: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        _cmd(inputs, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
+        _cmd(inputs, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Baseline:
     db: Path
     dump: str
     elapsed: float
+    points: list[str] = field(default_factory=list)  # checkpoints the uninterrupted run passed
     polls: int = 0
     refused: list[str] = field(default_factory=list)
     incomplete: list[tuple[int, ...]] = field(default_factory=list)
@@ -91,8 +97,9 @@ def baseline(
     tar, seeds = corpus300
     inputs = [str(tar), str(seeds)]
     db = tmp_path_factory.mktemp("base") / "base.db"
+    log = db.with_suffix(".points")
     t0 = time.monotonic()
-    proc = _start(inputs, db)
+    proc = _start(inputs, db, {"SUMMITWATCH_CHECKPOINT_LOG": str(log)})
     b = Baseline(db, "", 0.0)
     reader: sqlite3.Connection | None = None
     while proc.poll() is None:
@@ -125,6 +132,7 @@ def baseline(
     err = proc.stderr.read().decode() if proc.stderr else ""
     assert proc.returncode in (0, 3), err
     b.dump = canonical_dump(db)
+    b.points = log.read_text(encoding="utf-8").split()
     return inputs, b
 
 
@@ -149,24 +157,53 @@ def _check_consistent(db: Path) -> None:
             assert tuple(conn.execute(INCOMPLETE).fetchone()) == (0, 0, 0, 0, 0)
 
 
+def _kill_at(inputs: list[str], db: Path, point: str, tmp: Path) -> bool:
+    """Run until the run pauses at ``point``, then SIGKILL its process group; False if it finished
+    without reaching the point."""
+    log = tmp / f"points-{point.replace(':', '-')}.log"
+    log.unlink(missing_ok=True)
+    proc = _start(inputs, db, {"SUMMITWATCH_CHECKPOINT_LOG": str(log), "SUMMITWATCH_PAUSE_AT": point})
+    try:
+        while proc.poll() is None:
+            if log.exists() and point in log.read_text(encoding="utf-8").split():
+                os.killpg(proc.pid, signal.SIGKILL)  # the writer and its workers, no clean-up
+                proc.wait()
+                return True
+            time.sleep(0.05)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert proc.returncode in (0, 3), err
+        return False
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# the steps' points in run order. Records are counted whether parsed or skipped, so every run passes
+# ``records:N``; the timeline is rebuilt only when something changed or an earlier run stopped
+# before rebuilding it: taken in this order, each planned point is reached by the run after a kill
+# at an earlier one.
+STEPS = ("records-done", "dedupe", "timeline", "index", "index-done")
+
+
 def test_sigkill_at_random_points_then_resume_equals_uninterrupted(
     baseline: tuple[list[str], Baseline], tmp_path: Path
 ) -> None:
     inputs, b = baseline
+    assert set(STEPS) <= set(b.points), b.points[-10:]
+    n_records = sum(p.startswith("records:") for p in b.points)
+    assert n_records == 305
     db = tmp_path / "killed.db"
     rng = random.Random(20261122)
-    kills = 0
-    for _ in range(5):
-        proc = _start(inputs, db)
-        # resumed runs skip what is stored, so they are shorter: kill within the first half
-        time.sleep(rng.uniform(0.5, max(1.0, 0.5 * b.elapsed)))
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)  # the writer and its pool workers, no clean-up
-            kills += 1
-        proc.wait()
-        if db.exists():
-            _check_consistent(db)
-    assert kills >= 3, "most runs should have been killed mid-way"
+    # two kills among the records (mid-transaction or right after a commit), then three at steps
+    plan = [f"records:{rng.randint(1, n_records)}" for _ in range(2)]
+    plan += sorted(rng.sample(STEPS, 3), key=STEPS.index)
+    killed = []
+    for point in plan:
+        if _kill_at(inputs, db, point, tmp_path):
+            killed.append(point)
+        _check_consistent(db)
+    assert killed == plan, "each planned point is reached, so each run was killed there"
     done = subprocess.run(_cmd(inputs, db), cwd=ROOT, capture_output=True, timeout=600)
     assert done.returncode in (0, 3), done.stderr.decode()
     _check_consistent(db)
@@ -183,26 +220,14 @@ def test_sigkill_at_random_points_then_resume_equals_uninterrupted(
         pytest.fail(f"{len(diff)} diff lines:\n" + "\n".join(diff[:40]))
 
 
-KILL_BEFORE = """
-import os, signal, sys
-import summitwatch.run.local as local
-def die(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)
-setattr(local, sys.argv[1], die)
-local.ingest(sys.argv[3:], sys.argv[2], workers=0, progress=False)
-"""
-
-
 def test_killed_after_records_before_dedupe_resumes_it(
     baseline: tuple[list[str], Baseline], tmp_path: Path
 ) -> None:
     """The run dies right after its records are committed, before the near-duplicate pass: the
     next run (whose records are all unchanged) must still group them."""
-    phase = "_dedupe"
     inputs, b = baseline
     db = tmp_path / "phase.db"
-    proc = subprocess.run([sys.executable, "-c", KILL_BEFORE, phase, str(db), *inputs], cwd=ROOT, timeout=600)
-    assert proc.returncode == -signal.SIGKILL
+    assert _kill_at(inputs, db, "records-done", tmp_path)
     _check_consistent(db)
     done = subprocess.run(_cmd(inputs, db), cwd=ROOT, capture_output=True, timeout=600)
     assert done.returncode in (0, 3), done.stderr.decode()

@@ -100,3 +100,57 @@ def test_unreachable_scheduler_fails_the_run_clearly(corpus300: tuple[Path, Path
     _tar, seeds = corpus300
     s = ingest_dask([seeds], tmp_path / "x.db", scheduler="tcp://127.0.0.1:9", connect_timeout=2)
     assert s.failed.startswith("Dask scheduler unavailable") and s.exit_code == 1
+
+
+# --------------------------------------------------------------------------- the record budget on Dask
+
+
+def _hang_on_hang_md() -> None:
+    """Run on each Dask worker: make parsing ``hang.md`` one endless C call (test-only)."""
+    import time as _time
+
+    import summitwatch.run.worker as w
+
+    real = getattr(w, "_real_parse_record", w.parse_record)
+    w._real_parse_record = real  # type: ignore[attr-defined]
+
+    def parse(raw):  # noqa: ANN001, ANN202
+        if raw.source.endswith("hang.md"):
+            _time.sleep(3600)
+        return real(raw)
+
+    w.parse_record = parse
+
+
+def _unpatch() -> None:
+    import summitwatch.run.worker as w
+
+    w.parse_record = getattr(w, "_real_parse_record", w.parse_record)
+
+
+def test_a_record_over_budget_on_dask_is_killed_and_quarantined(
+    cluster: DaskEngine, corpus300: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """On each Dask worker the chunks run in supervised children: a record hanging in C code has
+    its child killed, comes back quarantined as ``timeout``, and the run finishes (exit 3)."""
+    import sys
+
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this file
+    _tar, seeds = corpus300
+    d = tmp_path / "in"
+    d.mkdir()
+    for f in sorted(seeds.iterdir()):
+        (d / f.name).write_bytes(f.read_bytes())
+    (d / "hang.md").write_bytes(next(iter(sorted(seeds.iterdir()))).read_bytes())
+    cluster.client.run(_hang_on_hang_md)
+    try:
+        s = ingest_dask([d], tmp_path / "budget.db", engine=cluster, progress=False, record_timeout=2)
+    finally:
+        cluster.client.run(_unpatch)
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert not s.failed, s.failed
+    assert s.files == 6 and s.stored == 5 and dict(s.quarantined) == {"timeout": 1} and s.exit_code == 3
+    with sqlite3.connect(tmp_path / "budget.db") as conn:
+        assert conn.execute("SELECT reason FROM quarantine WHERE source='hang.md'").fetchone()[0] == "timeout"

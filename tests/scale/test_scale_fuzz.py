@@ -1,8 +1,8 @@
 """Parsers and the walker fuzzed with hypothesis for a bounded time (well under 20 s in all).
 
-Every generated record goes through the worker's own function (``run.local._work``: split is done
-before, as the runner does; parse, with the per-record time limit; compress; article row), and
-must come back as exactly one result: an article row or a quarantine record. Random and mutated
+Every generated record goes through the worker's own function (``run.worker.work_one``: split is
+done before, as the runner does; parse; compress; title key) in a supervised worker process with
+the per-record budget, and must come back as exactly one result: an article or a quarantine record. Random and mutated
 archives go through the walker, which must never raise. Longer runs: ``bench/fuzz.py``.
 """
 
@@ -14,6 +14,7 @@ import tarfile
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,10 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_strategies import SEED_BYTES, records  # noqa: E402
 
-import summitwatch.run.local as local  # noqa: E402
+import summitwatch.run.worker as worker_mod  # noqa: E402
 from summitwatch.model import Quarantined, RawDoc  # noqa: E402
+from summitwatch.run.local import ingest  # noqa: E402
+from summitwatch.run.pool import SupervisedPool  # noqa: E402
 from summitwatch.sources.walk import _load_splitter, iter_records, split_leaf  # noqa: E402
 
 PARSE_BUDGET_S = 10.0
@@ -34,12 +37,14 @@ FUZZ = settings(deadline=None, database=None, suppress_health_check=list(HealthC
 
 
 @pytest.fixture(scope="module")
-def worker() -> None:
-    """This process set up as a pool worker (parser loaded; no extraction: it is fuzzed elsewhere)."""
-    local._init_worker(None, local.parser_version(), 0)
+def worker() -> Iterator[SupervisedPool]:
+    """One supervised worker process (parser loaded; no extraction: it is fuzzed elsewhere)."""
+    worker_mod.init_worker(None)
+    with SupervisedPool(1, budget=30.0) as pool:
+        yield pool
 
 
-def test_fuzzed_records_always_yield_an_article_or_a_quarantine(worker: None) -> None:
+def test_fuzzed_records_always_yield_an_article_or_a_quarantine(worker: SupervisedPool) -> None:
     splitter = _load_splitter()
     seen: Counter[str] = Counter()
     parse_errors: list[str] = []
@@ -54,10 +59,10 @@ def test_fuzzed_records_always_yield_an_article_or_a_quarantine(worker: None) ->
             if isinstance(rec, Quarantined):
                 seen[f"split:{rec.reason}"] += 1
                 continue
-            task = local._Task("fuzz", rec, "0" * 64, None)
-            (res,) = local._work([task])
-            assert res.task is task
-            assert (res.quarantined is None) != (res.row is None), "exactly one of article row / quarantine"
+            task = worker_mod.Task("fuzz", rec, "0" * 64, None)
+            (res,) = worker.run(worker_mod.work_one, worker_mod.parse_failed, [task])
+            assert res.task == task
+            assert (res.quarantined is None) != (res.row is None), "exactly one of article / quarantine"
             if res.quarantined is not None:
                 assert res.quarantined.reason and res.quarantined.source == rec.source
                 seen[res.quarantined.reason] += 1
@@ -143,12 +148,9 @@ def test_fuzzed_archives_never_raise(tmp_path: Path) -> None:
 def test_a_record_that_parses_too_long_is_quarantined_as_timeout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The per-record time limit: a parse stuck in a loop is interrupted, its record quarantined
-    with reason ``timeout``, and the run goes on with the next records."""
-    import summitwatch.articles.parse as parse_mod
-    from summitwatch.run.local import ingest
-
-    real = parse_mod.parse_record
+    """The per-record budget: a parse stuck in a Python loop has its worker killed, its record is
+    quarantined with reason ``timeout``, and the run goes on with the next records."""
+    real = worker_mod.parse_record
 
     def stuck_on_slow(raw: RawDoc):  # noqa: ANN202
         if raw.source.endswith("slow.md"):
@@ -156,12 +158,11 @@ def test_a_record_that_parses_too_long_is_quarantined_as_timeout(
                 pass
         return real(raw)
 
-    monkeypatch.setattr(parse_mod, "parse_record", stuck_on_slow)
-    monkeypatch.setattr(local, "PARSE_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(worker_mod, "parse_record", stuck_on_slow)
     d = tmp_path / "in"
     d.mkdir()
     (d / "slow.md").write_bytes(SEED_BYTES[0])
     (d / "fine.md").write_bytes(SEED_BYTES[1])
-    s = ingest([d], tmp_path / "t.db", workers=0, progress=False, extract=False)
+    s = ingest([d], tmp_path / "t.db", workers=0, progress=False, extract=False, record_timeout=1.0)
     assert not s.failed and s.files == 2 and s.stored == 1
-    assert dict(s.quarantined) == {"timeout": 1}
+    assert dict(s.quarantined) == {"timeout": 1} and s.exit_code == 3
