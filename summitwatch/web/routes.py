@@ -40,6 +40,7 @@ from summitwatch.store.browse import (
 from summitwatch.store.flags import read_flags
 from summitwatch.store.people import get_person, list_people
 from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
+from summitwatch.store.query.hits import engagement_labels
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.search import SORTS, SearchFilters, SearchIndexUnavailable, search
 from summitwatch.store.query.timeline import SORT_KEYS, report_counts, timeline_rows
@@ -469,6 +470,8 @@ def page_search(
         result = search(conn, query, f, limit=20, offset=off, sort=order) if query else None
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
+    # one query labels every engagement the page's hits link to (date and participants)
+    labels = engagement_labels(conn, (t for h in result.hits for t in h.engagements)) if result else {}
     chosen = {
         "outlet": f.outlet,
         "since": _opt(since),
@@ -484,6 +487,8 @@ def page_search(
         {
             "q": query,
             "result": result,
+            "labels": labels,
+            "sorts": SORTS,
             "chosen": chosen,
             "offset": off,
             "prev": max(0, off - 20),
