@@ -5,7 +5,8 @@ that disagree on the day (a disputed date, three days apart), readout sentences 
 raises topics with a raising verb, topic mentions, a quote of the US side that names a topic, and an
 older (2003) approximate-date entry so the timeline has history to fold. Flags are written the way
 the pipeline writes them (``store.flags.refresh_flags``) for the new entries only, so the fixture's
-own entries exercise the computed-on-read path.
+own entries exercise the computed-on-read path. The search index is brought up to date the way ingest
+ends (``store.index.update_search_index``), so the desk's articles are found by search.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from summitwatch.store.db import connect
 from summitwatch.store.flags import refresh_flags
+from summitwatch.store.index import update_search_index
 
 RAISE_TEXT = "布林肯在會談中提出香港問題和新疆問題，王毅則強調台灣問題。"
 ALASKA_1 = {
@@ -151,5 +153,6 @@ def build_desk_db(base: Path, path: Path) -> Path:
              "Washington", "{}"),
         )  # fmt: skip
         refresh_flags(conn, ["tl-2021-alaska", "tl-2003-wen-bush"])
+    update_search_index(conn)  # as ingest's last step: search finds the desk's articles
     conn.close()
     return path
