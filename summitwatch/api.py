@@ -202,13 +202,13 @@ def api_stats(conn: Conn) -> dict[str, Any]:
 # Who raised what, counterparts, and the search export rows. Separate from the routes above so the
 # server's hardening (middleware, validation) and these merge independently.
 
-SEARCH_CSV_COLUMNS = ("id", "published", "outlet", "title", "score", "snippet")
+SEARCH_CSV_COLUMNS = ("id", "published", "outlet", "title", "score", "snippet", "engagements", "people")
 Side = Annotated[str | None, Query(pattern=r"^(US|PRC)$")]
 ExportFormat = Annotated[str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every row")]
 
 
 def _search_rows(result: Any) -> list[dict[str, Any]]:
-    """Search hits as export rows: the snippet as plain text."""
+    """Search hits as export rows: the snippet as plain text, with the engagements and people the page links."""
     return [
         {
             "id": h.id,
@@ -217,6 +217,8 @@ def _search_rows(result: Any) -> list[dict[str, Any]]:
             "title": h.title,
             "score": round(h.score, 4),
             "snippet": "".join(t for t, _ in h.snippet),
+            "engagements": list(h.engagements),  # as the page lists them (timeline ids)
+            "people": list(h.people),
         }
         for h in result.hits
     ]

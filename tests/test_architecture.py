@@ -25,11 +25,7 @@ PKG = ROOT / "summitwatch"
 # --------------------------------------------------------------------------- pending merges
 # Paths that break a rule today ONLY because another helper's branch, which moves that code, is not
 # merged yet. The integrator empties these after merging; nothing else may be listed here.
-PENDING_MOVES: dict[str, str] = {
-    # branch "run": the ingest bookkeeping SQL moves to store/state.py, the Parquet SQL to store/dataset.py
-    "summitwatch/run/local.py": "run branch moves its SQL to store/state.py",
-    "summitwatch/run/parquet.py": "run branch moves its SQL to store/dataset.py",
-}
+PENDING_MOVES: dict[str, str] = {}
 PENDING_IMPORTS: dict[tuple[str, str], str] = {}
 
 # --------------------------------------------------------------------------- the rules' vocabulary

@@ -27,6 +27,7 @@ from summitwatch.model import ArticleDetail, TimelineEntry
 from summitwatch.store.query.articles import AmbiguousRef, get_article, list_articles, resolve_ref
 from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
 from summitwatch.store.query.filters import Filters, until_day
+from summitwatch.store.query.hits import engagement_labels
 from summitwatch.store.query.people import get_person, list_people
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.search import SORTS, SearchFilters, SearchIndexUnavailable, search
@@ -457,6 +458,8 @@ def page_search(
         result = search(conn, query, f, limit=20, offset=off, sort=order) if query else None
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
+    # one query labels every engagement the page's hits link to (date and participants)
+    labels = engagement_labels(conn, (t for h in result.hits for t in h.engagements)) if result else {}
     chosen = {
         "outlet": f.outlet,
         "since": _opt(since),
@@ -472,6 +475,8 @@ def page_search(
         {
             "q": query,
             "result": result,
+            "labels": labels,
+            "sorts": SORTS,
             "chosen": chosen,
             "offset": off,
             "prev": max(0, off - 20),

@@ -6,6 +6,8 @@ raises topics with a raising verb, topic mentions, a quote of the US side that n
 older (2003) approximate-date entry so the timeline has history to fold. Flags are written the way
 the timeline step stores them (``run.steps.refresh_flags``) for the new entries only; the fixture's own
 entries get theirs from ``run.steps.refresh_missing_flags`` (the server only reads the store).
+The search index is brought up to date the way ingest ends (``store.index.update_search_index``),
+so the desk's articles are found by search.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from summitwatch.run.steps import refresh_flags, refresh_missing_flags
 from summitwatch.store.db import connect
+from summitwatch.store.index import update_search_index
 
 RAISE_TEXT = "布林肯在會談中提出香港問題和新疆問題，王毅則強調台灣問題。"
 ALASKA_1 = {
@@ -152,5 +155,6 @@ def build_desk_db(base: Path, path: Path) -> Path:
         )  # fmt: skip
         refresh_flags(conn, ["tl-2021-alaska", "tl-2003-wen-bush"])
     refresh_missing_flags(conn)  # the fixture's own entries, as the timeline step stores them
+    update_search_index(conn)  # as ingest's last step: search finds the desk's articles
     conn.close()
     return path

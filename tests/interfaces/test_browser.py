@@ -224,7 +224,14 @@ def test_phone_width(browser: Any, base_url: str) -> None:
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
-        for url in ("/", "/engagements/tl-2021-alaska", "/raised", "/counterparts", "/articles/a-desk-alaska-1"):
+        for url in (
+            "/",
+            "/engagements/tl-2021-alaska",
+            "/raised",
+            "/counterparts",
+            "/articles/a-desk-alaska-1",
+            "/search?q=%E5%B8%83%E6%9E%97%E8%82%AF&sort=date",
+        ):
             page.goto(base_url + url)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, (url, overflow)  # wide tables and charts scroll inside their box
@@ -244,4 +251,48 @@ def test_article_and_search_pages(page: Any, base_url: str) -> None:
     _shot(page, "article")
     page.goto(base_url + "/search?q=%E7%BF%92%E8%BF%91%E5%B9%B3")
     assert page.locator("ol.results li").count() >= 1
+
+
+def _hit_days(page: Any) -> list[str]:
+    return page.eval_on_selector_all("li.hit .hit-meta time", "ts => ts.map(t => t.getAttribute('datetime'))")
+
+
+def test_search_sorts_by_date_and_links_engagements(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/search")
+    page.fill("form.search-form input[name=q]", "布林肯")
+    page.select_option("select[name=sort]", "date")
+    with page.expect_navigation():
+        page.click("form.search-form button[type=submit]")
+    assert "sort=date" in page.url
+    days = _hit_days(page)
+    assert len(days) == 3 and days == sorted(days, reverse=True)  # newest first
+    assert page.locator(".sort-switch a.on").inner_text() == "newest first"
+    hit = page.locator("li.hit[data-id='a-desk-alaska-1']")
+    link = hit.locator("a.engagement")
+    assert link.inner_text().startswith("18 Mar 2021 · Antony Blinken – Wang Yi")
+    assert hit.locator("a[href='/people/Wang%20Yi'] + span.zh").inner_text() == "王毅"
     _shot(page, "search")
+    page.click(".sort-switch a:has-text('most relevant')")  # the other order, same hits
+    page.wait_for_url(re.compile(r"sort=relevance"))
+    assert sorted(page.eval_on_selector_all("li.hit", "ls => ls.map(l => l.dataset.id)")) == [
+        "a-blinken-wangyi", "a-desk-alaska-1", "a-desk-alaska-2",
+    ]  # fmt: skip
+    page.locator("li.hit[data-id='a-desk-alaska-1'] a.engagement").click()
+    page.wait_for_url(re.compile(r"/engagements/tl-2021-alaska$"))
+    assert "Anchorage" in page.inner_text("main")
+
+
+def test_search_at_phone_width_in_simplified(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search?q=%E6%9C%83%E8%AB%87&sort=date&script=hans")  # 會談
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        results = page.inner_text("ol.results")
+        assert "中美阿拉斯加会谈火药味浓" in results and not set("國會東與灣") & set(results)
+        assert page.locator("ol.results mark").first.inner_text() == "会谈"
+        link = page.locator("li.hit a.engagement").first
+        assert link.is_visible() and link.bounding_box()["x"] + link.bounding_box()["width"] <= PHONE["width"]
+        _shot(page, "search-phone")
+    finally:
+        context.close()

@@ -19,6 +19,7 @@ from summitwatch.model import Flags
 from summitwatch.run.steps import refresh_flags, refresh_missing_flags
 from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS
+from summitwatch.store.query.hits import EngagementLabel, engagement_labels
 from summitwatch.store.query.raised import Span, not_subject_after, raising_verbs, raisings
 from summitwatch.store.query.timeline import read_flags
 from summitwatch.timeline.flags import Report, compute_flags
@@ -343,7 +344,7 @@ PAGES = [
     "/engagements/tl-2021-biden-xi", "/engagements/tl-2021-alaska", "/engagements/tl-2019-osaka",
     "/engagements?ids=tl-2021-alaska", "/people", "/people/Xi%20Jinping", "/people/Antony%20Blinken", "/articles",
     "/articles/a-biden-xi-video", "/articles/a-desk-alaska-1", "/articles/a-hostile", "/search",
-    "/search?q=%E7%BE%8E%E5%9C%8B", "/corpus",
+    "/search?q=%E7%BE%8E%E5%9C%8B", "/search?q=%E7%BE%8E%E5%9C%8B&sort=date", "/search?q=%E6%9C%83%E8%AB%87", "/corpus",
 ]  # fmt: skip
 
 
@@ -378,6 +379,109 @@ def test_every_page_follows_the_script_switch(client: TestClient, url: str) -> N
     hant = visible(client.get(url + sep + "script=hant").text)
     assert not any(c in hant for c in "国会东与湾"), url
     client.cookies.clear()
+
+
+def _hit_ids(html: str) -> list[str]:
+    return re.findall(r'<li class="hit" data-id="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("query", ["美國", "會談", "布林肯"])
+def test_search_hits_follow_the_script_switch(client: TestClient, query: str) -> None:
+    """Titles, snippets, outlets, engagement labels and names of the hits, with the <mark>s kept."""
+    hans = client.get("/search", params={"q": query, "script": "hans"}).text
+    hant = client.get("/search", params={"q": query, "script": "hant"}).text
+    client.cookies.clear()
+    assert _hit_ids(hans) and _hit_ids(hans) == _hit_ids(hant)
+    results = visible(hans[hans.index('<ol class="results"') :])
+    assert not set(TRAD_ONLY) & set(results), [line for line in results.splitlines() if set(TRAD_ONLY) & set(line)][:5]
+    assert not set("国会东与湾") & set(visible(hant[hant.index('<ol class="results"') :]))
+    marked = re.findall(r"<mark>([^<]+)</mark>", hans)
+    assert marked and all(m == _simplified(query) for m in marked)  # highlighting survives the conversion
+    assert all(m == _traditional(query) for m in re.findall(r"<mark>([^<]+)</mark>", hant))
+
+
+def _simplified(text: str) -> str:
+    return text.translate(str.maketrans("國會談", "国会谈"))
+
+
+def _traditional(text: str) -> str:
+    return text.translate(str.maketrans("国会谈", "國會談"))
+
+
+def test_search_titles_and_snippets_convert_both_ways(client: TestClient) -> None:
+    hans = client.get("/search", params={"q": "會談", "script": "hans"}).text
+    hant = client.get("/search", params={"q": "会谈", "script": "hant"}).text
+    client.cookies.clear()
+    assert "中美阿拉斯加<mark>会谈</mark>火药味浓" in hans  # a Traditional headline in Simplified
+    assert "中美高層在安克雷奇<mark>會談</mark>" in hant  # a Simplified headline in Traditional
+    assert "聯合早報" in hant and "联合早报" in hans
+
+
+def test_search_sorts_by_relevance_or_date(client: TestClient) -> None:
+    by_rank = client.get("/search", params={"q": "美國"}).text
+    by_date = client.get("/search", params={"q": "美國", "sort": "date"}).text
+    assert sorted(_hit_ids(by_rank)) == sorted(_hit_ids(by_date)) and len(_hit_ids(by_date)) == 5
+    days = re.findall(r'<div class="hit-meta"><time datetime="([\d-]+)">', by_date)
+    assert len(days) == 5 and days == sorted(days, reverse=True)  # newest first
+    assert _hit_ids(by_rank) != _hit_ids(by_date)
+    assert '<option value="date" selected>' in by_date and '<option value="relevance" selected>' in by_rank
+    assert 'class="on" aria-current="true">newest first</a>' in by_date
+    assert "score " in by_rank and "score " not in by_date  # a score means nothing in date order
+    assert 'href="/api/search?q=%E7%BE%8E%E5%9C%8B&amp;sort=date&amp;format=csv"' in by_date  # exports this order
+    assert client.get("/search", params={"q": "美國", "sort": "oldest"}).status_code == 422
+
+
+def test_search_hits_link_their_engagements_and_people(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "安克雷奇", "script": "hans"}).text
+    client.cookies.clear()
+    assert set(_hit_ids(html)) == {"a-desk-alaska-1", "a-desk-alaska-2"}
+    label = (
+        '<a class="engagement" href="/engagements/tl-2021-alaska"><time datetime="2021-03-18">18 Mar 2021</time>'
+        ' · Antony Blinken – Wang Yi<span class="muted"> · in person</span></a>'
+    )
+    assert html.count(label) == 2  # both reports of the Anchorage talks link the one engagement
+    assert '<a href="/people/Antony%20Blinken">Antony Blinken</a> <span class="zh">布林肯</span>' in html
+    assert '<a href="/people/Wang%20Yi">Wang Yi</a> <span class="zh">王毅</span>' in html
+    osaka = client.get("/search", params={"q": "大阪"}).text
+    assert "Donald Trump – Xi Jinping" in osaka and "in person, planned" in osaka  # status when not held
+    undated = client.get("/search", params={"q": "布林肯", "sort": "date"}).text
+    assert 'href="/engagements/tl-2023-blinken-xi">undated · Antony Blinken – Xi Jinping' in undated
+
+
+def test_search_help_describes_phrases_terms_quotes_and_exclusion(client: TestClient) -> None:
+    text = visible(client.get("/search").text)
+    assert "Words are AND-ed" not in text
+    assert "A run of Chinese characters is one phrase" in text and "Spaces separate terms" in text
+    assert '"quoted text"' in text and "-word" in text
+
+
+def test_search_export_carries_engagements_and_people(client: TestClient) -> None:
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/api/search", params={"q": "布林肯", "sort": "date", "format": "csv"}).content.decode("utf-8-sig")
+    )))  # fmt: skip
+    page = _hit_ids(client.get("/search", params={"q": "布林肯", "sort": "date"}).text)
+    assert [r["id"] for r in rows] == page  # what the page shows, in its order
+    first = rows[0]
+    assert first["engagements"] == "tl-2023-blinken-wang; tl-2023-blinken-xi"
+    assert set(first["people"].split("; ")) == {"Xi Jinping", "Wang Yi", "Antony Blinken"}
+
+
+def test_engagement_labels_come_from_one_query(desk_db: Path) -> None:
+    conn = connect(desk_db)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        labels = engagement_labels(conn, ["tl-2021-alaska", "tl-gone", "tl-2003-wen-bush", "tl-2021-alaska", ""])
+        assert engagement_labels(conn, []) == {}  # no ids: no query at all
+    finally:
+        conn.set_trace_callback(None)
+        conn.close()
+    assert len(statements) == 1
+    assert set(labels) == {"tl-2021-alaska", "tl-2003-wen-bush"}  # an id no longer in the timeline is absent
+    assert labels["tl-2021-alaska"] == EngagementLabel(
+        "tl-2021-alaska", "2021-03-18", None, None, "in_person", "held", ("Antony Blinken",), ("Wang Yi",), "Alaska talks"
+    )
+    assert labels["tl-2003-wen-bush"].date_approx == "2003" and labels["tl-2003-wen-bush"].date is None
 
 
 def test_names_appear_in_chinese_beside_english(client: TestClient) -> None:
