@@ -33,6 +33,7 @@ _YM = re.compile(r"(\d{4})年的?" + D + r"月(?![\d])(?!\d{1,2}[日号])")
 _Y = re.compile(r"(\d{4})年(初|底|中|末|代)?(?!的?\d{1,2}月)")
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前")
 _LASTMONTH = re.compile(r"上个?月(?![\d])")
+_NEXTMONTH = re.compile(r"下个?月(?![\d])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,10 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         for m in _LASTMONTH.finditer(s):
             if free(m.start(), m.end()):
                 b = (p.replace(day=1) - dt.timedelta(days=1))
+                add(DateHit(m.start(), m.end(), None, None, f"{b.year:04d}-{b.month:02d}", "month"))
+        for m in _NEXTMONTH.finditer(s):
+            if free(m.start(), m.end()):
+                b = (p.replace(day=28) + dt.timedelta(days=4))
                 add(DateHit(m.start(), m.end(), None, None, f"{b.year:04d}-{b.month:02d}", "month"))
         for m in _YEARS_AGO.finditer(s):
             n = _cn_num(m.group(1))

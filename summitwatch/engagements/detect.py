@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summitwatch.engagements.dates import DateHit, find_dates
-from summitwatch.engagements.fields import find_cues, has_cue, location_of, modality_of, status_of, summit_of
+from summitwatch.engagements.fields import (
+    find_cues,
+    has_cue,
+    location_of,
+    modality_of,
+    occasion_status,
+    resolve_occasion,
+    status_of,
+)
 from summitwatch.engagements.sentences import Sentence, clause_bounds
 from summitwatch.mentions import Span, resolve_span
 from summitwatch.mentions.cues import load_cues
@@ -320,11 +328,18 @@ class Detector:
                  and not _elsewhen(sp.start - sent.start, clauses, lo, hi, other_days)),
                 key=lambda sp: abs(sp.start - (sent.start + ca)))]
             location = location_of(self.kn, places)
-            summit_ids = [sp.key for sp in self.spans if sp.kind == "summit" and sent.start <= sp.start < sent.end]
-            summit = summit_of(self.kn, summit_ids, date, approx_hit.approx if approx_hit else None, self.pub)
+            groups: dict[tuple[int, int], set[str]] = {}
+            for sp in self.spans:
+                if sp.kind == "summit" and sent.start <= sp.start < sent.end:
+                    groups.setdefault((sp.start, sp.end), set()).add(sp.key)
+            tense = True if status == "planned" else (False if status == "held" and has_cue(window, "held") else None)
+            summit = resolve_occasion(self.kn, list(groups.values()), norm_s, date,
+                                      approx_hit.approx if approx_hit else None, self.pub, tense)
             if summit is not None:
                 occasion = summit.name
                 location = location or summit.city
+                if not date:
+                    status = occasion_status(status, summit, self.pub)
         approx = None if date else (approx_hit.approx if approx_hit else None)
         background = has_cue(norm_s[clauses[lo][0]:cb], "background") or bool(
             approx and self.pub and approx < self.pub[:len(approx)])
