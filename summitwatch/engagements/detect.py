@@ -221,8 +221,10 @@ class Detector:
                 cand = self._candidate(sent, norm_s, clauses, ca, cb, lead_blocks, si)
                 if cand is None:
                     continue
-                k = (tuple(cand.us), tuple(cand.cn), cand.modality)
-                if k in seen:
+                # one sentence may report two meetings of the same people at different places or times
+                # (「今次兩人在蘇黎世的會面，有別於3月在阿拉斯加的會談」): the key includes where and when
+                k = (tuple(cand.us), tuple(cand.cn), cand.modality, cand.location, cand.date)
+                if k in seen or (not (k[3] or k[4]) and any(x[:3] == k[:3] for x in seen)):
                     continue
                 seen.add(k)
                 out.append(cand)
@@ -264,6 +266,8 @@ class Detector:
         if third and (not us or not cn):
             return None
         skip = self._speech_clauses(norm_s, clauses, ci)
+        if not us and not cn:
+            us, cn = self._pair_before(sent, norm_s, clauses[ci], date)
         while (not us or not cn) and lo > 0:
             lo -= 1
             us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date, skip)
@@ -297,7 +301,10 @@ class Detector:
                 us, cn, unnamed = us or list(pu), cn or list(pc), True
         if not us or not cn:
             return None
-        approx_hit = _closest(hits, ca, day=False)
+        # a month or year dates the meeting only from inside its own clauses: 「今次兩人的會面，有別於今年3月
+        # 兩人在阿拉斯加的會談」 puts March on the Alaska talks, not on this meeting
+        approx_hit = _closest([h for h in hits if not self._other_meeting_clause(sent, norm_s, clauses, lo, hi, h.start)],
+                              ca, day=False)
         ref = date or (approx_hit.approx[:4] if approx_hit and approx_hit.approx else None) or self.pub
         us, cn = self._eligible(us, ref), self._eligible(cn, ref)
         if not us or not cn:
@@ -355,6 +362,37 @@ class Detector:
             location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
         )
 
+
+    def _other_meeting_clause(self, sent: Sentence, norm_s: str, clauses: list[tuple[int, int]], lo: int, hi: int,
+                              pos: int) -> bool:
+        """Is ``pos`` in a clause outside the meeting's own clauses that holds a meeting word of its own (not
+        one inside or right after a summit's name, 「G20峰會」)? Such a clause dates that other meeting."""
+        if clauses[lo][0] <= pos < clauses[hi][1]:
+            return False
+        x, y = next(((a, b) for a, b in clauses if a <= pos <= b), (pos, pos))
+        summits = [(sp.start - sent.start, sp.end - sent.start) for sp in self.spans
+                   if sp.kind == "summit" and sent.start <= sp.start < sent.end]
+        sp_in = [sp for sp in self.spans if sent.start + x <= sp.start and sp.end <= sent.start + y]
+        def in_name(c0: int, c1: int) -> bool:  # 「二十國集團(G20）峰會」: the meeting word ends the summit's name
+            return any(a <= c0 and (c1 <= b or (c0 - b <= 8 and _only_latin(norm_s[b:c0]))) for a, b in summits)
+
+        return any(not in_name(c0 + x, c1 + x) for c0, c1, _m in meeting_cues(norm_s[x:y], sp_in, sent.start + x))
+
+    def _pair_before(self, sent: Sentence, norm_s: str, clause: tuple[int, int],
+                     date: str | None) -> tuple[list[str], list[str]]:
+        """「兩人」「雙方」 in a meeting clause without names refer to the two people of opposite sides named
+        last before it in the same sentence (「楊潔篪同沙利文的會面…有別於3月兩人在阿拉斯加的會談」), not
+        to a collective word (「中美元首」) that sits between them."""
+        x, y = clause
+        if not any(w in norm_s[x:y] for w in self.cues["coreference"]):
+            return [], []
+        last: dict[str, str] = {}
+        for sp in self.spans:
+            if sp.kind == "person" and sp.side in ("US", "PRC") and sent.start <= sp.start < sent.start + x:
+                last[sp.side] = sp.person or sp.key
+        if "US" in last and "PRC" in last:
+            return [last["US"]], [last["PRC"]]
+        return [], []
 
     def _tenure_dates(self, sent: Sentence, norm_s: str) -> list[DateHit]:
         """「布林肯上任10天後」「上任第3天」: a day counted from when the named official took the office
@@ -562,6 +600,11 @@ def _dates_other_meeting(norm_s: str, h: DateHit, ca: int) -> bool:
         if a <= 3 and "，" not in nxt[:a] and "," not in nxt[:a] and h.end + a != ca:
             return True
     return False
+
+
+def _only_latin(s: str) -> bool:
+    """No CJK ideograph in ``s`` (letters, digits, brackets and spaces only: 「(G20）」)."""
+    return not any("\u4e00" <= ch <= "\u9fff" for ch in s)
 
 
 def _d(s: str) -> dt.date:

@@ -57,3 +57,19 @@ def test_resolver_without_a_publication_date_leaves_the_series_unresolved(kn: An
     g20 = {s.id for s in kn.summits if s.series == "G20"}
     assert resolve_occasion(kn, [g20], "峰会期间会晤", None, None, None, None) is None
     assert resolve_occasion(kn, [g20], "罗马峰会期间", "2021-10-31", None, None, None).city == "Rome"
+
+
+# -- fields read from the clause ---------------------------------------------------------------
+
+def test_place_after_the_verb_qu_is_the_location(kn: Any) -> None:
+    # 「派…去檀香山」: 去 is a locative verb like 赴/前往
+    e = _one(kn, "白宮派國務卿蓬佩奧去檀香山，與楊潔篪會面。", published="2020-06-20T00:00:00+08:00")
+    assert e.location == "Honolulu"
+
+
+def test_two_meetings_of_one_pair_in_one_sentence_stay_apart(kn: Any) -> None:
+    # the same two people, one meeting now and one at another place months ago: two records
+    engs = _engs(kn, "楊潔篪與沙利文周三在蘇黎世舉行會晤。",
+                 "這次楊潔篪與沙利文的會面，氣氛有別於今年3月兩人在阿拉斯加舉行的高層戰略對話。",
+                 published="2021-10-08T00:00:00+08:00")
+    assert sorted((e.location or "", e.focus) for e in engs) == [("Anchorage", False), ("Zurich", True)]
