@@ -139,7 +139,7 @@ class Detector:
             if skip and any(x <= sp.start - s0 < y for x, y in skip):
                 continue
             after = self.norm[sp.end:sp.end + 4]
-            if any(after.startswith(w) for w in self.cues["not_participant_suffix"]):
+            if any(after.startswith(w) for w in self.cues["not_participant_suffix"]) or self._possessive(sp.end):
                 continue
             before = self.norm[max(0, sp.start - 4):sp.start]
             if sp.kind == "person" and self._former(before):
@@ -377,6 +377,16 @@ class Detector:
             return any(a <= c0 and (c1 <= b or (c0 - b <= 8 and _only_latin(norm_s[b:c0]))) for a, b in summits)
 
         return any(not in_name(c0 + x, c1 + x) for c0, c1, _m in meeting_cues(norm_s[x:y], sp_in, sent.start + x))
+
+    def _possessive(self, end: int) -> bool:
+        """「拜登的親密顧問」: the name at ``end`` is followed by 的, at most six more characters without
+        punctuation, and a role noun; the phrase names someone else through him."""
+        tail = self.norm[end:end + 10]
+        if not tail.startswith("的"):
+            return False
+        stop = min((i for i in (tail.find(p) for p in "，,。；：、（(「“") if i > 0), default=len(tail))
+        head = tail[1:min(stop, 9)]
+        return any(0 <= head.find(w) <= 6 for w in self.cues["possessive_roles"])
 
     def _pair_before(self, sent: Sentence, norm_s: str, clause: tuple[int, int],
                      date: str | None) -> tuple[list[str], list[str]]:

@@ -73,3 +73,21 @@ def test_two_meetings_of_one_pair_in_one_sentence_stay_apart(kn: Any) -> None:
                  "這次楊潔篪與沙利文的會面，氣氛有別於今年3月兩人在阿拉斯加舉行的高層戰略對話。",
                  published="2021-10-08T00:00:00+08:00")
     assert sorted((e.location or "", e.focus) for e in engs) == [("Anchorage", False), ("Zurich", True)]
+
+
+# -- 3. participants: who the clause puts in the meeting ----------------------------------------
+
+def test_name_inside_a_possessive_epithet_is_not_a_participant(kn: Any) -> None:
+    # 「拜登的親密顧問沙利文」: Biden only names whose adviser it is
+    e = _one(kn, "拜登的親密顧問沙利文周二在羅馬與楊潔篪會晤。", published="2021-10-14T00:00:00+08:00")
+    assert e.us == ("Jake Sullivan",) and e.cn == ("Yang Jiechi",)
+
+
+def test_apposition_of_a_leaders_adviser_keeps_only_the_adviser(kn: Any) -> None:
+    e = _one(kn, "習近平的首席經濟智囊劉鶴昨日與美國財長姆欽通電話。", published="2019-05-10T00:00:00+08:00")
+    assert e.cn == ("Liu He",) and e.us == ("Steven Mnuchin",)
+
+
+def test_the_principal_who_sends_an_envoy_is_not_a_participant(kn: Any) -> None:
+    e = _one(kn, "特朗普派國務卿蓬佩奧前往檀香山，與楊潔篪會面。", published="2020-06-18T00:00:00+08:00")
+    assert e.us == ("Mike Pompeo",)
