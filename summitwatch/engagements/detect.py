@@ -312,14 +312,21 @@ class Detector:
         if not any(rank_on(self.kn, n, ref) in _MINISTERIAL for n in us + cn):
             return None
         neg_from = clauses[max(0, lo - 1)][0]
-        if has_cue(norm_s[neg_from:max(cb, clauses[hi][1])], "negation"):
+        # a wish, proposal, denial or doubt governs the meeting from before it (「希望與習近平會面」); after it,
+        # modal words (modal_content) are about what will be said at it (「會晤能否達成協議」), unless they
+        # bear on the meeting itself (negation_after: 「會面的提議」「能否舉行」). A called-off meeting is a record (cancelled), not a wish.
+        post = norm_s[cb:max(cb, clauses[hi][1])]
+        modal = set(self.cues["modal_content"])
+        if not has_cue(window, "cancelled") and (
+                has_cue(norm_s[neg_from:ca], "negation") or has_cue(post, "negation_after")
+                or any(w in post for w in self.cues["negation"] if w not in modal)):
             return None
         if not unnamed and not self._near(sent, ca, cb, us, cn, date, clauses[ci]):
             return None
         modality = modality_of(window) or "in_person"
         weak = modality == "in_person" and not any(
             w in window for w in self.cues["modality"]["in_person"] if w not in self.cues["weak_in_person"])
-        status = status_of(window, date, self.pub)
+        status = status_of(window, date, self.pub, ca - clauses[lo][0])
         if status == "held" and _BEFORE_MEETING.match(norm_s, cb) and not (date and self.pub and date < self.pub):
             status = "planned"  # 「舉行視像會議前」: before the meeting, so it is still ahead
         if status == "held" and not date and approx_hit and approx_hit.precision == "month" and self.pub \

@@ -39,20 +39,34 @@ def modality_of(norm: str) -> str | None:
     return None
 
 
-def status_of(window: str, date: str | None, pub: str | None) -> str:
-    """held / planned / cancelled from the cue words before and at the meeting word, and the date."""
+def status_of(window: str, date: str | None, pub: str | None, at: int | None = None) -> str:
+    """held / planned / cancelled of the meeting word at ``at`` (offset in ``window``, the clauses that
+    carry the meeting), from its cue words and its date.
+
+    Cancelled words win. Otherwise the tense is that of the planned/held cue nearest before the meeting
+    word (「白宮已宣布拜登將與習近平會晤」 is planned: 將 governs the meeting, 已 the announcement), else
+    of the first one after it (「會談已結束」); a stated day after publication is planned, one before it held
+    unless the nearest cue says planned. Without ``at`` any held cue beats planned ones."""
     if has_cue(window, "cancelled"):
         return "cancelled"
-    planned = has_cue(window, "planned")
-    held = has_cue(window, "held")
+    cues = load_cues()
+    tagged = {w: "planned" for w in cues["planned"]} | {w: "held" for w in cues["held"]}
+    found = find_cues(window, list(tagged))
+    tense: str | None = None
+    if at is not None and found:
+        before = [f for f in found if f[1] <= at + 1]
+        after = [f for f in found if f[1] > at + 1]
+        pick = before[-1] if before else after[0]
+        tense = tagged[pick[2]]
+    elif found:
+        kinds = {tagged[w] for _a, _b, w in found}
+        tense = "held" if "held" in kinds else "planned"
     if date and pub:
         if date > pub:
             return "planned"
-        if date < pub and not planned:
+        if date < pub and tense != "planned":
             return "held"
-    if planned and not held:
-        return "planned"
-    return "held"
+    return tense or "held"
 
 
 def location_of(kn: Any, place_keys: list[str]) -> str | None:

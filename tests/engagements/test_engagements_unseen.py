@@ -91,3 +91,27 @@ def test_apposition_of_a_leaders_adviser_keeps_only_the_adviser(kn: Any) -> None
 def test_the_principal_who_sends_an_envoy_is_not_a_participant(kn: Any) -> None:
     e = _one(kn, "特朗普派國務卿蓬佩奧前往檀香山，與楊潔篪會面。", published="2020-06-18T00:00:00+08:00")
     assert e.us == ("Mike Pompeo",)
+
+
+# -- 2. status from the clause that carries the meeting, and from time ------------------------
+
+def test_the_tense_word_nearest_the_meeting_decides(kn: Any) -> None:
+    # 已 governs the announcement, 將 the meeting: planned
+    e = _one(kn, "白宮已經宣布，拜登將與習近平在下月舉行會晤。", published="2021-10-20T00:00:00+08:00")
+    assert e.status == "planned"
+
+
+def test_modal_words_about_the_meetings_content_keep_it_planned(kn: Any) -> None:
+    # 「能否達成協議」 asks what the meeting will bring, not whether it happens
+    e = _one(kn, "布林肯將於周五與王毅會談，外界關注雙方能否達成協議。", published="2022-07-05T00:00:00+08:00")
+    assert e.status == "planned"
+
+
+def test_a_doubt_about_the_meeting_itself_is_no_engagement(kn: Any) -> None:
+    assert _engs(kn, "外界關注拜登與習近平的會面能否舉行。", published="2022-07-05T00:00:00+08:00") == ()
+    assert _engs(kn, "國務院表示，布林肯目前沒有計劃與王毅會面。", published="2022-07-05T00:00:00+08:00") == ()
+
+
+def test_a_meeting_that_could_not_take_place_as_planned_is_cancelled(kn: Any) -> None:
+    e = _one(kn, "原定本月舉行的耶倫與劉鶴會談未能如期舉行。", published="2021-03-05T00:00:00+08:00")
+    assert e.status == "cancelled"
