@@ -68,7 +68,7 @@ def meeting_cues(norm_s: str, spans: list[Span], s0: int) -> list[tuple[int, int
     """(start, end, modality) of the meeting words of a sentence (offsets relative to the sentence)."""
     cues = load_cues()
     out: list[tuple[int, int, str]] = []
-    masked = _mask(norm_s, cues["not_meeting"])
+    masked = _mask_summit_names(_mask(norm_s, cues["not_meeting"]), spans, s0)
     for mod in ("video", "phone", "in_person"):
         for a, b, _w in find_cues(masked, cues["modality"][mod]):
             if not _in_long_quote(norm_s, a):
@@ -319,6 +319,7 @@ class Detector:
         modal = set(self.cues["modal_content"])
         if not has_cue(window, "cancelled") and (
                 has_cue(norm_s[neg_from:ca], "negation") or has_cue(post, "negation_after")
+                or has_cue(norm_s[clauses[ci][0]:ca], "letter_or_denial")
                 or any(w in post for w in self.cues["negation"] if w not in modal)):
             return None
         if not unnamed and not self._near(sent, ca, cb, us, cn, date, clauses[ci]):
@@ -377,13 +378,8 @@ class Detector:
         if clauses[lo][0] <= pos < clauses[hi][1]:
             return False
         x, y = next(((a, b) for a, b in clauses if a <= pos <= b), (pos, pos))
-        summits = [(sp.start - sent.start, sp.end - sent.start) for sp in self.spans
-                   if sp.kind == "summit" and sent.start <= sp.start < sent.end]
         sp_in = [sp for sp in self.spans if sent.start + x <= sp.start and sp.end <= sent.start + y]
-        def in_name(c0: int, c1: int) -> bool:  # 「二十國集團(G20）峰會」: the meeting word ends the summit's name
-            return any(a <= c0 and (c1 <= b or (c0 - b <= 8 and _only_latin(norm_s[b:c0]))) for a, b in summits)
-
-        return any(not in_name(c0 + x, c1 + x) for c0, c1, _m in meeting_cues(norm_s[x:y], sp_in, sent.start + x))
+        return bool(meeting_cues(norm_s[x:y], sp_in, sent.start + x))  # summit names are masked there
 
     def _possessive(self, end: int) -> bool:
         """「拜登的親密顧問」: the name at ``end`` is followed by 的, at most six more characters without
@@ -619,9 +615,24 @@ def _dates_other_meeting(norm_s: str, h: DateHit, ca: int) -> bool:
     return False
 
 
-def _only_latin(s: str) -> bool:
-    """No CJK ideograph in ``s`` (letters, digits, brackets and spaces only: 「(G20）」)."""
-    return not any("\u4e00" <= ch <= "\u9fff" for ch in s)
+_SUMMIT_TAIL = re.compile(r"[^\u4e00-\u9fff，,。；]{0,8}?(峰会|会议|领导人峰会)")
+
+
+def _mask_summit_names(norm_s: str, spans: list[Span], s0: int) -> str:
+    """Blank a multilateral summit's name and the 「峰會」 that ends it (「G20峰會」, 「二十國集團(G20）峰會」): it names
+    the summit, not a meeting of the two sides, and must not hide a meeting word after it (「峰會會面」)."""
+    out = norm_s
+    for sp in spans:
+        if sp.kind != "summit":
+            continue
+        a, b = max(0, sp.start - s0), sp.end - s0
+        if not 0 <= b <= len(out):
+            continue
+        out = out[:a] + "\u3000" * (b - a) + out[b:]
+        m = _SUMMIT_TAIL.match(out, b)
+        if m:
+            out = out[:m.start(1)] + "\u3000" * (m.end(1) - m.start(1)) + out[m.end(1):]
+    return out
 
 
 def _d(s: str) -> dt.date:

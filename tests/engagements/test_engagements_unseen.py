@@ -115,3 +115,27 @@ def test_a_doubt_about_the_meeting_itself_is_no_engagement(kn: Any) -> None:
 def test_a_meeting_that_could_not_take_place_as_planned_is_cancelled(kn: Any) -> None:
     e = _one(kn, "原定本月舉行的耶倫與劉鶴會談未能如期舉行。", published="2021-03-05T00:00:00+08:00")
     assert e.status == "cancelled"
+
+
+# -- 4. non-engagements ------------------------------------------------------------------------
+
+def test_letters_messages_and_denials_are_not_engagements(kn: Any) -> None:
+    for text in ("習近平在給拜登的信函中期待兩國元首早日會晤。",
+                 "白宮否認拜登下月將與習近平會面。",
+                 "李克強向拜登致賀，盼兩國領導人會面。"):
+        assert _engs(kn, text, published="2021-01-25T00:00:00+08:00") == (), text
+
+
+def test_working_level_talks_of_two_teams_are_not_engagements(kn: Any) -> None:
+    # named principals only as whose teams met: 「劉鶴與萊特希澤的工作層」
+    assert _engs(kn, "劉鶴與萊特希澤兩人的副手周三在華盛頓舉行會談。", published="2019-04-04T00:00:00+08:00") == ()
+    assert _engs(kn, "中美雙方代表團工作層就協議文本會談，劉鶴與萊特希澤未有出席。",
+                 published="2019-04-04T00:00:00+08:00") == ()
+
+
+def test_a_multilateral_summits_name_is_not_a_bilateral_meeting_word(kn: Any) -> None:
+    # 「G20峰會前夕」 dates a remark; both leaders named, but no meeting of the two is reported
+    assert _engs(kn, "特朗普稱習近平是好朋友，又在G20峰會前夕沒有提及香港。", published="2019-07-02T00:00:00+08:00") == ()
+    # ... while a meeting word right after the summit's name still counts (「峰會會面」)
+    e = _one(kn, "特朗普與習近平上月底在大阪G20峰會會面。", published="2019-07-02T00:00:00+08:00")
+    assert (e.location, e.status) == ("Osaka", "held")
