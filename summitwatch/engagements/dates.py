@@ -112,6 +112,17 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 _WEEK_JOIN = re.compile(r"(?:至|到|及|和|与|、|-|–|—)")
+# 「下周三、四」「周一至三」: a second weekday given by its numeral alone, in the same week as the first
+_WEEK_TAIL = re.compile(r"(?:至|到|及|和|与|、)([一二三四五六日天])(?![月年点时个号])")
+# 「為期兩天」「一連三日」「連續兩天」: how many days the engagement lasts
+_DURATION = re.compile(r"(?:为期|一连|连续)(\d{1,2}|[两二三四五六七])(?:天|日)")
+
+
+def duration_days(text: str) -> int | None:
+    """The number of days a (normalised) text says the engagement lasts, or None."""
+    m = _DURATION.search(text.translate(_FW))
+    n = _cn_num(m.group(1)) if m else None
+    return n if n and 1 < n <= 14 else None
 
 
 def _weekday_ranges(s: str, rel: list[DateHit]) -> list[DateHit]:
@@ -187,6 +198,11 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
                     c += dt.timedelta(days=7)
                 elif not future and c > p:
                     c -= dt.timedelta(days=7)
+            tail = _WEEK_TAIL.match(s, m.end())
+            end = c + dt.timedelta(days=_WD[tail.group(1)] - wd) if tail else None
+            if end is not None and end > c:
+                rel.append(DateHit(m.start(), tail.end(), _iso(c), _iso(end), None, "day", True, weekday=not pre))
+                continue
             rel.append(DateHit(m.start(), m.end(), _iso(c), None, None, "day", True, weekday=not pre))
         rel = _weekday_ranges(s, rel)
     for m in _MD.finditer(s):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summitwatch.engagements.dates import DateHit, find_dates
+from summitwatch.engagements.dates import DateHit, duration_days, find_dates
 from summitwatch.engagements.fields import (
     find_cues,
     has_cue,
@@ -364,7 +364,7 @@ class Detector:
                  and not background and not old)
         return Candidate(
             us=us, cn=cn, modality=modality, status=status, focus=focus, sentence=sent,
-            date=date, date_end=date_hit.date_end if date_hit else None,
+            date=date, date_end=_date_end(date, date_hit, norm_s),
             approx=None if date else (approx_hit.approx if approx_hit else None),
             precision="day" if date else (approx_hit.precision if approx_hit else None),
             location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
@@ -633,6 +633,17 @@ def _mask_summit_names(norm_s: str, spans: list[Span], s0: int) -> str:
         if m:
             out = out[:m.start(1)] + "\u3000" * (m.end(1) - m.start(1)) + out[m.end(1):]
     return out
+
+
+def _date_end(date: str | None, hit: DateHit | None, norm_s: str) -> str | None:
+    """The last day: from a stated range (「7月6日至9日」「下周三、四」), else from a stated duration
+    (「為期兩天」) counted from the first day; a round of talks is one record with ``date_end``."""
+    if not date or hit is None:
+        return None
+    if hit.date_end:
+        return hit.date_end
+    n = duration_days(norm_s)
+    return (_d(date) + dt.timedelta(days=n - 1)).isoformat() if n else None
 
 
 def _d(s: str) -> dt.date:

@@ -139,3 +139,22 @@ def test_a_multilateral_summits_name_is_not_a_bilateral_meeting_word(kn: Any) ->
     # ... while a meeting word right after the summit's name still counts (「峰會會面」)
     e = _one(kn, "特朗普與習近平上月底在大阪G20峰會會面。", published="2019-07-02T00:00:00+08:00")
     assert (e.location, e.status) == ("Osaka", "held")
+
+
+# -- 5. negotiation rounds: one record with a day range -----------------------------------------
+
+def test_round_with_a_stated_duration_gets_date_end(kn: Any) -> None:
+    # 「為期兩天」 counted from the stated first day
+    e = _one(kn, "劉鶴將於本月10日在華盛頓與萊特希澤及姆欽展開為期兩天的磋商。", published="2019-05-06T00:00:00+08:00")
+    assert (e.date, e.date_end, e.location, e.status) == ("2019-05-10", "2019-05-11", "Washington", "planned")
+
+
+def test_weekday_pair_with_one_weekday_word(kn: Any) -> None:
+    # 「下周三、四」: Wednesday and Thursday of next week
+    e = _one(kn, "何立峰下周三、四在倫敦與耶倫舉行經貿會談。", published="2023-07-06T00:00:00+08:00")
+    assert (e.date, e.date_end, e.location) == ("2023-07-12", "2023-07-13", "London")
+
+
+def test_month_day_range_of_a_round(kn: Any) -> None:
+    e = _one(kn, "中美第十二輪貿易磋商7月30日至31日在上海舉行，劉鶴與萊特希澤、姆欽出席。", published="2019-08-01T00:00:00+08:00")
+    assert (e.date, e.date_end, e.location, e.status) == ("2019-07-30", "2019-07-31", "Shanghai", "held")
