@@ -5,7 +5,9 @@ usage: .venv/bin/python bench/eval_gate.py [--articles-only]   (exit 1 below a f
 Per-article figures score the 246 gold articles (dev_articles.jsonl and dev_articles_added.jsonl);
 the timeline figures merge the records of every article of the tarball (the reference timeline's
 dates come from the whole corpus) and score them against timeline_dev.json plus
-timeline_dev_added.json, as ``summitwatch eval timeline`` does on a store.
+timeline_dev_added.json, as ``summitwatch eval timeline`` does on a store. With the timeline, the
+per-article figures score the records after the corpus-level modality step (timeline/modality.py);
+``--articles-only`` scores the records as extracted, without it.
 
 Skips (exit 0) when ../shared is absent. Uses the package's parser, knowledge and scorer only.
 """
@@ -45,6 +47,7 @@ def main() -> int:
     from summitwatch.timeline import RecordRef, build_timeline
     from summitwatch.timeline.evaluate import score_timeline
     from summitwatch.timeline.export import export_row
+    from summitwatch.timeline.modality import settle_modality
 
     with_timeline = "--articles-only" not in sys.argv
     t0 = time.time()
@@ -69,6 +72,13 @@ def main() -> int:
                               title=art.title, url=art.url, archived_url=art.archived_url, engagement=e)
                     for i, e in enumerate(engs)
                 )
+    if with_timeline:
+        # the corpus-level step settles modality the articles leave unstated (spec: 會晤/峰會/習拜會 take the
+        # modality of the engagement they refer to); per-article figures score the settled records
+        settled: dict[str, list[dict[str, object]]] = {}
+        for r in sorted(settle_modality(refs), key=lambda r: (r.source, r.seq)):
+            settled.setdefault(r.source, []).append(r.engagement.spec_dict())
+        preds = [{"source": p["source"], "engagements": settled.get(str(p["source"]), [])} for p in preds]
     sc = score_articles(gold, preds)
     figures = sc.figures()
     figures["empty_left_empty"] = sc.empty_ok / sc.empty_n if sc.empty_n else 1.0
