@@ -266,8 +266,9 @@ class Detector:
         if third and (not us or not cn):
             return None
         skip = self._speech_clauses(norm_s, clauses, ci)
+        ref_from = clauses[lo][0]  # where the text naming the participants starts (background words count from there)
         if not us and not cn:
-            us, cn = self._pair_before(sent, norm_s, clauses[ci], date)
+            us, cn, ref_from = self._pair_before(sent, norm_s, clauses[ci], date)
         while (not us or not cn) and lo > 0:
             lo -= 1
             us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date, skip)
@@ -356,7 +357,7 @@ class Detector:
                 if not date:
                     status = occasion_status(status, summit, self.pub)
         approx = None if date else (approx_hit.approx if approx_hit else None)
-        background = has_cue(norm_s[clauses[lo][0]:cb], "background") or bool(
+        background = has_cue(norm_s[min(ref_from, clauses[lo][0]):cb], "background") or bool(
             approx and self.pub and approx < self.pub[:len(approx)])
         recent = bool(date and self.pub and -3 <= (_d(date) - _d(self.pub)).days <= 14)
         old = bool(date and self.pub and (_d(self.pub) - _d(date)).days > 7)
@@ -392,20 +393,22 @@ class Detector:
         return any(0 <= head.find(w) <= 6 for w in self.cues["possessive_roles"])
 
     def _pair_before(self, sent: Sentence, norm_s: str, clause: tuple[int, int],
-                     date: str | None) -> tuple[list[str], list[str]]:
+                     date: str | None) -> tuple[list[str], list[str], int]:
         """「兩人」「雙方」 in a meeting clause without names refer to the two people of opposite sides named
-        last before it in the same sentence (「楊潔篪同沙利文的會面…有別於3月兩人在阿拉斯加的會談」), not
+        last before it in the same sentence (returned with the start of the clause naming them) (「楊潔篪同沙利文的會面…有別於3月兩人在阿拉斯加的會談」), not
         to a collective word (「中美元首」) that sits between them."""
         x, y = clause
         if not any(w in norm_s[x:y] for w in self.cues["coreference"]):
-            return [], []
-        last: dict[str, str] = {}
+            return [], [], x
+        last: dict[str, tuple[str, int]] = {}
         for sp in self.spans:
             if sp.kind == "person" and sp.side in ("US", "PRC") and sent.start <= sp.start < sent.start + x:
-                last[sp.side] = sp.person or sp.key
+                last[sp.side] = (sp.person or sp.key, sp.start - sent.start)
         if "US" in last and "PRC" in last:
-            return [last["US"]], [last["PRC"]]
-        return [], []
+            first = min(last["US"][1], last["PRC"][1])
+            start = max((a for a, _b in clause_bounds(norm_s) if a <= first), default=0)
+            return [last["US"][0]], [last["PRC"][0]], start
+        return [], [], x
 
     def _tenure_dates(self, sent: Sentence, norm_s: str) -> list[DateHit]:
         """「布林肯上任10天後」「上任第3天」: a day counted from when the named official took the office
