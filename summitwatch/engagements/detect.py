@@ -103,6 +103,8 @@ class Detector:
         self.title_norm = ""
         self.title_people: list[str] = []
         self.principals = self._article_principals()
+        # unnamed lead sentences waiting for the principals (filled during candidates(), then read again)
+        self.deferred: list[tuple[Any, ...]] | None = [] if not all(self.principals) else None
 
     def _article_principals(self) -> tuple[list[str], list[str]]:
         """The US and PRC officials the article names most (at least twice), for unnamed 「中美會談」."""
@@ -234,7 +236,27 @@ class Detector:
             else:
                 self._remember(sent, sp_in, si)
             self.last_day = new_day
-        return out
+        return self._resolve_deferred(out)
+
+    def _resolve_deferred(self, out: list[Candidate]) -> list[Candidate]:
+        """Lead sentences naming no one (「中美會談將於19日在阿拉斯加舉行」) when the article's principals could
+        not be told by counting: the principals are then the participants the article's candidates name
+        most often, and those sentences are read again with them (they often carry the day and place)."""
+        deferred, self.deferred = self.deferred or [], None
+        if not deferred or not out:
+            return out
+        from collections import Counter
+
+        pairs = Counter((tuple(c.us), tuple(c.cn)) for c in out if c.modality == "in_person")
+        if not pairs:
+            return out
+        (pu, pc), _n = pairs.most_common(1)[0]
+        self.principals = (list(pu), list(pc))
+        for sent, norm_s, clauses, ca, cb, lead_blocks, si in deferred:
+            cand = self._candidate(sent, norm_s, clauses, ca, cb, lead_blocks, si)
+            if cand is not None:
+                out.append(cand)
+        return sorted(out, key=lambda c: c.order)
 
     def _remember(self, sent: Sentence, sp_in: list[Span], si: int) -> None:
         us = _uniq([s.person or s.key for s in sp_in if s.kind == "person" and s.side == "US"])
@@ -300,6 +322,8 @@ class Detector:
             pu, pc = self.principals
             if pu and pc:
                 us, cn, unnamed = us or list(pu), cn or list(pc), True
+            elif self.deferred is not None:
+                self.deferred.append((sent, norm_s, clauses, ca, cb, lead_blocks, si))
         if not us or not cn:
             return None
         # a month or year dates the meeting only from inside its own clauses: 「今次兩人的會面，有別於今年3月

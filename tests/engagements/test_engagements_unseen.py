@@ -158,3 +158,13 @@ def test_weekday_pair_with_one_weekday_word(kn: Any) -> None:
 def test_month_day_range_of_a_round(kn: Any) -> None:
     e = _one(kn, "中美第十二輪貿易磋商7月30日至31日在上海舉行，劉鶴與萊特希澤、姆欽出席。", published="2019-08-01T00:00:00+08:00")
     assert (e.date, e.date_end, e.location, e.status) == ("2019-07-30", "2019-07-31", "Shanghai", "held")
+
+
+def test_nameless_lead_sentence_takes_the_principals_the_article_names_in_its_meetings(kn: Any) -> None:
+    # each PRC official is named once, so counting finds no principal; the unnamed lead 「中美會談」 sentence
+    # carries the day and place and is read again with the participants of the article's meeting record
+    e = _one(kn, "中美會談將於本月19日在阿拉斯加舉行。",
+             "據報布林肯、沙利文將與楊潔篪和王毅會談，布林肯此前已出訪日韓，布林肯亦會見了日本外相。",
+             published="2021-03-16T00:00:00+08:00")
+    assert (e.date, e.location, e.status) == ("2021-03-19", "Anchorage", "planned")
+    assert set(e.cn) == {"Yang Jiechi", "Wang Yi"}
