@@ -168,3 +168,16 @@ def test_nameless_lead_sentence_takes_the_principals_the_article_names_in_its_me
              published="2021-03-16T00:00:00+08:00")
     assert (e.date, e.location, e.status) == ("2021-03-19", "Anchorage", "planned")
     assert set(e.cn) == {"Yang Jiechi", "Wang Yi"}
+
+
+# -- 6. background mentions --------------------------------------------------------------------
+
+def test_background_meeting_with_only_a_month_is_kept_undated_and_unfocused(kn: Any) -> None:
+    e = _one(kn, "拜登與習近平去年11月在峇里島會晤後，兩國關係一度回暖。", published="2023-06-20T00:00:00+08:00")
+    assert (e.focus, e.date, e.date_approx, e.location, e.status) == (False, None, "2022-11", "Bali", "held")
+
+
+def test_background_meeting_two_years_back_with_a_day_is_dated(kn: Any) -> None:
+    # 「前年12月1日」 fixes the day: two years before publication
+    e = _one(kn, "王毅前年12月1日在紐約與蓬佩奧會面，雙方談及貿易。", published="2020-03-02T00:00:00+08:00")
+    assert (e.date, e.focus, e.location) == ("2018-12-01", False, "New York")
