@@ -181,3 +181,9 @@ def test_background_meeting_two_years_back_with_a_day_is_dated(kn: Any) -> None:
     # 「前年12月1日」 fixes the day: two years before publication
     e = _one(kn, "王毅前年12月1日在紐約與蓬佩奧會面，雙方談及貿易。", published="2020-03-02T00:00:00+08:00")
     assert (e.date, e.focus, e.location) == ("2018-12-01", False, "New York")
+
+
+def test_tea_meeting_is_an_in_person_engagement(kn: Any) -> None:
+    # 「茶敘」: the leaders' tea during a state visit is an interaction, held when it is reported
+    e = _one(kn, "習近平昨日在中南海與到訪的特朗普茶敘。", published="2017-11-10T00:00:00+08:00")
+    assert (e.modality, e.status, e.date, e.location) == ("in_person", "held", "2017-11-09", "Beijing")
