@@ -187,3 +187,9 @@ def test_tea_meeting_is_an_in_person_engagement(kn: Any) -> None:
     # 「茶敘」: the leaders' tea during a state visit is an interaction, held when it is reported
     e = _one(kn, "習近平昨日在中南海與到訪的特朗普茶敘。", published="2017-11-10T00:00:00+08:00")
     assert (e.modality, e.status, e.date, e.location) == ("in_person", "held", "2017-11-09", "Beijing")
+
+
+def test_one_on_one_meeting_inside_a_summit_is_an_engagement(kn: Any) -> None:
+    # the summit's own 峰會 is no meeting word, but 「一對一會議」 on its sidelines is
+    e = _one(kn, "蓬佩奧在東盟外長會議期間與王毅舉行一對一會議。", published="2019-08-02T00:00:00+08:00")
+    assert (e.us, e.cn, e.modality) == (("Mike Pompeo",), ("Wang Yi",), "in_person")
