@@ -193,3 +193,10 @@ def test_one_on_one_meeting_inside_a_summit_is_an_engagement(kn: Any) -> None:
     # the summit's own 峰會 is no meeting word, but 「一對一會議」 on its sidelines is
     e = _one(kn, "蓬佩奧在東盟外長會議期間與王毅舉行一對一會議。", published="2019-08-02T00:00:00+08:00")
     assert (e.us, e.cn, e.modality) == (("Mike Pompeo",), ("Wang Yi",), "in_person")
+
+
+def test_notably_before_a_planned_meeting_does_not_negate_it(kn: Any) -> None:
+    # 「值得留意的是，…即將…會談」 is a discourse marker; 「日後的會面值得留意」 speculates about a meeting
+    e = _one(kn, "值得留意的是，布林肯即將在18日於阿拉斯加與楊潔篪會談。", published="2021-03-16T00:00:00+08:00")
+    assert (e.status, e.date) == ("planned", "2021-03-18")
+    assert _engs(kn, "拜登與習近平日後的會面值得留意。", published="2021-03-16T00:00:00+08:00") == ()
