@@ -375,6 +375,10 @@ class Detector:
             tense = True if status == "planned" else (False if status == "held" and has_cue(window, "held") else None)
             summit = resolve_occasion(self.kn, list(groups.values()), norm_s, date,
                                       approx_hit.approx if approx_hit else None, self.pub, tense)
+            if summit is None and date and not location:
+                # a dated meeting inside the days of a summit the article names elsewhere took place there
+                # (「布林肯31日與王毅會面」 in a report on the Rome G20)
+                summit = resolve_occasion(self.kn, self._article_summits(), "", date, None, self.pub, None)
             if summit is not None:
                 occasion = summit.name
                 location = location or summit.city
@@ -405,6 +409,14 @@ class Detector:
         x, y = next(((a, b) for a, b in clauses if a <= pos <= b), (pos, pos))
         sp_in = [sp for sp in self.spans if sent.start + x <= sp.start and sp.end <= sent.start + y]
         return bool(meeting_cues(norm_s[x:y], sp_in, sent.start + x))  # summit names are masked there
+
+    def _article_summits(self) -> list[set[str]]:
+        """The summit ids named anywhere in the article, grouped by mention."""
+        groups: dict[tuple[int, int], set[str]] = {}
+        for sp in self.spans:
+            if sp.kind == "summit":
+                groups.setdefault((sp.start, sp.end), set()).add(sp.key)
+        return list(groups.values())
 
     def _possessive(self, end: int) -> bool:
         """「拜登的親密顧問」: the name at ``end`` is followed by 的, at most six more characters without

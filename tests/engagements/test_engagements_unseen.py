@@ -200,3 +200,13 @@ def test_notably_before_a_planned_meeting_does_not_negate_it(kn: Any) -> None:
     e = _one(kn, "值得留意的是，布林肯即將在18日於阿拉斯加與楊潔篪會談。", published="2021-03-16T00:00:00+08:00")
     assert (e.status, e.date) == ("planned", "2021-03-18")
     assert _engs(kn, "拜登與習近平日後的會面值得留意。", published="2021-03-16T00:00:00+08:00") == ()
+
+
+def test_dated_meeting_during_a_summit_the_article_names_takes_its_host_city(kn: Any) -> None:
+    e = _engs(kn, "二十國集團領導人峰會周末在羅馬舉行。", "布林肯31日與王毅會面，討論台灣問題。",
+              published="2021-11-01T00:00:00+08:00")
+    assert [(x.date, x.location, x.occasion) for x in e] == [("2021-10-31", "Rome", "G20 2021")]
+    # a day outside the summit's days gets no place from it
+    e = _engs(kn, "二十國集團領導人峰會周末在羅馬舉行。", "布林肯上月10日與王毅會面，討論台灣問題。",
+              published="2021-11-01T00:00:00+08:00")
+    assert [(x.date, x.location) for x in e] == [("2021-10-10", None)]
