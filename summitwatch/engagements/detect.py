@@ -30,6 +30,7 @@ from summitwatch.mentions.cues import load_cues
 from summitwatch.mentions.officials import in_office, rank_on
 
 _MINISTERIAL = {"leader", "ministerial"}
+TITLED_FOCUS_DAYS = 31  # an engagement the title names stays the article's focus this long after it
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Candidate:
     weak: bool = False  # in_person read from a generic meeting word only
     unnamed: bool = False  # sides filled from the article's principals (「中美高層會談結束」)
     listed: bool = False  # one of several calls told apart by listed days (merges only on its own day)
+    titled: bool = False  # the title (or the heading it sits under) names this engagement
     extra_sentences: list[Sentence] = field(default_factory=list)
 
 
@@ -379,6 +381,8 @@ class Detector:
                 # a dated meeting inside the days of a summit the article names elsewhere took place there
                 # (「布林肯31日與王毅會面」 in a report on the Rome G20)
                 summit = resolve_occasion(self.kn, self._article_summits(), "", date, None, self.pub, None)
+                if summit is not None and not (summit.date <= _shift(date, 1) and _shift(date, -1) <= summit.date_end):
+                    summit = None  # only a day inside the summit's own days (±1), not the week around it
             if summit is not None:
                 occasion = summit.name
                 location = location or summit.city
@@ -388,15 +392,19 @@ class Detector:
         background = has_cue(norm_s[min(ref_from, clauses[lo][0]):cb], "background") or bool(
             approx and self.pub and approx < self.pub[:len(approx)])
         recent = bool(date and self.pub and -3 <= (_d(date) - _d(self.pub)).days <= 14)
-        old = bool(date and self.pub and (_d(self.pub) - _d(date)).days > 7)
-        focus = ((self._focus(sent, us, cn, lead_blocks, modality) or (recent and sent.block in lead_blocks))
-                 and not background and not old)
+        age = (_d(self.pub) - _d(date)).days if date and self.pub else 0
+        titled = self._focus(sent, us, cn, lead_blocks, modality)
+        # over a week old is background, unless the title names it and it is within the month (a weekly
+        # commentary on 「上周三」's talks is still about them)
+        old = age > 7 and not (titled and age <= TITLED_FOCUS_DAYS)
+        focus = (titled or (recent and sent.block in lead_blocks)) and not background and not old
         return Candidate(
             us=us, cn=cn, modality=modality, status=status, focus=focus, sentence=sent,
             date=date, date_end=_date_end(date, date_hit, norm_s),
             approx=None if date else (approx_hit.approx if approx_hit else None),
             precision="day" if date else (approx_hit.precision if approx_hit else None),
             location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
+            titled=titled and not background and not old,
         )
 
 
@@ -683,6 +691,10 @@ def _date_end(date: str | None, hit: DateHit | None, norm_s: str) -> str | None:
         return hit.date_end
     n = duration_days(norm_s)
     return (_d(date) + dt.timedelta(days=n - 1)).isoformat() if n else None
+
+
+def _shift(day: str, n: int) -> str:
+    return (_d(day) + dt.timedelta(days=n)).isoformat()
 
 
 def _d(s: str) -> dt.date:

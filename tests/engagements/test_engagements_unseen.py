@@ -210,3 +210,17 @@ def test_dated_meeting_during_a_summit_the_article_names_takes_its_host_city(kn:
     e = _engs(kn, "二十國集團領導人峰會周末在羅馬舉行。", "布林肯上月10日與王毅會面，討論台灣問題。",
               published="2021-11-01T00:00:00+08:00")
     assert [(x.date, x.location) for x in e] == [("2021-10-10", None)]
+    # nor does a day in the week before it (a state visit on the way to the summit)
+    e = _engs(kn, "亞太經合組織峰會本周在峴港舉行。", "特朗普9日在北京與習近平會談。",
+              published="2017-11-12T00:00:00+08:00")
+    assert [(x.date, x.location, x.occasion) for x in e] == [("2017-11-09", "Beijing", None)]
+
+
+def test_talks_the_title_names_stay_the_focus_for_a_month(kn: Any) -> None:
+    # a commentary ten days after the talks, titled on them: still the article's subject
+    art = make_article("上周三（17日）楊潔篪與蓬佩奧在夏威夷舉行閉門會議。", title="蓬佩奧楊潔篪夏威夷會晤的啟示",
+                       published="2020-06-27T00:00:00+08:00")
+    (e,) = extract_article(art, kn).engagements
+    assert (e.date, e.focus) == ("2020-06-17", True)
+    # untitled, the same sentence is background
+    assert _one(kn, "上周三（17日）楊潔篪與蓬佩奧在夏威夷舉行閉門會議。", published="2020-06-27T00:00:00+08:00").focus is False
