@@ -528,8 +528,8 @@ class Detector:
     def _focus(self, sent: Sentence, us: list[str], cn: list[str], lead_blocks: set[int], modality: str) -> bool:
         """The article is about this engagement: its title (or a heading it sits in) names a meeting word
         and the engagement's people, or the sentence is the title/heading itself."""
-        if sent.kind in ("title", "heading"):
-            return True
+        if sent.kind in ("title", "heading") or sent.text.lstrip()[:1] in self.cues["headline_bullets"]:
+            return True  # a title, a heading, or a bulleted story headline of a round-up (「🔸…」)
         t = self.title_norm
         if not t or not any(w in t for lst in self.cues["modality"].values() for w in lst):
             return False

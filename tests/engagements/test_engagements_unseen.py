@@ -224,3 +224,9 @@ def test_talks_the_title_names_stay_the_focus_for_a_month(kn: Any) -> None:
     assert (e.date, e.focus) == ("2020-06-17", True)
     # untitled, the same sentence is background
     assert _one(kn, "上周三（17日）楊潔篪與蓬佩奧在夏威夷舉行閉門會議。", published="2020-06-27T00:00:00+08:00").focus is False
+
+
+def test_bulleted_story_headline_of_a_round_up_is_the_focus(kn: Any) -> None:
+    # a video round-up lists its stories as 「🔸headline」 lines: the engagement such a line reports is its subject
+    e = _one(kn, "今日要聞重溫", "🔸王毅與布林肯首次通電話　談及阿富汗局勢", published="2021-08-18T00:00:00+08:00")
+    assert (e.modality, e.focus) == ("phone", True)
