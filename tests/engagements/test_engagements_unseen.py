@@ -230,3 +230,10 @@ def test_bulleted_story_headline_of_a_round_up_is_the_focus(kn: Any) -> None:
     # a video round-up lists its stories as 「🔸headline」 lines: the engagement such a line reports is its subject
     e = _one(kn, "今日要聞重溫", "🔸王毅與布林肯首次通電話　談及阿富汗局勢", published="2021-08-18T00:00:00+08:00")
     assert (e.modality, e.focus) == ("phone", True)
+
+
+def test_spokesperson_speaking_about_the_meeting_is_not_a_participant(kn: Any) -> None:
+    e = _one(kn, "白宮發言人普薩基周一表示，拜登將於本周四與習近平通電話。", published="2021-09-06T00:00:00+08:00")
+    assert (e.us, e.cn, e.status, e.date) == (("Joe Biden",), ("Xi Jinping",), "planned", "2021-09-09")
+    e = _one(kn, "中國外交部發言人汪文斌說，王毅昨日與布林肯通電話。", published="2021-09-06T00:00:00+08:00")
+    assert (e.us, e.cn) == (("Antony Blinken",), ("Wang Yi",))
