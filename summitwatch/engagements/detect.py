@@ -252,7 +252,12 @@ class Detector:
         pairs = Counter((tuple(c.us), tuple(c.cn)) for c in out if c.modality == "in_person")
         if not pairs:
             return out
-        (pu, pc), _n = pairs.most_common(1)[0]
+
+        def weight(pair: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[int, int, int]:
+            names = pair[0] + pair[1]  # most often named, then most ministers, then most people
+            return pairs[pair], sum(rank_on(self.kn, n, self.pub) in _MINISTERIAL for n in names), len(names)
+
+        pu, pc = max(pairs, key=weight)
         self.principals = (list(pu), list(pc))
         for sent, norm_s, clauses, ca, cb, lead_blocks, si in deferred:
             cand = self._candidate(sent, norm_s, clauses, ca, cb, lead_blocks, si)
@@ -381,8 +386,10 @@ class Detector:
                 # a dated meeting inside the days of a summit the article names elsewhere took place there
                 # (「布林肯31日與王毅會面」 in a report on the Rome G20)
                 summit = resolve_occasion(self.kn, self._article_summits(), "", date, None, self.pub, None)
-                if summit is not None and not (summit.date <= _shift(date, 1) and _shift(date, -1) <= summit.date_end):
-                    summit = None  # only a day inside the summit's own days (±1), not the week around it
+                if summit is not None and not summit.date <= date <= summit.date_end:
+                    summit = None  # only a day inside the summit's own days, not the days around it
+            if summit is not None and location and location != summit.city:
+                summit = None  # the text puts the meeting elsewhere than the summit's host city
             if summit is not None:
                 occasion = summit.name
                 location = location or summit.city
@@ -691,10 +698,6 @@ def _date_end(date: str | None, hit: DateHit | None, norm_s: str) -> str | None:
         return hit.date_end
     n = duration_days(norm_s)
     return (_d(date) + dt.timedelta(days=n - 1)).isoformat() if n else None
-
-
-def _shift(day: str, n: int) -> str:
-    return (_d(day) + dt.timedelta(days=n)).isoformat()
 
 
 def _d(s: str) -> dt.date:

@@ -210,8 +210,8 @@ def test_dated_meeting_during_a_summit_the_article_names_takes_its_host_city(kn:
     e = _engs(kn, "二十國集團領導人峰會周末在羅馬舉行。", "布林肯上月10日與王毅會面，討論台灣問題。",
               published="2021-11-01T00:00:00+08:00")
     assert [(x.date, x.location) for x in e] == [("2021-10-10", None)]
-    # nor does a day in the week before it (a state visit on the way to the summit)
-    e = _engs(kn, "亞太經合組織峰會本周在峴港舉行。", "特朗普9日在北京與習近平會談。",
+    # nor does the day before it (a state visit on the way to the summit)
+    e = _engs(kn, "亞太經合組織峰會本周在峴港舉行。", "特朗普9日在北京與習近平會談，亞太經合組織峰會10日開幕。",
               published="2017-11-12T00:00:00+08:00")
     assert [(x.date, x.location, x.occasion) for x in e] == [("2017-11-09", "Beijing", None)]
 
