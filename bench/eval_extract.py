@@ -2,7 +2,7 @@
 
 usage: .venv/bin/python bench/eval_extract.py [--out preds.jsonl] [--quiet] [--only SUBSTR]
 
-Streams ../shared/corpus/hkcnews-dev.tar.gz once, picks the members named in the gold, parses them
+Streams ../shared/corpus/hkcnews-dev.tar.gz once, picks the members named in the gold (both files), parses them
 with ``summitwatch.articles.parse.parse_record``,
 extracts, writes a predictions JSONL and prints figures, misses and false positives.
 """
@@ -24,7 +24,7 @@ GOLD = SHARED / "gold" / "dev_articles.jsonl"
 TARBALL = SHARED / "corpus" / "hkcnews-dev.tar.gz"
 sys.path.insert(0, str(ROOT))
 
-from summitwatch.eval import load_jsonl, score_articles, source_key  # noqa: E402
+from summitwatch.eval import GOLD_ARTICLES_GLOB, load_gold_articles, score_articles, source_key  # noqa: E402
 from summitwatch.model import Article, RawDoc  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def knowledge() -> Any:
 
 
 def gold_articles() -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    gold = load_jsonl(GOLD)
+    gold = load_gold_articles(GOLD.parent)
     wanted = {source_key(g["file"]) for g in gold}
     parse = parser()
     arts: dict[str, Any] = {}
@@ -109,7 +109,7 @@ def main() -> int:
     print("\n".join(sc.report_lines()))
     ref = SHARED / "eval" / "score.py"
     if ref.exists():
-        r = subprocess.run([sys.executable, str(ref), "articles", str(GOLD), a.out], capture_output=True, text=True)
+        r = subprocess.run([sys.executable, str(ref), "articles", str(GOLD.parent / GOLD_ARTICLES_GLOB), a.out], capture_output=True, text=True)
         print("score.py:", r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-500:])
     return 0
 

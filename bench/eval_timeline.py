@@ -18,16 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from summitwatch.eval import GOLD_ARTICLES_GLOB, load_gold_articles, load_gold_timeline  # noqa: E402
 from summitwatch.model import Engagement  # noqa: E402
 from summitwatch.timeline import RecordRef, build_timeline  # noqa: E402
-from summitwatch.timeline.evaluate import load_rows, score_timeline  # noqa: E402
+from summitwatch.timeline.evaluate import score_timeline  # noqa: E402
 from summitwatch.timeline.export import export_row  # noqa: E402
 
 
-def gold_records(dev_articles: Path) -> list[RecordRef]:
-    """RecordRefs from dev_articles.jsonl (article id = source = the tarball member name)."""
+def gold_records(gold_dir: Path) -> list[RecordRef]:
+    """RecordRefs from the gold article files (article id = source = the tarball member name)."""
     refs: list[RecordRef] = []
-    for row in load_rows(dev_articles):
+    for row in load_gold_articles(gold_dir):
         for seq, e in enumerate(row["engagements"]):
             refs.append(
                 RecordRef(article_id=row["file"], source=row["file"], seq=seq, published=row.get("published"),
@@ -70,7 +71,7 @@ def main() -> int:
     ap.add_argument("-o", "--output", type=Path, default=None, help="write the JSON export here")
     args = ap.parse_args()
     gold = args.shared / "gold"
-    ref = load_rows(gold / "timeline_dev.json")
+    ref = load_gold_timeline(gold)
     if args.db:
         from summitwatch.run.steps import rebuild_timeline
         from summitwatch.store.db import connect
@@ -81,17 +82,17 @@ def main() -> int:
         entries = list(list_timeline(conn, limit=None).items)
         label = f"store {args.db}"
     elif args.extract:
-        only = None if args.all else {r["file"] for r in load_rows(gold / "dev_articles.jsonl")}
+        only = None if args.all else {r["file"] for r in load_gold_articles(gold)}
         refs = extracted_records(args.shared / "corpus" / "hkcnews-dev.tar.gz", only)
         entries = build_timeline(refs)
         label = f"extracted records ({len(refs)}) of {'all' if args.all else 'the annotated'} articles"
     else:
-        entries = build_timeline(gold_records(gold / "dev_articles.jsonl"))
+        entries = build_timeline(gold_records(gold))
         label = "gold per-article records"
     rows = [export_row(e) for e in entries]
     if args.output:
         args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
-    score = score_timeline(ref, rows, str(gold / "dev_articles.jsonl"))
+    score = score_timeline(ref, rows, str(gold / GOLD_ARTICLES_GLOB))
     if args.json:
         print(json.dumps({"input": label, "precision": round(score.precision, 3), "recall": round(score.recall, 3),
                           "f1": round(score.f1, 3), "judged": score.n_judged, "reference_dated": score.n_reference_dated}))

@@ -142,6 +142,28 @@ class ArticleScore:
         return lines
 
 
+# The development gold: the original annotations and the articles annotated later (issue 11). Both are
+# scored together; keeping the file names here lets the gate, the benches and the tests agree on them.
+GOLD_ARTICLE_FILES = ("dev_articles.jsonl", "dev_articles_added.jsonl")
+GOLD_TIMELINE_FILES = ("timeline_dev.json", "timeline_dev_added.json")
+GOLD_ARTICLES_GLOB = "dev_articles*.jsonl"  # matches both article files (the reference scorer takes a glob)
+
+
+def gold_article_paths(gold_dir: Path) -> list[Path]:
+    """The gold article files present in ``gold_dir`` (shared/gold), in a stable order."""
+    return [p for name in GOLD_ARTICLE_FILES if (p := gold_dir / name).is_file()]
+
+
+def load_gold_articles(gold_dir: Path) -> list[dict[str, Any]]:
+    """Every annotated article of the development gold (all files, one row per article)."""
+    return [row for p in gold_article_paths(gold_dir) for row in load_jsonl(p)]
+
+
+def load_gold_timeline(gold_dir: Path) -> list[dict[str, Any]]:
+    """The reference timeline: the engagements each gold file establishes, concatenated."""
+    return [row for name in GOLD_TIMELINE_FILES if (p := gold_dir / name).is_file() for row in load_jsonl(p)]
+
+
 def load_jsonl(path: Path | str) -> list[dict[str, Any]]:
     txt = Path(path).read_text(encoding="utf-8").strip()
     if txt.startswith("["):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from summitwatch.engagements.detect import Candidate, Detector
+from summitwatch.engagements.detect import TITLED_FOCUS_DAYS, Candidate, Detector
 from summitwatch.engagements.quotes import find_quotes
 from summitwatch.engagements.sentences import split_sentences
 from summitwatch.engagements.topics import article_topics, engagement_topics
@@ -64,7 +64,8 @@ def _is_past_background(c: Candidate, pub: str) -> bool:
     from datetime import date as _d
 
     if c.date:
-        return (_d.fromisoformat(pub[:10]) - _d.fromisoformat(c.date)).days > 7
+        age = (_d.fromisoformat(pub[:10]) - _d.fromisoformat(c.date)).days
+        return age > 7 and not (c.titled and age <= TITLED_FOCUS_DAYS)
     return bool(c.approx and c.approx < pub[:len(c.approx)])
 
 
@@ -134,6 +135,7 @@ def merge_candidates(cands: list[Candidate]) -> list[Candidate]:
                 m.location = m.location or c.location
                 m.occasion = m.occasion or c.occasion
                 m.focus = m.focus or c.focus
+                m.titled = m.titled or c.titled
                 m.extra_sentences.append(c.sentence)
                 break
         else:

@@ -24,7 +24,7 @@ _WD = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "�
 D = r"(\d{1,2})"
 _FULL = re.compile(r"(\d{4})年的?" + D + r"月" + D + r"[日号]?(?:(?:至|到|-|–|—|~|、)(?:" + D + r"月)?" + D + r"[日号])?")
 _CNYEAR = re.compile(r"([一二三四五六七八九〇零○]{4})年")
-_MD = re.compile(r"(?<![\d年])(本月|上月|下月|去年|今年|明年)?" + D + r"月" + D + r"[日号]?(?:(?:至|到|-|–|—|~|、|和|及)(?:" + D + r"月)?" + D + r"[日号])?(?!\d)")
+_MD = re.compile(r"(?<![\d年])(本月|上月|下月|前年|去年|今年|明年)?" + D + r"月" + D + r"[日号]?(?:(?:至|到|-|–|—|~|、|和|及)(?:" + D + r"月)?" + D + r"[日号])?(?!\d)")
 _MONTHDAY_ONLY = re.compile(r"(本月|上月|下月)" + D + r"[日号]")
 _DAY = re.compile(r"(?<![\d月年周])" + D + r"[日号]?(?:至|到|-|–|—|~|、|和|及)" + D + r"[日号]|(?<![\d月年周星期])" + D + r"[日号](?!\d)")
 _REL = re.compile(r"(今早|今晨|今天|今日|今晚|今午|今明两日|昨日|昨天|昨晚|昨早|昨晨|前日|前天|前晚|明日|明天|明早|明晚|后天)")
@@ -36,6 +36,7 @@ _Y = re.compile(r"(\d{4})年(初|底|中|末|代)?(?!的?\d{1,2}月)")
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前")
 _LASTMONTH = re.compile(r"上个?月(?![\d])")
 _REL_YEAR = {"去年": -1, "今年": 0, "明年": 1, "前年": -2}
+_NEXTMONTH = re.compile(r"下个?月(?![\d])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,17 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 _WEEK_JOIN = re.compile(r"(?:至|到|及|和|与|、|-|–|—)")
+# 「下周三、四」「周一至三」: a second weekday given by its numeral alone, in the same week as the first
+_WEEK_TAIL = re.compile(r"(?:至|到|及|和|与|、)([一二三四五六日天])(?![月年点时个号])")
+# 「為期兩天」「一連三日」「連續兩天」: how many days the engagement lasts
+_DURATION = re.compile(r"(?:为期|一连|连续)(\d{1,2}|[两二三四五六七])(?:天|日)")
+
+
+def duration_days(text: str) -> int | None:
+    """The number of days a (normalised) text says the engagement lasts, or None."""
+    m = _DURATION.search(text.translate(_FW))
+    n = _cn_num(m.group(1)) if m else None
+    return n if n and 1 < n <= 14 else None
 
 
 def _weekday_ranges(s: str, rel: list[DateHit]) -> list[DateHit]:
@@ -203,6 +215,11 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
                     c += dt.timedelta(days=7)
                 elif not future and c > p:
                     c -= dt.timedelta(days=7)
+            tail = _WEEK_TAIL.match(s, m.end())
+            end = c + dt.timedelta(days=_WD[tail.group(1)] - wd) if tail else None
+            if end is not None and end > c:
+                rel.append(DateHit(m.start(), tail.end(), _iso(c), _iso(end), None, "day", True, weekday=not pre))
+                continue
             rel.append(DateHit(m.start(), m.end(), _iso(c), None, None, "day", True, weekday=not pre))
         rel = _weekday_ranges(s, rel)
     for m in _MD.finditer(s):
@@ -214,8 +231,8 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         pre, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
         if p is None:
             continue
-        if pre in ("去年", "今年", "明年"):
-            y = p.year + {"去年": -1, "今年": 0, "明年": 1}[pre]
+        if pre in ("前年", "去年", "今年", "明年"):
+            y = p.year + {"前年": -2, "去年": -1, "今年": 0, "明年": 1}[pre]
             a = _mk(y, mo, d)
         else:
             a = _pick_year(p, mo, d, bool(future))
@@ -283,6 +300,10 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         for m in _LASTMONTH.finditer(s):
             if free(m.start(), m.end()):
                 b = (p.replace(day=1) - dt.timedelta(days=1))
+                add(DateHit(m.start(), m.end(), None, None, f"{b.year:04d}-{b.month:02d}", "month"))
+        for m in _NEXTMONTH.finditer(s):
+            if free(m.start(), m.end()):
+                b = (p.replace(day=28) + dt.timedelta(days=4))
                 add(DateHit(m.start(), m.end(), None, None, f"{b.year:04d}-{b.month:02d}", "month"))
         for m in _YEARS_AGO.finditer(s):
             n = _cn_num(m.group(1))

@@ -14,14 +14,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summitwatch.engagements.dates import DateHit, find_dates
-from summitwatch.engagements.fields import find_cues, has_cue, location_of, modality_of, status_of, summit_of
+from summitwatch.engagements.dates import DateHit, duration_days, find_dates
+from summitwatch.engagements.fields import (
+    find_cues,
+    has_cue,
+    location_of,
+    modality_of,
+    occasion_status,
+    resolve_occasion,
+    status_of,
+)
 from summitwatch.engagements.sentences import Sentence, clause_bounds
 from summitwatch.mentions import Span, resolve_span
 from summitwatch.mentions.cues import load_cues
 from summitwatch.mentions.officials import in_office, rank_on
 
 _MINISTERIAL = {"leader", "ministerial"}
+TITLED_FOCUS_DAYS = 31  # an engagement the title names stays the article's focus this long after it
 
 
 @dataclass
@@ -43,6 +52,7 @@ class Candidate:
     weak: bool = False  # in_person read from a generic meeting word only
     unnamed: bool = False  # sides filled from the article's principals (「中美高層會談結束」)
     listed: bool = False  # one of several calls told apart by listed days (merges only on its own day)
+    titled: bool = False  # the title (or the heading it sits under) names this engagement
     extra_sentences: list[Sentence] = field(default_factory=list)
 
 
@@ -60,7 +70,7 @@ def meeting_cues(norm_s: str, spans: list[Span], s0: int) -> list[tuple[int, int
     """(start, end, modality) of the meeting words of a sentence (offsets relative to the sentence)."""
     cues = load_cues()
     out: list[tuple[int, int, str]] = []
-    masked = _mask(norm_s, cues["not_meeting"])
+    masked = _mask_summit_names(_mask(norm_s, cues["not_meeting"]), spans, s0)
     for mod in ("video", "phone", "in_person"):
         for a, b, _w in find_cues(masked, cues["modality"][mod]):
             if not _in_long_quote(norm_s, a):
@@ -95,6 +105,8 @@ class Detector:
         self.title_norm = ""
         self.title_people: list[str] = []
         self.principals = self._article_principals()
+        # unnamed lead sentences waiting for the principals (filled during candidates(), then read again)
+        self.deferred: list[tuple[Any, ...]] | None = [] if not all(self.principals) else None
 
     def _article_principals(self) -> tuple[list[str], list[str]]:
         """The US and PRC officials the article names most (at least twice), for unnamed 「中美會談」."""
@@ -131,7 +143,7 @@ class Detector:
             if skip and any(x <= sp.start - s0 < y for x, y in skip):
                 continue
             after = self.norm[sp.end:sp.end + 4]
-            if any(after.startswith(w) for w in self.cues["not_participant_suffix"]):
+            if any(after.startswith(w) for w in self.cues["not_participant_suffix"]) or self._possessive(sp.end):
                 continue
             before = self.norm[max(0, sp.start - 4):sp.start]
             if sp.kind == "person" and self._former(before):
@@ -213,8 +225,10 @@ class Detector:
                 cand = self._candidate(sent, norm_s, clauses, ca, cb, lead_blocks, si)
                 if cand is None:
                     continue
-                k = (tuple(cand.us), tuple(cand.cn), cand.modality)
-                if k in seen:
+                # one sentence may report two meetings of the same people at different places or times
+                # (「今次兩人在蘇黎世的會面，有別於3月在阿拉斯加的會談」): the key includes where and when
+                k = (tuple(cand.us), tuple(cand.cn), cand.modality, cand.location, cand.date)
+                if k in seen or (not (k[3] or k[4]) and any(x[:3] == k[:3] for x in seen)):
                     continue
                 seen.add(k)
                 out.append(cand)
@@ -224,7 +238,32 @@ class Detector:
             else:
                 self._remember(sent, sp_in, si)
             self.last_day = new_day
-        return out
+        return self._resolve_deferred(out)
+
+    def _resolve_deferred(self, out: list[Candidate]) -> list[Candidate]:
+        """Lead sentences naming no one (「中美會談將於19日在阿拉斯加舉行」) when the article's principals could
+        not be told by counting: the principals are then the participants the article's candidates name
+        most often, and those sentences are read again with them (they often carry the day and place)."""
+        deferred, self.deferred = self.deferred or [], None
+        if not deferred or not out:
+            return out
+        from collections import Counter
+
+        pairs = Counter((tuple(c.us), tuple(c.cn)) for c in out if c.modality == "in_person")
+        if not pairs:
+            return out
+
+        def weight(pair: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[int, int, int]:
+            names = pair[0] + pair[1]  # most often named, then most ministers, then most people
+            return pairs[pair], sum(rank_on(self.kn, n, self.pub) in _MINISTERIAL for n in names), len(names)
+
+        pu, pc = max(pairs, key=weight)
+        self.principals = (list(pu), list(pc))
+        for sent, norm_s, clauses, ca, cb, lead_blocks, si in deferred:
+            cand = self._candidate(sent, norm_s, clauses, ca, cb, lead_blocks, si)
+            if cand is not None:
+                out.append(cand)
+        return sorted(out, key=lambda c: c.order)
 
     def _remember(self, sent: Sentence, sp_in: list[Span], si: int) -> None:
         us = _uniq([s.person or s.key for s in sp_in if s.kind == "person" and s.side == "US"])
@@ -256,6 +295,9 @@ class Detector:
         if third and (not us or not cn):
             return None
         skip = self._speech_clauses(norm_s, clauses, ci)
+        ref_from = clauses[lo][0]  # where the text naming the participants starts (background words count from there)
+        if not us and not cn:
+            us, cn, ref_from = self._pair_before(sent, norm_s, clauses[ci], date)
         while (not us or not cn) and lo > 0:
             lo -= 1
             us, cn = self._people(sent, clauses[lo][0], clauses[hi][1], date, skip)
@@ -287,9 +329,14 @@ class Detector:
             pu, pc = self.principals
             if pu and pc:
                 us, cn, unnamed = us or list(pu), cn or list(pc), True
+            elif self.deferred is not None:
+                self.deferred.append((sent, norm_s, clauses, ca, cb, lead_blocks, si))
         if not us or not cn:
             return None
-        approx_hit = _closest(hits, ca, day=False)
+        # a month or year dates the meeting only from inside its own clauses: 「今次兩人的會面，有別於今年3月
+        # 兩人在阿拉斯加的會談」 puts March on the Alaska talks, not on this meeting
+        approx_hit = _closest([h for h in hits if not self._other_meeting_clause(sent, norm_s, clauses, lo, hi, h.start)],
+                              ca, day=False)
         ref = date or (approx_hit.approx[:4] if approx_hit and approx_hit.approx else None) or self.pub
         us, cn = self._eligible(us, ref), self._eligible(cn, ref)
         if not us or not cn:
@@ -297,14 +344,22 @@ class Detector:
         if not any(rank_on(self.kn, n, ref) in _MINISTERIAL for n in us + cn):
             return None
         neg_from = clauses[max(0, lo - 1)][0]
-        if has_cue(norm_s[neg_from:max(cb, clauses[hi][1])], "negation"):
+        # a wish, proposal, denial or doubt governs the meeting from before it (「希望與習近平會面」); after it,
+        # modal words (modal_content) are about what will be said at it (「會晤能否達成協議」), unless they
+        # bear on the meeting itself (negation_after: 「會面的提議」「能否舉行」). A called-off meeting is a record (cancelled), not a wish.
+        post = norm_s[cb:max(cb, clauses[hi][1])]
+        modal = set(self.cues["modal_content"])
+        if not has_cue(window, "cancelled") and (
+                has_cue(norm_s[neg_from:ca], "negation") or has_cue(post, "negation_after")
+                or has_cue(norm_s[clauses[ci][0]:ca], "letter_or_denial")
+                or any(w in post for w in self.cues["negation"] if w not in modal)):
             return None
         if not unnamed and not self._near(sent, ca, cb, us, cn, date, clauses[ci]):
             return None
         modality = modality_of(window) or "in_person"
         weak = modality == "in_person" and not any(
             w in window for w in self.cues["modality"]["in_person"] if w not in self.cues["weak_in_person"])
-        status = status_of(window, date, self.pub)
+        status = status_of(window, date, self.pub, ca - clauses[lo][0])
         if status == "held" and _BEFORE_MEETING.match(norm_s, cb) and not (date and self.pub and date < self.pub):
             status = "planned"  # 「舉行視像會議前」: before the meeting, so it is still ahead
         if status == "held" and not date and approx_hit and approx_hit.precision == "month" and self.pub \
@@ -320,26 +375,91 @@ class Detector:
                  and not _elsewhen(sp.start - sent.start, clauses, lo, hi, other_days)),
                 key=lambda sp: abs(sp.start - (sent.start + ca)))]
             location = location_of(self.kn, places)
-            summit_ids = [sp.key for sp in self.spans if sp.kind == "summit" and sent.start <= sp.start < sent.end]
-            summit = summit_of(self.kn, summit_ids, date, approx_hit.approx if approx_hit else None, self.pub)
+            groups: dict[tuple[int, int], set[str]] = {}
+            for sp in self.spans:
+                if sp.kind == "summit" and sent.start <= sp.start < sent.end:
+                    groups.setdefault((sp.start, sp.end), set()).add(sp.key)
+            tense = True if status == "planned" else (False if status == "held" and has_cue(window, "held") else None)
+            summit = resolve_occasion(self.kn, list(groups.values()), norm_s, date,
+                                      approx_hit.approx if approx_hit else None, self.pub, tense)
+            if summit is None and date and not location:
+                # a dated meeting inside the days of a summit the article names elsewhere took place there
+                # (「布林肯31日與王毅會面」 in a report on the Rome G20)
+                summit = resolve_occasion(self.kn, self._article_summits(), "", date, None, self.pub, None)
+                if summit is not None and not summit.date <= date <= summit.date_end:
+                    summit = None  # only a day inside the summit's own days, not the days around it
+            if summit is not None and location and location != summit.city:
+                summit = None  # the text puts the meeting elsewhere than the summit's host city
             if summit is not None:
                 occasion = summit.name
                 location = location or summit.city
+                if not date:
+                    status = occasion_status(status, summit, self.pub)
         approx = None if date else (approx_hit.approx if approx_hit else None)
-        background = has_cue(norm_s[clauses[lo][0]:cb], "background") or bool(
+        background = has_cue(norm_s[min(ref_from, clauses[lo][0]):cb], "background") or bool(
             approx and self.pub and approx < self.pub[:len(approx)])
         recent = bool(date and self.pub and -3 <= (_d(date) - _d(self.pub)).days <= 14)
-        old = bool(date and self.pub and (_d(self.pub) - _d(date)).days > 7)
-        focus = ((self._focus(sent, us, cn, lead_blocks, modality) or (recent and sent.block in lead_blocks))
-                 and not background and not old)
+        age = (_d(self.pub) - _d(date)).days if date and self.pub else 0
+        titled = self._focus(sent, us, cn, lead_blocks, modality)
+        # over a week old is background, unless the title names it and it is within the month (a weekly
+        # commentary on 「上周三」's talks is still about them)
+        old = age > 7 and not (titled and age <= TITLED_FOCUS_DAYS)
+        focus = (titled or (recent and sent.block in lead_blocks)) and not background and not old
         return Candidate(
             us=us, cn=cn, modality=modality, status=status, focus=focus, sentence=sent,
-            date=date, date_end=date_hit.date_end if date_hit else None,
+            date=date, date_end=_date_end(date, date_hit, norm_s),
             approx=None if date else (approx_hit.approx if approx_hit else None),
             precision="day" if date else (approx_hit.precision if approx_hit else None),
             location=location, occasion=occasion, background=background, order=si, weak=weak, unnamed=unnamed,
+            titled=titled and not background and not old,
         )
 
+
+    def _other_meeting_clause(self, sent: Sentence, norm_s: str, clauses: list[tuple[int, int]], lo: int, hi: int,
+                              pos: int) -> bool:
+        """Is ``pos`` in a clause outside the meeting's own clauses that holds a meeting word of its own (not
+        one inside or right after a summit's name, 「G20峰會」)? Such a clause dates that other meeting."""
+        if clauses[lo][0] <= pos < clauses[hi][1]:
+            return False
+        x, y = next(((a, b) for a, b in clauses if a <= pos <= b), (pos, pos))
+        sp_in = [sp for sp in self.spans if sent.start + x <= sp.start and sp.end <= sent.start + y]
+        return bool(meeting_cues(norm_s[x:y], sp_in, sent.start + x))  # summit names are masked there
+
+    def _article_summits(self) -> list[set[str]]:
+        """The summit ids named anywhere in the article, grouped by mention."""
+        groups: dict[tuple[int, int], set[str]] = {}
+        for sp in self.spans:
+            if sp.kind == "summit":
+                groups.setdefault((sp.start, sp.end), set()).add(sp.key)
+        return list(groups.values())
+
+    def _possessive(self, end: int) -> bool:
+        """「拜登的親密顧問」: the name at ``end`` is followed by 的, at most six more characters without
+        punctuation, and a role noun; the phrase names someone else through him."""
+        tail = self.norm[end:end + 10]
+        if not tail.startswith("的"):
+            return False
+        stop = min((i for i in (tail.find(p) for p in "，,。；：、（(「“") if i > 0), default=len(tail))
+        head = tail[1:min(stop, 9)]
+        return any(0 <= head.find(w) <= 6 for w in self.cues["possessive_roles"])
+
+    def _pair_before(self, sent: Sentence, norm_s: str, clause: tuple[int, int],
+                     date: str | None) -> tuple[list[str], list[str], int]:
+        """「兩人」「雙方」 in a meeting clause without names refer to the two people of opposite sides named
+        last before it in the same sentence (returned with the start of the clause naming them) (「楊潔篪同沙利文的會面…有別於3月兩人在阿拉斯加的會談」), not
+        to a collective word (「中美元首」) that sits between them."""
+        x, y = clause
+        if not any(w in norm_s[x:y] for w in self.cues["coreference"]):
+            return [], [], x
+        last: dict[str, tuple[str, int]] = {}
+        for sp in self.spans:
+            if sp.kind == "person" and sp.side in ("US", "PRC") and sent.start <= sp.start < sent.start + x:
+                last[sp.side] = (sp.person or sp.key, sp.start - sent.start)
+        if "US" in last and "PRC" in last:
+            first = min(last["US"][1], last["PRC"][1])
+            start = max((a for a, _b in clause_bounds(norm_s) if a <= first), default=0)
+            return [last["US"][0]], [last["PRC"][0]], start
+        return [], [], x
 
     def _tenure_dates(self, sent: Sentence, norm_s: str) -> list[DateHit]:
         """「布林肯上任10天後」「上任第3天」: a day counted from when the named official took the office
@@ -415,8 +535,8 @@ class Detector:
     def _focus(self, sent: Sentence, us: list[str], cn: list[str], lead_blocks: set[int], modality: str) -> bool:
         """The article is about this engagement: its title (or a heading it sits in) names a meeting word
         and the engagement's people, or the sentence is the title/heading itself."""
-        if sent.kind in ("title", "heading"):
-            return True
+        if sent.kind in ("title", "heading") or sent.text.lstrip()[:1] in self.cues["headline_bullets"]:
+            return True  # a title, a heading, or a bulleted story headline of a round-up (「🔸…」)
         t = self.title_norm
         if not t or not any(w in t for lst in self.cues["modality"].values() for w in lst):
             return False
@@ -547,6 +667,37 @@ def _dates_other_meeting(norm_s: str, h: DateHit, ca: int) -> bool:
         if a <= 3 and "，" not in nxt[:a] and "," not in nxt[:a] and h.end + a != ca:
             return True
     return False
+
+
+_SUMMIT_TAIL = re.compile(r"[^\u4e00-\u9fff，,。；]{0,8}?(峰会|会议|领导人峰会)")
+
+
+def _mask_summit_names(norm_s: str, spans: list[Span], s0: int) -> str:
+    """Blank a multilateral summit's name and the 「峰會」 that ends it (「G20峰會」, 「二十國集團(G20）峰會」): it names
+    the summit, not a meeting of the two sides, and must not hide a meeting word after it (「峰會會面」)."""
+    out = norm_s
+    for sp in spans:
+        if sp.kind != "summit":
+            continue
+        a, b = max(0, sp.start - s0), sp.end - s0
+        if not 0 <= b <= len(out):
+            continue
+        out = out[:a] + "\u3000" * (b - a) + out[b:]
+        m = _SUMMIT_TAIL.match(out, b)
+        if m:
+            out = out[:m.start(1)] + "\u3000" * (m.end(1) - m.start(1)) + out[m.end(1):]
+    return out
+
+
+def _date_end(date: str | None, hit: DateHit | None, norm_s: str) -> str | None:
+    """The last day: from a stated range (「7月6日至9日」「下周三、四」), else from a stated duration
+    (「為期兩天」) counted from the first day; a round of talks is one record with ``date_end``."""
+    if not date or hit is None:
+        return None
+    if hit.date_end:
+        return hit.date_end
+    n = duration_days(norm_s)
+    return (_d(date) + dt.timedelta(days=n - 1)).isoformat() if n else None
 
 
 def _d(s: str) -> dt.date:

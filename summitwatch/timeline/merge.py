@@ -23,6 +23,7 @@ from summitwatch.model import TimelineEntry
 from summitwatch.timeline import ids
 from summitwatch.timeline.dating import approx_compatible, choose_date, cite, record_weight, states_day
 from summitwatch.timeline.lifecycle import final_status, history
+from summitwatch.timeline.modality import settle_modality
 from summitwatch.timeline.outlets import Framing, compare_outlets
 from summitwatch.timeline.records import QuoteRef, RecordRef, name_key, parse_day
 
@@ -530,7 +531,7 @@ def build_timeline(
     topic ids of the whole article; ``topic_cues`` cue word -> topic ids (Knowledge.topic_index), to
     tell which side raised which topic from its participants' quotes.
     """
-    refs = sorted(set(records), key=lambda r: (r.order_key, r.engagement.evidence))
+    refs = settle_modality(sorted(set(records), key=lambda r: (r.order_key, r.engagement.evidence)))
     dated = [r for r in refs if parse_day(r.engagement.date) is not None]
     undated = [r for r in refs if parse_day(r.engagement.date) is None]
     dated_index = _cluster_dated(dated)

@@ -126,7 +126,8 @@ def test_place_of_an_earlier_meeting_in_another_clause_is_not_the_location(kn: A
     engs = extract_article(make_article(
         "中央電視台報道，習近平熱烈歡迎特朗普訪華，又感謝特朗普今年四月在美國佛羅里達州的熱情接待。",
         published="2017-11-08T00:00:00+08:00"), kn).engagements
-    assert engs and all(e.location != "Palm Beach" for e in engs if e.status == "held" and e.date is None)
+    # the visit has no place; the April reception, a background meeting of its own (issue 11), may keep Florida's
+    assert engs and all(e.location != "Palm Beach" for e in engs if e.status == "held" and e.date_approx is None)
     e = _one(kn, "布林肯與楊潔篪18日在阿拉斯加舉行會談，雙方在安克雷奇展開對話。",
              published="2021-03-19T00:00:00+08:00")
     assert e.location == "Anchorage"  # a place in a clause without another time is still read

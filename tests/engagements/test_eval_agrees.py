@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from summitwatch.eval import load_jsonl, score_articles
+from summitwatch.eval import GOLD_ARTICLES_GLOB, load_gold_articles, score_articles
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SCORER = SHARED / "eval" / "score.py"
-GOLD = SHARED / "gold" / "dev_articles.jsonl"
+GOLD_DIR = SHARED / "gold"
+GOLD = GOLD_DIR / "dev_articles.jsonl"
 pytestmark = pytest.mark.skipif(not (SCORER.exists() and GOLD.exists()), reason="../shared absent")
 
 
@@ -42,11 +43,12 @@ def _perturbed_predictions(gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_figures_equal_reference_scorer(tmp_path: Path) -> None:
-    gold = load_jsonl(GOLD)
+    """Both gold files (the scorer reads them through one glob) against perturbed predictions."""
+    gold = load_gold_articles(GOLD_DIR)
     preds = _perturbed_predictions(gold)
     p = tmp_path / "pred.jsonl"
     p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in preds) + "\n", encoding="utf-8")
-    ref = subprocess.run([sys.executable, str(SCORER), "articles", str(GOLD), str(p)],
+    ref = subprocess.run([sys.executable, str(SCORER), "articles", str(GOLD_DIR / GOLD_ARTICLES_GLOB), str(p)],
                          capture_output=True, text=True, check=True).stdout.strip().splitlines()
     ours = score_articles(gold, preds).report_lines()
     assert ours == ref

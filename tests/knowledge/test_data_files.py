@@ -282,17 +282,21 @@ def test_loading_is_cached_and_pickles(kn: Knowledge) -> None:
 # ---------------------------------------------------------------- gold coverage
 
 
+def _gold_lines() -> list[str]:
+    """The lines of both gold article files (the original and the added annotations)."""
+    return [line for name in ("dev_articles.jsonl", "dev_articles_added.jsonl") if (GOLD / name).exists()
+            for line in (GOLD / name).read_text(encoding="utf-8").splitlines()]
+
+
 def _gold_names() -> set[str]:
     names: set[str] = set()
-    path = GOLD / "dev_articles.jsonl"
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _gold_lines():
         if line.strip():
             for e in json.loads(line)["engagements"]:
                 names.update(e["us"])
                 names.update(e["cn"])
-    timeline = GOLD / "timeline_dev.json"
-    if timeline.exists():
-        for e in json.loads(timeline.read_text(encoding="utf-8")):
+    for timeline in (GOLD / "timeline_dev.json", GOLD / "timeline_dev_added.json"):
+        for e in json.loads(timeline.read_text(encoding="utf-8")) if timeline.exists() else []:
             names.update(e["us"])
             names.update(e["cn"])
     return names
@@ -300,7 +304,7 @@ def _gold_names() -> set[str]:
 
 def _gold_locations() -> set[str]:
     locs: set[str] = set()
-    for line in (GOLD / "dev_articles.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in _gold_lines():
         if line.strip():
             locs.update(e["location"] for e in json.loads(line)["engagements"] if e["location"])
     return locs
@@ -309,7 +313,7 @@ def _gold_locations() -> set[str]:
 @pytest.mark.skipif(not (GOLD / "dev_articles.jsonl").exists(), reason="../shared/gold absent")
 def test_every_gold_name_is_an_official(kn: Knowledge) -> None:
     sides = defaultdict(set)
-    for line in (GOLD / "dev_articles.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in _gold_lines():
         if line.strip():
             for e in json.loads(line)["engagements"]:
                 for n in e["us"]:
@@ -337,7 +341,7 @@ def test_gold_participants_are_named_in_their_evidence(kn: Knowledge) -> None:
     the person held — a drop means aliases went missing.
     """
     found = total = 0
-    for line in (GOLD / "dev_articles.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in _gold_lines():
         if not line.strip():
             continue
         for e in json.loads(line)["engagements"]:

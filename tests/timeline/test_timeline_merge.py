@@ -298,6 +298,9 @@ def test_undated_report_of_the_day_with_a_weak_modality_joins_that_days_engageme
     after = make_ref("a", "2021-11-17", ["Joe Biden"], ["Xi Jinping"], evidence="習拜會結束之後")
     (e,) = build_timeline([video, after])
     assert e.modality == "video" and e.date == "2021-11-16" and "dir/a.md" in e.sources
-    # a week later it is not the same-day report any more
-    late = make_ref("l", "2021-11-24", ["Joe Biden"], ["Xi Jinping"], evidence="習拜會")
+    # a week later 習拜會 still refers to that summit (issue 11: unstated modality is the referent's);
+    # a month later nothing stated is near, so it stays an in-person entry of its own
+    week = make_ref("w", "2021-11-23", ["Joe Biden"], ["Xi Jinping"], evidence="習拜會")
+    assert len(build_timeline([video, week])) == 1
+    late = make_ref("l", "2021-12-24", ["Joe Biden"], ["Xi Jinping"], evidence="習拜會")
     assert len(build_timeline([video, late])) == 2

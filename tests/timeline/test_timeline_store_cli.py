@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from timeline_helpers import GOLD, SHARED, fill_store
 
 from summitwatch.cli import main
+from summitwatch.eval import GOLD_ARTICLES_GLOB, load_gold_articles, load_gold_timeline
 from summitwatch.run.steps import rebuild_timeline
 from summitwatch.store.db import connect
 from summitwatch.store.query.filters import Filters
@@ -101,7 +102,10 @@ def test_missing_db_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not (GOLD / "dev_articles.jsonl").exists(), reason="needs ../shared/gold")
 def test_eval_timeline_equals_reference_scorer(tmp_path: Path) -> None:
-    rows = [json.loads(line) for line in (GOLD / "dev_articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    """Both gold files merged: the store's timeline scored by ``eval timeline`` and by score.py agree, and
+    the merge of gold records finds the reference (timeline_dev.json plus timeline_dev_added.json)."""
+    rows = load_gold_articles(GOLD)
+    assert len(rows) > 210  # the added articles are part of it
     path = tmp_path / "gold.db"
     conn = connect(path)
     fill_store(conn, rows)
@@ -109,16 +113,19 @@ def test_eval_timeline_equals_reference_scorer(tmp_path: Path) -> None:
     runner = CliRunner()
     export = tmp_path / "tl.json"
     assert runner.invoke(main, ["export", "timeline", "--db", str(path), "--format", "json", "-o", str(export)]).exit_code == 0
-    ref = str(GOLD / "timeline_dev.json")
-    res = runner.invoke(main, ["eval", "timeline", ref, "--db", str(path)])
+    ref_path = tmp_path / "timeline_ref.json"
+    ref_path.write_text(json.dumps(load_gold_timeline(GOLD), ensure_ascii=False), encoding="utf-8")
+    ref, annotated = str(ref_path), str(GOLD / GOLD_ARTICLES_GLOB)
+    res = runner.invoke(main, ["eval", "timeline", ref, "--db", str(path), "--annotated", annotated])
     assert res.exit_code == 0, res.output
     ours = res.output.strip().splitlines()
     theirs = subprocess.run(
-        [sys.executable, str(SHARED / "eval" / "score.py"), "timeline", ref, str(export), str(GOLD / "dev_articles.jsonl")],
+        [sys.executable, str(SHARED / "eval" / "score.py"), "timeline", ref, str(export), annotated],
         capture_output=True, text=True, check=True,
     ).stdout.strip().splitlines()
     assert ours == theirs
-    by_pred = runner.invoke(main, ["eval", "timeline", ref, "--pred", str(export)])
+    assert "reference dated engagements: 34;" in ours[-3]
+    by_pred = runner.invoke(main, ["eval", "timeline", ref, "--pred", str(export), "--annotated", annotated])
     assert by_pred.output.strip().splitlines() == theirs
     # with gold per-article records the merge alone is measured: everything dated from corpus
     # text inside the annotated set is found (the Sherman–Wang Yi day comes from a non-annotated article)
