@@ -7,9 +7,12 @@ A quote needs a speaker named in the same sentence next to an attribution verb (
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
+from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes
+from summitwatch.engagements.quote_spans import MARKS, QuoteSpan, find_spans, sentence_bounds
 from summitwatch.engagements.sentences import Sentence
 from summitwatch.mentions import Span
 from summitwatch.mentions.cues import load_cues
@@ -110,45 +113,149 @@ def _inside_blocked(nseg: str, i: int, v: str, blocked: list[str]) -> bool:
 
 def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Span], kn: Any,
                 date: str | None) -> list[Quote]:
+    """Direct quotes (words in quote marks with their speaker) and, in sentences without one, reported
+    speech (「X表示，…」). Articles without a quote mark skip the quote-span pass entirely."""
     cues = load_cues()
-    verbs = sorted(cues["quote_verbs"], key=len, reverse=True)
     reported_verbs = sorted(cues["reported_verbs"], key=len, reverse=True)
     blocked = cues["speech_not_verb"]
     out: list[Quote] = []
+    if any(c in text for c in MARKS):
+        out.extend(_direct(text, norm, spans, kn, date, cues))
+    starts = sorted(q.start for q in out)
     for sent in sentences:
         s_sp = [s for s in spans if sent.start <= s.start < sent.end]
         if not s_sp:
             continue
+        k = bisect.bisect_left(starts, sent.start)
+        if k < len(starts) and starts[k] < sent.end:
+            continue  # the sentence holds a direct quote: its words are not reported speech
         seg = text[sent.start:sent.end]
         nseg = norm[sent.start:sent.end]
-        quoted = False
-        for m in _QUOTE.finditer(seg):
-            body = next(g for g in m.groups() if g is not None)
-            if len(body) < _MIN_QUOTE:
-                continue
-            qa, qb = sent.start + m.start(), sent.start + m.end()
-            spk = None
-            vb = _verb_at(nseg, verbs, blocked, max(0, m.start() - 8), m.start(), last=True)
-            if vb >= 0:
-                spk = _subject(s_sp, norm, sent.start + vb, sent.start, cues)
-            else:
-                after = nseg[m.end():m.end() + 8]
-                off = len(after) - len(after.lstrip("，,"))
-                if _verb_at(after, verbs, blocked, off, len(after), last=False) >= 0:
-                    nxt = [s for s in s_sp if s.start >= qb and s.start - qb <= 4 and s.kind in ("person", "office", "body")]
-                    spk = nxt[0] if nxt else None
-            if len(body) <= 10 and any(nseg[:m.start()].endswith(w) for w in cues["designation_before"]):
-                continue  # 「稱魏京生為「中國民運之父」」: an epithet
-            q = _make(kn, spk, body, False, qa + 1, qb - 1, date, norm, spans, cues)
-            if q:
-                out.append(q)
-                quoted = True
-        if quoted:
-            continue
         # reported speech: 「X表示，…」 with X a named official or body right before the verb
         q = _reported(text, norm, sent, seg, nseg, s_sp, kn, date, reported_verbs, blocked, cues)
         if q:
             out.append(q)
+    return out
+
+
+_NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, Any]) -> bool:
+    """Whether the span can be someone's words: six characters or more, some Chinese, and neither a
+    title (《…》, 「所謂「…」」) nor the name of a thing (「「一個中國」原則」, 「「中國病毒」一詞」)."""
+    body = text[q.start:q.end]
+    if len(_NON_WORD.sub("", body)) < _MIN_QUOTE or not _CJK.search(body):
+        return False
+    b = body.strip()
+    if b.startswith(("《", "〈")) and b.endswith(("》", "〉")):
+        return False
+    qc = cues["quotes"]
+    before = masked[max(0, q.open - 6):q.open].rstrip(" \u3000")
+    if before.endswith(("《", "〈")) or any(before.endswith(w) for w in qc["name_before"]):
+        return False
+    if len(body) <= 10 and any(before.endswith(w) for w in cues["designation_before"]):
+        return False  # 「稱魏京生為「中國民運之父」」: an epithet
+    after = norm[q.after:q.after + 4]
+    return not (q.closed and any(after.startswith(w) for w in qc["name_after"]))
+
+
+def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
+            cues: dict[str, Any]) -> list[Quote]:
+    """Every quote span that is speech and has a speaker, in text order (see quote_speakers)."""
+    qspans = find_spans(norm)
+    if not qspans:
+        return []
+    masked = mask_quotes(norm, qspans)
+    bounds = sentence_bounds(norm, qspans)
+    att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"])
+    out: list[Quote] = []
+    prev: tuple[QuoteSpan, Frame] | None = None  # the last attributed outermost quote
+    for q in qspans:
+        if q.depth > 0:
+            nested = _nested(text, norm, q, qspans, spans, att, kn, date, cues)
+            if nested is not None:
+                out.append(nested)
+            continue
+        if not _is_speech(text, norm, q, masked, cues):
+            continue
+        frame = _frame(q, prev, att, norm)
+        if frame is None:
+            continue
+        got = _make(kn, frame.span, text[q.start:q.end], False, q.start, q.end, date, norm, spans, cues)
+        if got is not None:
+            out.append(got)
+            prev = (q, frame)
+    return out
+
+
+def _frame(q: QuoteSpan, prev: tuple[QuoteSpan, Frame] | None, att: Attributor, norm: str) -> Frame | None:
+    """The speaker of an outermost quote span, in the order quote_speakers describes."""
+    if att.adjacent_before(q):
+        return att.before(q)[0]
+    got = att.after(q)
+    if got is not None:
+        return got
+    gap = cont_gap = ""
+    if prev is not None:
+        gap = norm[prev[0].after:q.open]
+        cont_gap = att.cues["quotes"]["continuation_gap"]
+        if gap and all(c in cont_gap for c in gap) and "\n" not in gap:
+            return prev[1]  # 「「…」，「…」」: the same speaker goes on
+    frame, decided = att.before(q)
+    if decided:
+        return frame
+    if prev is not None and _opens_paragraph(norm, q) and _ends_paragraph(norm, prev[0]) \
+            and gap.count("\n") <= 2 and not gap.strip(" \u3000\n。，,"):
+        return prev[1]  # a paragraph of quoted words right after the speaker's previous one
+    return None
+
+
+def _opens_paragraph(norm: str, q: QuoteSpan) -> bool:
+    k = q.open - 1
+    while k >= 0 and norm[k] in " \u3000":
+        k -= 1
+    return k < 0 or norm[k] == "\n"
+
+
+def _ends_paragraph(norm: str, q: QuoteSpan) -> bool:
+    k = q.after
+    while k < len(norm) and norm[k] in " \u3000。，,；;！!？?":
+        k += 1
+    return k >= len(norm) or norm[k] == "\n"
+
+
+def _nested(text: str, norm: str, q: QuoteSpan, qspans: list[QuoteSpan], spans: list[Span], att: Attributor,
+            kn: Any, date: str | None, cues: dict[str, Any]) -> Quote | None:
+    """A quote inside a quote (「…毛澤東表示：『…』」) is the words of the person its own attribution
+    names inside the outer quote; without one it is part of the outer quote, not a quote of its own."""
+    parent = next((p for p in reversed(qspans) if p.depth == q.depth - 1 and p.open < q.open < p.after), None)
+    if parent is None or not _is_speech(text, norm, q, norm, cues):
+        return None
+    lo = max(parent.start, max((norm.rfind(c, parent.start, q.open) + 1 for c in "。！？"), default=parent.start))
+    seg = norm[lo:q.open]
+    verbs = [i for v in att.verbs for i in _find_all(seg, v) if not att._inside_blocked(lo + i, v)]
+    if not verbs:
+        return None
+    v = max(verbs)
+    named = [s for s in spans if s.kind in ("person", "office") and lo <= s.start and s.end <= lo + v]
+    named = [s for s in named if not any(norm[max(lo, s.start - 4):s.start].endswith(w)
+                                         for w in cues["quotes"]["object_before"])]
+    if not named:
+        return None
+    spk = named[0]
+    if spk.kind == "office" and spk.person:
+        spk = next((s for s in named if s.kind == "person" and s.key == spk.person), spk)
+    return _make(kn, spk, text[q.start:q.end], False, q.start, q.end, date, norm, spans, cues)
+
+
+def _find_all(s: str, w: str) -> list[int]:
+    out = []
+    i = s.find(w)
+    while i >= 0:
+        out.append(i)
+        i = s.find(w, i + 1)
     return out
 
 
@@ -280,4 +387,9 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
             name = body_name
     if not name or side not in ("US", "PRC", "other"):
         return None
+    if side != "other" and name in kn.officials:
+        # former officials, members of Congress and officials-elect speak for no side (the spec)
+        rank = kn.rank_on(name, date[:10]) if date else kn.ever_rank(name)
+        if rank is None or rank == "other":
+            side = "other"
     return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]

@@ -1,0 +1,284 @@
+"""Who said the words in quote marks: the attribution frame of each quote span of an article.
+
+A quote span takes its speaker, in this order, from:
+1. an attribution right before it (「拜登說：「…」」, 「他續稱，「…」」, 「美方：「…」」);
+2. an attribution right after it (「「…」，他說」, 「「…」布林肯說，「…」」: the split quote's first half);
+3. the last attribution verb earlier in its sentence (「崔天凱指，…，「…」」), the sentence being bounded
+   by 。！？ outside quote marks (quoted speech often holds several sentences);
+4. the quote it continues: one right after another with only a comma between (「「…」，「…」」), or
+   a paragraph that opens with a quote right after a paragraph that ended with one of the same speaker.
+The subject of an attribution verb is the named official, office or body nearest before the verb in
+its clause, skipping addressees and objects (「向蓬佩奧表示」); a clause holding only adverbials
+(「並稱」, 「在記者會上表示」) leaves it to the clause before. Pronouns (他, 該官員) take the nearest
+compatible named speaker before them; an unnamed spokesperson or official (「發言人說」, 「白宮官員表示」)
+and a document (「聲明說」, 「新聞稿提到」) speak for the body named with them or nearest before them.
+A clause whose subject is someone the knowledge does not name (a scholar, a newspaper) gives no
+speaker, so that quote is left out rather than given to the wrong person.
+
+All searches run over ``masked``: the normalised text with every outermost quote blanked, so words
+inside other quotes are never taken for attributions. Cost is linear in the article per quote span,
+and only articles with quote marks get here.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+from summitwatch.engagements.quote_spans import QuoteSpan, sentence_start
+from summitwatch.mentions import Span
+
+__all__ = ["Frame", "Attributor", "mask_quotes"]
+
+_BREAKS = "，,；;：:、"
+_BLANK = "\u25a1"  # stands for a character inside another quote
+_SPEAKER_KINDS = ("person", "office", "body")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A resolved speaker: the mention that names it (a person, office or body span)."""
+
+    span: Span
+    how: str  # before | after | sentence | continues | pronoun | role
+
+
+def mask_quotes(norm: str, spans: list[QuoteSpan]) -> str:
+    """``norm`` with the inside of every outermost quote (marks included) blanked out."""
+    chars = list(norm)
+    for s in spans:
+        if s.depth == 0:
+            for i in range(s.open, s.after):
+                chars[i] = _BLANK
+    return "".join(chars)
+
+
+class Attributor:
+    """Attribution of the quote spans of one article (built once per article)."""
+
+    def __init__(self, norm: str, masked: str, mentions: list[Span], bounds: list[int], cues: dict[str, Any],
+                 blocked: list[str]) -> None:
+        self.norm = norm
+        self.masked = masked
+        self.bounds = bounds
+        self.cues = cues
+        q = cues["quotes"]
+        self.verbs = sorted(set(q["verbs"]), key=len, reverse=True)
+        self.questions = sorted(set(q["question_verbs"]), key=len, reverse=True)
+        self.blocked = list(blocked) + list(q["not_verb"])
+        self.objects = sorted(q["object_before"], key=len, reverse=True)
+        self.adverbial = sorted(set(q["adverbial_starts"]) | set(cues["subjectless_adverbs"]), key=len, reverse=True)
+        self.person_pron = sorted(q["pronouns"]["person"], key=len, reverse=True)
+        self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
+        self.pron_not = q["pronoun_not"]
+        self.roles = sorted(q["roles"], key=len, reverse=True)
+        self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
+                               key=lambda s: (s.start, -s.end))
+        self.starts = [s.start for s in self.mentions]
+        self._verb_pos: list[tuple[int, int, bool]] | None = None
+
+    # ------------------------------------------------------------------ verbs
+    def verb_positions(self) -> list[tuple[int, int, bool]]:
+        """(start, end, is_question) of every attribution verb outside quotes, in text order."""
+        if self._verb_pos is None:
+            found: dict[int, tuple[int, int, bool]] = {}
+            for words, question in ((self.questions, True), (self.verbs, False)):
+                for v in words:
+                    i = self.masked.find(v)
+                    while i >= 0:
+                        if i not in found and not self._inside_blocked(i, v):
+                            found[i] = (i, i + len(v), question)
+                        i = self.masked.find(v, i + 1)
+            # a shorter verb inside a longer one found at an earlier offset is the same word
+            out: list[tuple[int, int, bool]] = []
+            for i in sorted(found):
+                if out and i < out[-1][1]:
+                    continue
+                out.append(found[i])
+            self._verb_pos = out
+        return self._verb_pos
+
+    def _inside_blocked(self, i: int, v: str) -> bool:
+        for w in self.blocked:
+            k = w.find(v)
+            while k >= 0:
+                if i - k >= 0 and self.masked.startswith(w, i - k):
+                    return True
+                k = w.find(v, k + 1)
+        return False
+
+    def _verbs_between(self, lo: int, hi: int) -> list[tuple[int, int, bool]]:
+        vp = self.verb_positions()
+        a = bisect.bisect_left(vp, (lo, -1, False))
+        return [x for x in vp[a:] if x[0] >= lo and x[1] <= hi]
+
+    # ------------------------------------------------------------------ clauses and subjects
+    def clause_start(self, pos: int, lo: int) -> int:
+        i = pos - 1
+        while i >= lo and self.masked[i] not in _BREAKS:
+            i -= 1
+        return i + 1
+
+    def _mentions_in(self, lo: int, hi: int) -> list[Span]:
+        a = bisect.bisect_left(self.starts, lo)
+        out = []
+        for s in self.mentions[a:]:
+            if s.start >= hi:
+                break
+            if s.end <= hi:
+                out.append(s)
+        # an office title introducing its holder (「美國國務卿布林肯」): keep the person
+        return [s for s in out if not (s.kind == "office" and any(
+            p.kind == "person" and p.start >= s.end and p.start - s.end <= 1 for p in out))]
+
+    def _is_object(self, start: int, lo: int) -> bool:
+        before = self.masked[max(lo, start - 4):start]
+        return any(before.endswith(w) for w in self.objects)
+
+    def _adverbial(self, s: str) -> bool:
+        """True when ``s`` (the clause before its verb) holds no subject of its own."""
+        s = s.strip(" \u3000")
+        if not s:
+            return True
+        return any(s.startswith(w) for w in self.adverbial)
+
+    def _tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Pronouns and role words in [lo, hi): (start, end, kind) with kind person | any | role."""
+        out: list[tuple[int, int, str]] = []
+        seg = self.masked[lo:hi]
+        for words, kind in ((self.person_pron, "person"), (self.any_pron, "any"), (self.roles, "role")):
+            for w in words:
+                i = seg.find(w)
+                while i >= 0:
+                    a = lo + i
+                    if not any(self.masked.startswith(n, a) for n in self.pron_not) and not any(
+                            x[0] <= a < x[1] for x in out):
+                        out.append((a, a + len(w), kind))
+                    i = seg.find(w, i + 1)
+        return sorted(out)
+
+    def subject(self, verb: int, lo: int, sentence_from: int) -> Frame | None:
+        """The speaker of the attribution verb at ``verb``; ``lo`` bounds the search (sentence start)."""
+        cs = self.clause_start(verb, lo)
+        hi = verb
+        first_clause = True
+        while True:
+            got = self._subject_in(cs, hi, last=first_clause)
+            if got is not None:
+                return got or None
+            if cs <= lo:
+                return None
+            hi = cs - 1
+            cs = self.clause_start(hi, lo)
+            first_clause = False
+
+    def _subject_in(self, cs: int, hi: int, last: bool) -> Frame | None | bool:
+        """The subject found in clause [cs, hi): a Frame; False when the clause has a subject that is no
+        known speaker; None when it holds only adverbials (look at the clause before)."""
+        named = [s for s in self._mentions_in(cs, hi) if not self._is_object(s.start, cs)]
+        toks = [t for t in self._tokens(cs, hi) if not self._is_object(t[0], cs)]
+        cands: list[tuple[int, Any]] = [(s.start, s) for s in named] + [(t[0], t) for t in toks]
+        cands.sort(key=lambda x: x[0])
+        if cands:
+            pick = cands[-1][1] if last else cands[0][1]
+            if isinstance(pick, Span):
+                if not self._adverbial(self.masked[cs:pick.start]) and self._unnamed_subject(cs, pick.start):
+                    return False
+                return Frame(pick, "sentence")
+            # a role word right after a body names that body's spokesperson (「外交部發言人」)
+            return self._resolve_token(pick, cs) or False
+        if last and not self._adverbial(self.masked[cs:hi]):
+            return False
+        if not last and self._verbs_between(cs, hi + 1) and not self._adverbial(self.masked[cs:hi]):
+            return False
+        return None
+
+    def _unnamed_subject(self, cs: int, pos: int) -> bool:
+        """True when an attribution verb sits between the clause start and ``pos``: someone else speaks
+        first (「報道指，蓬佩奧…」 is not the case; 「學者認為拜登…」 is)."""
+        return bool(self._verbs_between(cs, pos))
+
+    def _resolve_token(self, tok: tuple[int, int, str], cs: int) -> Frame | None:
+        a, _, kind = tok
+        if kind == "role":
+            # the body named right before the role word (「美國駐北京大使館發言人」, 「白宮官員」)
+            near = [s for s in self._mentions_in(max(0, a - 12), a) if s.kind == "body" and a - s.end <= 2]
+            if near:
+                return Frame(near[-1], "role")
+            return self.nearest(a, kinds=("body",), how="role")
+        if kind == "person":
+            return self.nearest(a, kinds=("person", "office"), how="pronoun")
+        return self.nearest(a, kinds=_SPEAKER_KINDS, how="pronoun")
+
+    def nearest(self, pos: int, kinds: tuple[str, ...], how: str, window: int = 600) -> Frame | None:
+        """The speaker of the nearest attribution before ``pos`` whose speaker is of ``kinds``; else the
+        nearest mention of those kinds before it (within ``window`` characters)."""
+        lo = max(0, pos - window)
+        for v0, _v1, q in reversed(self._verbs_between(lo, pos)):
+            if q:
+                continue
+            s0 = sentence_start(self.bounds, v0)
+            cs = self.clause_start(v0, s0)
+            named = [s for s in self._mentions_in(cs, v0) if not self._is_object(s.start, cs)]
+            if named and named[-1].kind in kinds:
+                return Frame(named[-1], how)
+        ms = [s for s in self._mentions_in(lo, pos) if s.kind in kinds]
+        return Frame(ms[-1], how) if ms else None
+
+    # ------------------------------------------------------------------ quote frames
+    def before(self, q: QuoteSpan) -> tuple[Frame | None, bool]:
+        """(speaker, decided) from the text right before the quote or earlier in its sentence.
+        decided True when an attribution was found (even one with no known speaker, or a question)."""
+        lo = sentence_start(self.bounds, q.open)
+        verbs = self._verbs_between(lo, q.open)
+        if not verbs:
+            # 「美方：「…」」: a speaker and a colon right before the quote
+            k = q.open - 1
+            while k >= lo and self.masked[k] in " \u3000":
+                k -= 1
+            if k >= lo and self.masked[k] in "：:":
+                named = self._mentions_in(max(lo, k - 20), k)
+                if named and named[-1].end == k:
+                    return Frame(named[-1], "before"), True
+            return None, False
+        v0, v1, question = verbs[-1]
+        if question:
+            return None, True
+        return self.subject(v0, lo, lo), True
+
+    def adjacent_before(self, q: QuoteSpan) -> bool:
+        """True when an attribution verb introduces the quote directly (「說：「」, 「指，「」)."""
+        lo = sentence_start(self.bounds, q.open)
+        verbs = self._verbs_between(lo, q.open)
+        if not verbs:
+            return False
+        gap = self.masked[verbs[-1][1]:q.open]
+        return all(c in "：:，, \u3000道" for c in gap)
+
+    def after(self, q: QuoteSpan) -> Frame | None:
+        """The speaker named right after the quote: 「「…」，他說」, 「「…」布林肯說，「…」」."""
+        a = q.after
+        e = a
+        n = len(self.masked)
+        while e < n and e - a < 24 and self.masked[e] not in "。！？!?；;\n" + _BLANK:
+            e += 1
+        k = a
+        while k < e and self.masked[k] in "，, \u3000":
+            k += 1
+        seg_end = k
+        while seg_end < e and self.masked[seg_end] not in _BREAKS:
+            seg_end += 1
+        verbs = self._verbs_between(k, seg_end)
+        if not verbs or verbs[0][2]:
+            return None
+        v0 = verbs[0][0]
+        named = [s for s in self._mentions_in(k, v0) if not self._is_object(s.start, k)]
+        toks = self._tokens(k, v0)
+        if named and (not toks or named[-1].start >= toks[-1][0] or toks[-1][2] == "role"):
+            if toks and toks[-1][2] == "role" and toks[-1][0] >= named[-1].end:
+                return self._resolve_token(toks[-1], k)
+            return Frame(named[-1], "after")
+        if toks:
+            return self._resolve_token(toks[-1], k)
+        return None
