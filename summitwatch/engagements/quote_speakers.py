@@ -77,6 +77,7 @@ class Attributor:
                                key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
         self._verb_pos: list[tuple[int, int, bool]] | None = None
+        self.recent: list[tuple[int, Span]] = []  # (quote offset, speaker) of quotes attributed so far
 
     # ------------------------------------------------------------------ verbs
     def verb_positions(self) -> list[tuple[int, int, bool]]:
@@ -178,15 +179,20 @@ class Attributor:
         known speaker; None when it holds only adverbials (look at the clause before)."""
         named = [s for s in self._mentions_in(cs, hi) if not self._is_object(s.start, cs)]
         toks = [t for t in self._tokens(cs, hi) if not self._is_object(t[0], cs)]
-        cands: list[tuple[int, Any]] = [(s.start, s) for s in named] + [(t[0], t) for t in toks]
-        cands.sort(key=lambda x: x[0])
+        # a named speaker in the clause wins over document words after it (「特朗普在Twitter貼文說」,
+        # 「王毅在聲明中說」); pronouns and role words speak only where nobody is named
+        cands: list[tuple[int, Any]] = [(s.start, s) for s in named] if named else [(t[0], t) for t in toks]
         if cands:
             pick = cands[-1][1] if last else cands[0][1]
             if isinstance(pick, Span):
                 if not self._adverbial(self.masked[cs:pick.start]) and self._unnamed_subject(cs, pick.start):
                     return False
                 return Frame(pick, "sentence")
-            # a role word right after a body names that body's spokesperson (「外交部發言人」)
+            # a pronoun or document opens its clause (「他說」, 「聲明指」); a role word follows the body
+            # it belongs to (「外交部發言人」) or opens the clause (「發言人說」)
+            lead = self.masked[cs:toks[0][0]]
+            if not self._adverbial(lead):
+                return False
             return self._resolve_token(pick, cs) or False
         if last and not self._adverbial(self.masked[cs:hi]):
             return False
@@ -208,8 +214,41 @@ class Attributor:
                 return Frame(near[-1], "role")
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
-            return self.nearest(a, kinds=("person", "office"), how="pronoun")
-        return self.nearest(a, kinds=_SPEAKER_KINDS, how="pronoun")
+            return self.antecedent(a, kinds=("person", "office"))
+        return self.antecedent(a, kinds=_SPEAKER_KINDS)
+
+    def antecedent(self, pos: int, kinds: tuple[str, ...], window: int = 800) -> Frame | None:
+        """What a pronoun at ``pos`` refers to: the nearer of the last quoted speaker and the subject
+        opening the nearest sentence before it (「李克強…，他說」, 「「…」。⏎他續稱」)."""
+        best: tuple[int, Span] | None = None
+        for at, sp in reversed(self.recent):
+            if at <= pos and sp.kind in kinds and pos - at <= window:
+                best = (at, sp)
+                break
+        k = bisect.bisect_right(self.bounds, pos) - 1
+        while k >= 0 and pos - self.bounds[k] <= window:
+            s0 = self.bounds[k]
+            if best is not None and s0 < best[0]:
+                break
+            sub = self.opening_subject(s0, pos)
+            if sub is not None and sub.kind in kinds:
+                if best is None or sub.start > best[0]:
+                    best = (sub.start, sub)
+                break
+            k -= 1
+        return Frame(best[1], "pronoun") if best else None
+
+    def opening_subject(self, s0: int, limit: int) -> Span | None:
+        """The named speaker opening the sentence at ``s0`` (first clause, before ``limit``)."""
+        e = min(limit, len(self.masked), s0 + 40)
+        for sp in self._mentions_in(s0, e):
+            if self._is_object(sp.start, s0):
+                continue
+            lead = self.masked[s0:sp.start].strip(" \u3000")
+            if len(lead) <= 6 or self._adverbial(lead):
+                return sp
+            return None
+        return None
 
     def nearest(self, pos: int, kinds: tuple[str, ...], how: str, window: int = 600) -> Frame | None:
         """The speaker of the nearest attribution before ``pos`` whose speaker is of ``kinds``; else the

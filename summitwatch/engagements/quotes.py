@@ -187,6 +187,7 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
         if got is not None:
             out.append(got)
             prev = (q, frame)
+            att.recent.append((q.start, frame.span))
     return out
 
 
