@@ -73,6 +73,7 @@ class Attributor:
         self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
+        self.sources = q["source_before"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
@@ -134,6 +135,14 @@ class Attributor:
             p.kind == "person" and p.start >= s.end and p.start - s.end <= 1 for p in out))]
 
     def _is_object(self, start: int, lo: int) -> bool:
+        # an office title right before a name belongs to it (「批評美國國務卿布林肯」): look before the title
+        k = bisect.bisect_left(self.starts, start - 12)
+        for sp in self.mentions[k:]:
+            if sp.start >= start:
+                break
+            if sp.kind == "office" and start - 1 <= sp.end <= start and sp.start >= lo:
+                start = sp.start
+                break
         before = self.masked[max(lo, start - 4):start]
         return any(before.endswith(w) for w in self.objects)
 
@@ -185,7 +194,13 @@ class Attributor:
         if cands:
             pick = cands[-1][1] if last else cands[0][1]
             if isinstance(pick, Span):
-                if not self._adverbial(self.masked[cs:pick.start]) and self._unnamed_subject(cs, pick.start):
+                if not last:
+                    # 「外交部發言人趙立堅…」: the person named right after the body speaks
+                    nxt = [sp for sp in named if sp.kind == "person" and 0 <= sp.start - pick.end <= 5]
+                    pick = nxt[0] if pick.kind == "body" and nxt else pick
+                cited = any(self.masked[max(cs, pick.start - 4):pick.start].endswith(w) for w in self.sources)
+                if not cited and not self._adverbial(self.masked[cs:pick.start]) \
+                        and self._unnamed_subject(cs, pick.start):
                     return False
                 return Frame(pick, "sentence")
             # a pronoun or document opens its clause (「他說」, 「聲明指」); a role word follows the body
@@ -197,7 +212,9 @@ class Attributor:
         if last and not self._adverbial(self.masked[cs:hi]):
             return False
         if not last and self._verbs_between(cs, hi + 1) and not self._adverbial(self.masked[cs:hi]):
-            return False
+            first = self._verbs_between(cs, hi + 1)[0][0]
+            if self.masked[cs:first].strip(" \u3000"):
+                return False  # the clause has a subject of its own before its verb
         return None
 
     def _unnamed_subject(self, cs: int, pos: int) -> bool:
@@ -235,8 +252,24 @@ class Attributor:
                 if best is None or sub.start > best[0]:
                     best = (sub.start, sub)
                 break
+            if s0 < pos and self._unknown_speaker(s0, min(pos, self.bounds[k + 1] if k + 1 < len(self.bounds) else pos)):
+                if best is None or best[0] < s0:
+                    return None  # the last one speaking is someone the knowledge does not name
+                break
             k -= 1
         return Frame(best[1], "pronoun") if best else None
+
+    def _unknown_speaker(self, s0: int, s1: int) -> bool:
+        """True when the sentence [s0, s1) opens with an attribution whose subject is not a known
+        speaker (「學者林文程認為，…」): a pronoun after it refers to that unknown person."""
+        verbs = [v for v in self._verbs_between(s0, s1) if not v[2]]
+        if not verbs:
+            return False
+        v0 = verbs[0][0]
+        cs = self.clause_start(v0, s0)
+        if self._mentions_in(cs, v0) or self._tokens(cs, v0):
+            return False
+        return not self._adverbial(self.masked[cs:v0])
 
     def opening_subject(self, s0: int, limit: int) -> Span | None:
         """The named speaker opening the sentence at ``s0`` (first clause, before ``limit``)."""
@@ -245,6 +278,8 @@ class Attributor:
             if self._is_object(sp.start, s0):
                 continue
             lead = self.masked[s0:sp.start].strip(" \u3000")
+            if self._verbs_between(s0, sp.start) or self._tokens(s0, sp.start):
+                return None  # 「他引述習近平曾稱」: the name is not the sentence's subject
             if len(lead) <= 6 or self._adverbial(lead):
                 return sp
             return None
@@ -286,6 +321,24 @@ class Attributor:
             return None, True
         return self.subject(v0, lo, lo), True
 
+    def previous_sentence(self, q: QuoteSpan) -> Frame | None:
+        """For a quote opening its sentence: the speaker of the previous sentence of the same paragraph,
+        when that sentence is an attribution (「發言人稱，…。「…」」 goes on with the spokesperson's words)."""
+        lo = sentence_start(self.bounds, q.open)
+        if self.masked[lo:q.open].strip(" \u3000") or lo == 0 or self.masked[lo - 1] == "\n":
+            return None
+        p0 = sentence_start(self.bounds, lo - 1)
+        verbs = [v for v in self._verbs_between(p0, lo) if not v[2]]
+        if not verbs:
+            return None
+        return self.subject(verbs[0][0], p0, p0)
+
+    def asked(self, q: QuoteSpan) -> bool:
+        """True when a question verb introduces the quote (「被問到「…？」」): a reporter's words."""
+        lo = sentence_start(self.bounds, q.open)
+        verbs = self._verbs_between(lo, q.open)
+        return bool(verbs) and verbs[-1][2] and self.clause_start(q.open, lo) <= verbs[-1][0]
+
     def adjacent_before(self, q: QuoteSpan) -> bool:
         """True when an attribution verb introduces the quote directly (「說：「」, 「指，「」)."""
         lo = sentence_start(self.bounds, q.open)
@@ -312,6 +365,11 @@ class Attributor:
         if not verbs or verbs[0][2]:
             return None
         v0 = verbs[0][0]
+        j = verbs[0][1]
+        while j < n and self.norm[j] in "：:，, \u3000":
+            j += 1
+        if j < n and self.norm[j] in "「『“\"｢":
+            return None  # 「「…」拜登回應「…」」: the verb introduces the next quote
         named = [s for s in self._mentions_in(k, v0) if not self._is_object(s.start, k)]
         toks = self._tokens(k, v0)
         if named and (not toks or named[-1].start >= toks[-1][0] or toks[-1][2] == "role"):

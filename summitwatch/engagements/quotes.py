@@ -195,6 +195,8 @@ def _frame(q: QuoteSpan, prev: tuple[QuoteSpan, Frame] | None, att: Attributor, 
     """The speaker of an outermost quote span, in the order quote_speakers describes."""
     if att.adjacent_before(q):
         return att.before(q)[0]
+    if att.asked(q):
+        return None
     got = att.after(q)
     if got is not None:
         return got
@@ -206,6 +208,9 @@ def _frame(q: QuoteSpan, prev: tuple[QuoteSpan, Frame] | None, att: Attributor, 
             return prev[1]  # 「「…」，「…」」: the same speaker goes on
     frame, decided = att.before(q)
     if decided:
+        return frame
+    frame = att.previous_sentence(q)
+    if frame is not None:
         return frame
     if prev is not None and _opens_paragraph(norm, q) and _ends_paragraph(norm, prev[0]) \
             and gap.count("\n") <= 2 and not gap.strip(" \u3000\n。，,"):
@@ -364,6 +369,10 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
     if spk is None:
         return None
     side = spk.side
+    body_of = (cues or {}).get("quotes", {}).get("office_body", {}).get(spk.key) if spk.kind == "office" else None
+    if body_of and not spk.person and not reported:
+        # an unnamed spokesperson (「美國國務院發言人說」) is the institution
+        return Quote(speaker=body_of, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
     if spk.kind == "office":
         from summitwatch.mentions import resolve_span
 
