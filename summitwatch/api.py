@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, 
 from fastapi.staticfiles import StaticFiles
 
 from summitwatch import __version__
+from summitwatch.knowledge import load_knowledge
 from summitwatch.store.browse import (
     ArticleFilters,
     TimelineFilters,
@@ -31,6 +32,7 @@ from summitwatch.store.browse import (
 )
 from summitwatch.store.db import connect
 from summitwatch.store.people import get_person, list_people
+from summitwatch.store.query.quotes import QuoteFilters, items_csv, list_quotes
 from summitwatch.store.search import SearchFilters, SearchIndexUnavailable, search
 
 #: Sent with every response. No inline script or style, no third-party origin, no framing.
@@ -178,6 +180,24 @@ def api_search(
         return search(conn, q, f, limit, offset).to_dict()
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
+
+
+@router.get("/quotes", summary="Direct quotes of either side, newest first; copies of an article folded")
+def api_quotes(
+    conn: Conn,
+    speaker: Text = None,
+    side: Annotated[str | None, Query(pattern=r"^(?i:us|prc|other)$")] = None,
+    since: Since = None,
+    until: Until = None,
+    q: Text = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    format: Annotated[str, Query(pattern=r"^(json|csv)$")] = "json",
+) -> Any:
+    page = list_quotes(conn, QuoteFilters(speaker, side, since, until, q), limit, offset, kn=load_knowledge())
+    if format == "csv":
+        return Response(items_csv(page.items), media_type="text/csv; charset=utf-8")
+    return page.to_dict()
 
 
 @router.get(
