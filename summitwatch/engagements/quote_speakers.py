@@ -232,7 +232,12 @@ class Attributor:
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
             return self.antecedent(a, kinds=("person", "office"))
-        return self.antecedent(a, kinds=_SPEAKER_KINDS)
+        # a document (「聲明」, 「新聞稿」) is the last attributed speaker's, never just a name nearby
+        frame = self.nearest(a, kinds=_SPEAKER_KINDS, how="pronoun", bare=False)
+        last = next(((at, sp) for at, sp in reversed(self.recent) if at <= a and a - at <= 600), None)
+        if last is not None and (frame is None or last[0] > frame.span.start):
+            return Frame(last[1], "pronoun")
+        return frame
 
     def antecedent(self, pos: int, kinds: tuple[str, ...], window: int = 800) -> Frame | None:
         """What a pronoun at ``pos`` refers to: the nearer of the last quoted speaker and the subject
@@ -285,7 +290,7 @@ class Attributor:
             return None
         return None
 
-    def nearest(self, pos: int, kinds: tuple[str, ...], how: str, window: int = 600) -> Frame | None:
+    def nearest(self, pos: int, kinds: tuple[str, ...], how: str, window: int = 600, bare: bool = True) -> Frame | None:
         """The speaker of the nearest attribution before ``pos`` whose speaker is of ``kinds``; else the
         nearest mention of those kinds before it (within ``window`` characters)."""
         lo = max(0, pos - window)
@@ -297,6 +302,8 @@ class Attributor:
             named = [s for s in self._mentions_in(cs, v0) if not self._is_object(s.start, cs)]
             if named and named[-1].kind in kinds:
                 return Frame(named[-1], how)
+        if not bare:
+            return None
         ms = [s for s in self._mentions_in(lo, pos) if s.kind in kinds]
         return Frame(ms[-1], how) if ms else None
 
