@@ -74,11 +74,13 @@ class Attributor:
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.sources = q["source_before"]
+        self.former = cues["former_prefix"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
         self._verb_pos: list[tuple[int, int, bool]] | None = None
-        self.recent: list[tuple[int, Span]] = []  # (quote offset, speaker) of quotes attributed so far
+        # (quote offset, speaker) of the quotes attributed so far; None: an attribution to someone unknown
+        self.recent: list[tuple[int, Span | None]] = []
 
     # ------------------------------------------------------------------ verbs
     def verb_positions(self) -> list[tuple[int, int, bool]]:
@@ -134,6 +136,11 @@ class Attributor:
         return [s for s in out if not (s.kind == "office" and any(
             p.kind == "person" and p.start >= s.end and p.start - s.end <= 1 for p in out))]
 
+    def _former(self, sp: Span) -> bool:
+        """A name or body right after 前/前任 (「前美國財政部駐華代表」) is a former official's."""
+        before = self.masked[max(0, sp.start - 2):sp.start]
+        return any(before.endswith(w) for w in self.former)
+
     def _is_object(self, start: int, lo: int) -> bool:
         # an office title right before a name belongs to it (「批評美國國務卿布林肯」): look before the title
         k = bisect.bisect_left(self.starts, start - 12)
@@ -145,6 +152,32 @@ class Attributor:
                 break
         before = self.masked[max(lo, start - 4):start]
         return any(before.endswith(w) for w in self.objects)
+
+    def _bare(self, lo: int, hi: int) -> str:
+        """The text of [lo, hi) without the names, titles, bodies and role words in it
+        (「中國外交部發言人」 before 「趙立堅」 is part of the name phrase, not a lead)."""
+        keep = [True] * (hi - lo)
+        k = bisect.bisect_left(self.starts, lo - 20)
+        for sp in self.mentions[k:]:
+            if sp.start >= hi:
+                break
+            for i in range(max(lo, sp.start), min(hi, sp.end)):
+                keep[i - lo] = False
+        for a, b, _ in self._tokens(lo, hi):
+            for i in range(a, min(hi, b)):
+                keep[i - lo] = False
+        return "".join(c for c, k2 in zip(self.masked[lo:hi], keep, strict=True) if k2)
+
+    def _strip_adverbials(self, s: str) -> str:
+        s = s.strip(" \u3000")
+        changed = True
+        while s and changed:
+            changed = False
+            for w in self.adverbial:
+                if s.startswith(w):
+                    s, changed = s[len(w):].lstrip(" \u3000"), True
+                    break
+        return s
 
     def _adverbial(self, s: str) -> bool:
         """True when ``s`` (the clause before its verb) holds no subject of its own."""
@@ -187,6 +220,8 @@ class Attributor:
         """The subject found in clause [cs, hi): a Frame; False when the clause has a subject that is no
         known speaker; None when it holds only adverbials (look at the clause before)."""
         named = [s for s in self._mentions_in(cs, hi) if not self._is_object(s.start, cs)]
+        if named and last and self._former(named[-1]):
+            return False
         toks = [t for t in self._tokens(cs, hi) if not self._is_object(t[0], cs)]
         # a named speaker in the clause wins over document words after it (「特朗普在Twitter貼文說」,
         # 「王毅在聲明中說」); pronouns and role words speak only where nobody is named
@@ -195,6 +230,9 @@ class Attributor:
             pick = cands[-1][1] if last else cands[0][1]
             if isinstance(pick, Span):
                 if not last:
+                    lead = self._strip_adverbials(self._bare(cs, pick.start))
+                    if len(lead) > 6:
+                        return False  # 「默克爾似乎已看透特朗普…」: the name does not open the clause
                     # 「外交部發言人趙立堅…」: the person named right after the body speaks
                     nxt = [sp for sp in named if sp.kind == "person" and 0 <= sp.start - pick.end <= 5]
                     pick = nxt[0] if pick.kind == "body" and nxt else pick
@@ -236,7 +274,7 @@ class Attributor:
         frame = self.nearest(a, kinds=_SPEAKER_KINDS, how="pronoun", bare=False)
         last = next(((at, sp) for at, sp in reversed(self.recent) if at <= a and a - at <= 600), None)
         if last is not None and (frame is None or last[0] > frame.span.start):
-            return Frame(last[1], "pronoun")
+            return Frame(last[1], "pronoun") if last[1] is not None else None
         return frame
 
     def antecedent(self, pos: int, kinds: tuple[str, ...], window: int = 800) -> Frame | None:
@@ -244,7 +282,9 @@ class Attributor:
         opening the nearest sentence before it (「李克強…，他說」, 「「…」。⏎他續稱」)."""
         best: tuple[int, Span] | None = None
         for at, sp in reversed(self.recent):
-            if at <= pos and sp.kind in kinds and pos - at <= window:
+            if at <= pos and pos - at <= window and (sp is None or sp.kind in kinds):
+                if sp is None:
+                    break
                 best = (at, sp)
                 break
         k = bisect.bisect_right(self.bounds, pos) - 1
@@ -323,6 +363,15 @@ class Attributor:
                 if named and named[-1].end == k:
                     return Frame(named[-1], "before"), True
             return None, False
+        k = q.open - 1
+        while k >= lo and self.masked[k] in " \u3000":
+            k -= 1
+        if k >= lo and self.masked[k] in "：:":
+            # 「X認同這個講法：「…」」: the clause before the colon introduces the quote
+            cs = self.clause_start(k, lo)
+            named = self._mentions_in(cs, k)
+            if named and named[-1].end == k:
+                return Frame(named[-1], "before"), True
         v0, v1, question = verbs[-1]
         if question:
             return None, True

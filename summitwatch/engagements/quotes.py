@@ -140,6 +140,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
 
 _NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PAUSE = re.compile(r"[，,。；;：:！!？?、]")
 
 
 def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, Any]) -> bool:
@@ -158,7 +159,15 @@ def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, 
     if len(body) <= 10 and any(before.endswith(w) for w in cues["designation_before"]):
         return False  # 「稱魏京生為「中國民運之父」」: an epithet
     after = norm[q.after:q.after + 4]
-    return not (q.closed and any(after.startswith(w) for w in qc["name_after"]))
+    if q.closed and any(after.startswith(w) for w in qc["name_after"]):
+        return False
+    # a short phrase with no pause of its own, run on into the sentence (「打造「健康絲綢之路」作出貢獻」)
+    # is a label, not someone's words
+    if q.closed and len(body) <= qc["label_max"] and not _PAUSE.search(body):
+        nxt = norm[q.after:q.after + 1]
+        if nxt and _CJK.match(nxt) and nxt not in qc["label_after_ok"]:
+            return False
+    return True
 
 
 def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
@@ -182,6 +191,8 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
             continue
         frame = _frame(q, prev, att, norm)
         if frame is None:
+            if att.before(q) == (None, True) and not att.asked(q):
+                att.recent.append((q.start, None))  # someone the knowledge does not name is speaking
             continue
         got = _make(kn, frame.span, text[q.start:q.end], False, q.start, q.end, date, norm, spans, cues)
         if got is not None:
