@@ -243,12 +243,17 @@ class Attributor:
                 return Frame(pick, "sentence")
             # a pronoun or document opens its clause (「他說」, 「聲明指」); a role word follows the body
             # it belongs to (「外交部發言人」) or opens the clause (「發言人說」)
-            lead = self.masked[cs:toks[0][0]]
-            if not self._adverbial(lead):
+            lead = self.masked[cs:toks[0][0]].strip(" \u3000")
+            if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
                 return False
-            return self._resolve_token(pick, cs) or False
+            got = self._resolve_token(pick, cs)
+            if got is None and pick[2] == "any":
+                return None  # 「即時在Twitter推文稱」: the document word is the verb's; look further back
+            return got or False
         if last and not self._adverbial(self.masked[cs:hi]):
-            return False
+            # 「…，即時在Twitter推文稱」: a clause that opens with its own predicate shares the subject
+            # of the clause before; any other words before the verb are a subject nobody names
+            return None if self._verbs_between(cs, hi) else False
         if not last and self._verbs_between(cs, hi + 1) and not self._adverbial(self.masked[cs:hi]):
             first = self._verbs_between(cs, hi + 1)[0][0]
             if self.masked[cs:first].strip(" \u3000"):
@@ -323,7 +328,7 @@ class Attributor:
             if self._is_object(sp.start, s0):
                 continue
             lead = self.masked[s0:sp.start].strip(" \u3000")
-            if self._verbs_between(s0, sp.start) or self._tokens(s0, sp.start):
+            if self._verbs_between(s0, sp.start) or any(t[2] != "role" for t in self._tokens(s0, sp.start)):
                 return None  # 「他引述習近平曾稱」: the name is not the sentence's subject
             if len(lead) <= 6 or self._adverbial(lead):
                 return sp
@@ -381,13 +386,21 @@ class Attributor:
         """For a quote opening its sentence: the speaker of the previous sentence of the same paragraph,
         when that sentence is an attribution (「發言人稱，…。「…」」 goes on with the spokesperson's words)."""
         lo = sentence_start(self.bounds, q.open)
-        if self.masked[lo:q.open].strip(" \u3000") or lo == 0 or self.masked[lo - 1] == "\n":
+        if self.masked[lo:q.open].strip(" \u3000") or lo == 0:
             return None
+        if self.masked[lo - 1] == "\n":
+            # a paragraph of quoted words after a paragraph that ends on a colon (「…的關切：⏎「…」」)
+            k = lo - 1
+            while k >= 0 and self.masked[k] in "\n \u3000":
+                k -= 1
+            if k < 0 or self.masked[k] not in "：:":
+                return None
+            lo = k
         p0 = sentence_start(self.bounds, lo - 1)
         verbs = [v for v in self._verbs_between(p0, lo) if not v[2]]
         if not verbs:
             return None
-        return self.subject(verbs[0][0], p0, p0)
+        return self.subject(verbs[-1][0] if self.masked[lo] in "：:" else verbs[0][0], p0, p0)
 
     def asked(self, q: QuoteSpan) -> bool:
         """True when a question verb introduces the quote (「被問到「…？」」): a reporter's words."""

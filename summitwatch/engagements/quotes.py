@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from typing import Any
 
 from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes
@@ -119,6 +120,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
     reported_verbs = sorted(cues["reported_verbs"], key=len, reverse=True)
     blocked = cues["speech_not_verb"]
     out: list[Quote] = []
+    spans = _speaking_places(spans, kn)
     if any(c in text for c in MARKS):
         out.extend(_direct(text, norm, spans, kn, date, cues))
     starts = sorted(q.start for q in out)
@@ -199,6 +201,15 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
             out.append(got)
             prev = (q, frame)
             att.recent.append((q.start, frame.span))
+    return out
+
+
+def _speaking_places(spans: list[Span], kn: Any) -> list[Span]:
+    """Places that are also bodies speak as the body (「白宮表示」 is the White House, not a venue)."""
+    out = []
+    for s in spans:
+        b = kn.bodies.get(s.key) if s.kind == "place" else None
+        out.append(replace(s, kind="body", side=b.side) if b is not None else s)
     return out
 
 
