@@ -74,6 +74,7 @@ class Attributor:
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.sources = q["source_before"]
+        self.weak = set(q["weak_verbs"])
         self.former = cues["former_prefix"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
@@ -380,7 +381,16 @@ class Attributor:
         v0, v1, question = verbs[-1]
         if question:
             return None, True
-        return self.subject(v0, lo, lo), True
+        for v0, v1, question in reversed(verbs):
+            if question:
+                return None, True
+            got = self.subject(v0, lo, lo)
+            lead = self._strip_adverbials(self.masked[self.clause_start(v0, lo):v0])
+            if got is not None or self.masked[v0:v1] not in self.weak or len(lead) > 3:
+                return got, True
+            # 「發言人表示，美國希望兩國元首「…」」: a verb of wishing or urging with nobody named is part
+            # of what the earlier verb's subject says
+        return None, True
 
     def previous_sentence(self, q: QuoteSpan) -> Frame | None:
         """For a quote opening its sentence: the speaker of the previous sentence of the same paragraph,
