@@ -75,6 +75,7 @@ class Attributor:
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.sources = q["source_before"]
         self.weak = set(q["weak_verbs"])
+        self.aides = cues["speaker_not_suffix"]
         self.former = cues["former_prefix"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
@@ -237,6 +238,8 @@ class Attributor:
                     # 「外交部發言人趙立堅…」: the person named right after the body speaks
                     nxt = [sp for sp in named if sp.kind == "person" and 0 <= sp.start - pick.end <= 5]
                     pick = nxt[0] if pick.kind == "body" and nxt else pick
+                if pick.kind == "person" and any(self.masked.startswith(w, pick.end) for w in self.aides):
+                    return False  # 「特朗普的助手表示」: someone around him speaks
                 cited = any(self.masked[max(cs, pick.start - 4):pick.start].endswith(w) for w in self.sources)
                 if not cited and not self._adverbial(self.masked[cs:pick.start]) \
                         and self._unnamed_subject(cs, pick.start):
