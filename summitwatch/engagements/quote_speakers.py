@@ -76,6 +76,7 @@ class Attributor:
         self.sources = q["source_before"]
         self.weak = set(q["weak_verbs"])
         self.aides = cues["speaker_not_suffix"]
+        self.agent = q["agent_before"]
         self.former = cues["former_prefix"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
@@ -221,6 +222,9 @@ class Attributor:
     def _subject_in(self, cs: int, hi: int, last: bool) -> Frame | None | bool:
         """The subject found in clause [cs, hi): a Frame; False when the clause has a subject that is no
         known speaker; None when it holds only adverbials (look at the clause before)."""
+        agents = [s for s in self._mentions_in(cs, hi) if any(self.masked.startswith(w, s.end) for w in self.agent)]
+        if agents and last:
+            return Frame(agents[-1], "sentence")  # 「這是博爾頓所說的「…」」: the name before 所說 speaks
         named = [s for s in self._mentions_in(cs, hi) if not self._is_object(s.start, cs)]
         if named and last and self._former(named[-1]):
             return False
@@ -233,7 +237,7 @@ class Attributor:
             if isinstance(pick, Span):
                 if not last:
                     lead = self._strip_adverbials(self._bare(cs, pick.start))
-                    if len(lead) > 6:
+                    if lead:
                         return False  # 「默克爾似乎已看透特朗普…」: the name does not open the clause
                     # 「外交部發言人趙立堅…」: the person named right after the body speaks
                     nxt = [sp for sp in named if sp.kind == "person" and 0 <= sp.start - pick.end <= 5]
@@ -428,7 +432,7 @@ class Attributor:
         if not verbs:
             return False
         gap = self.masked[verbs[-1][1]:q.open]
-        return all(c in "：:，, \u3000道" for c in gap)
+        return all(c in "：:，, \u3000道" for c in gap) or gap.strip(" \u3000") == "的"
 
     def after(self, q: QuoteSpan) -> Frame | None:
         """The speaker named right after the quote: 「「…」，他說」, 「「…」布林肯說，「…」」."""

@@ -142,6 +142,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
 
 _NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_GLOSS_TITLE = re.compile(r"\s*[（(]([A-Za-z][A-Za-z ,.'’&\-]{3,120})[）)]")
 _PAUSE = re.compile(r"[，,。；;：:！!？?、]")
 
 
@@ -163,6 +164,12 @@ def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, 
     after = norm[q.after:q.after + 4]
     if q.closed and any(after.startswith(w) for w in qc["name_after"]):
         return False
+    gloss = _GLOSS_TITLE.match(text, q.after) if q.closed else None
+    if gloss and len(body) <= qc["label_max"] + 4:
+        words = [w for w in re.split(r"[\s,]+", gloss.group(1)) if w.isalpha()]
+        big = sum(w[0].isupper() for w in words if len(w) > 3)
+        if len(words) >= 2 and big >= max(2, len([w for w in words if len(w) > 3]) * 2 // 3):
+            return False  # 「「香港教育與文化計劃」（Hong Kong Educational and Cultural Program）」: a name
     # a short phrase with no pause of its own, run on into the sentence (「打造「健康絲綢之路」作出貢獻」)
     # is a label, not someone's words
     if q.closed and len(body) <= qc["label_max"] and not _PAUSE.search(body):
@@ -311,13 +318,29 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if any(m.start() < i < m.end() for m in _QUOTE.finditer(seg)):
             continue  # the verb sits inside quote marks (a quoted headline: 「美國貿易代表稱將…」)
         rest = seg[i + len(v):].lstrip("，,：: ")
+        if len(rest) < _MIN_QUOTE or not _CJK.search(rest):
+            continue
+        rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk)
         if len(rest) < _MIN_QUOTE:
             continue
-        q = _make(kn, spk, rest.rstrip("。"), True, sent.end - len(rest), sent.end, date, norm, s_sp, cues)
+        a0 = sent.end - len(seg) + i + len(v) + (len(seg[i + len(v):]) - len(seg[i + len(v):].lstrip("，,：: ")))
+        q = _make(kn, spk, rest.rstrip("。，,；;"), True, a0, a0 + len(rest.rstrip("。，,；;")), date, norm, s_sp, cues)
         if q:
             return q
         break
     return None
+
+
+def _cut_at_new_subject(rest: str, at: int, s_sp: list[Span], spk: Span) -> str:
+    """Reported words end where a clause opens with another named speaker (「普京則稱不會報復，特朗普
+    隨即表示讚賞」 stops before 特朗普)."""
+    for s in s_sp:
+        if s.start <= at or s.kind not in ("person", "office", "body") or s.key == spk.key:
+            continue
+        k = s.start - at
+        if k < len(rest) and rest[k - 1] in "，,；;":
+            return rest[:k - 1]
+    return rest
 
 
 def _body_speaker(kn: Any, spk: Span, norm: str, spans: list[Span], cues: dict[str, Any]) -> tuple[str, str] | None:
