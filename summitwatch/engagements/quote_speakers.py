@@ -58,7 +58,7 @@ class Attributor:
     """Attribution of the quote spans of one article (built once per article)."""
 
     def __init__(self, norm: str, masked: str, mentions: list[Span], bounds: list[int], cues: dict[str, Any],
-                 blocked: list[str]) -> None:
+                 blocked: list[str], bare_bodies: dict[str, tuple[str, str]] | None = None) -> None:
         self.norm = norm
         self.masked = masked
         self.bounds = bounds
@@ -74,6 +74,7 @@ class Attributor:
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.sources = q["source_before"]
+        self.bare_bodies = dict(sorted((bare_bodies or {}).items(), key=lambda kv: -len(kv[0])))
         self.weak = set(q["weak_verbs"])
         self.aides = cues["speaker_not_suffix"]
         self.agent = q["agent_before"]
@@ -252,6 +253,10 @@ class Attributor:
             # a pronoun or document opens its clause (「他說」, 「聲明指」); a role word follows the body
             # it belongs to (「外交部發言人」) or opens the clause (「發言人說」)
             lead = self.masked[cs:toks[0][0]].strip(" \u3000")
+            for w in self.bare_bodies:
+                if pick[2] == "role" and lead.endswith(w):
+                    lead = lead[:-len(w)]  # 「外交部發言人」: the ministry names the spokesperson's body
+                    break
             if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
                 return False
             got = self._resolve_token(pick, cs)
@@ -280,6 +285,10 @@ class Attributor:
             near = [s for s in self._mentions_in(max(0, a - 12), a) if s.kind == "body" and a - s.end <= 2]
             if near:
                 return Frame(near[-1], "role")
+            # a bare ministry the gazetteer took as part of an unresolved title (「外交部發言人」)
+            for w, (key, side) in self.bare_bodies.items():
+                if self.masked.startswith(w, a - len(w)):
+                    return Frame(Span("body", key, side, a - len(w), a), "role")
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
             return self.antecedent(a, kinds=("person", "office"))
@@ -454,8 +463,8 @@ class Attributor:
         j = verbs[0][1]
         while j < n and self.norm[j] in "：:，, \u3000":
             j += 1
-        if j < n and self.norm[j] in "「『“\"｢":
-            return None  # 「「…」拜登回應「…」」: the verb introduces the next quote
+        if j < n and self.norm[j] in "「『“\"｢" and self.norm[q.start:q.end].rstrip()[-1:] in "？?":
+            return None  # 「「…？」拜登回應「…」」: a question, then the verb introducing the answer
         named = [s for s in self._mentions_in(k, v0) if not self._is_object(s.start, k)]
         toks = self._tokens(k, v0)
         if named and (not toks or named[-1].start >= toks[-1][0] or toks[-1][2] == "role"):

@@ -15,7 +15,7 @@ from typing import Any
 from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes
 from summitwatch.engagements.quote_spans import MARKS, QuoteSpan, find_spans, sentence_bounds
 from summitwatch.engagements.sentences import Sentence
-from summitwatch.mentions import Span
+from summitwatch.mentions import Span, normalise
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Quote
 
@@ -187,7 +187,7 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
         return []
     masked = mask_quotes(norm, qspans)
     bounds = sentence_bounds(norm, qspans)
-    att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"])
+    att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"], _bare_bodies(kn, cues))
     out: list[Quote] = []
     prev: tuple[QuoteSpan, Frame] | None = None  # the last attributed outermost quote
     for q in qspans:
@@ -209,6 +209,12 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
             prev = (q, frame)
             att.recent.append((q.start, frame.span))
     return out
+
+
+def _bare_bodies(kn: Any, cues: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Bare ministry names (「外交部」) -> (body, side) as the knowledge lists them."""
+    bare = set(cues["unqualified_bodies"])
+    return {normalise(z): (b.name, b.side) for b in kn.bodies.values() for z in b.zh if normalise(z) in bare}
 
 
 def _speaking_places(spans: list[Span], kn: Any) -> list[Span]:
@@ -416,8 +422,10 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
     side = spk.side
     body_of = (cues or {}).get("quotes", {}).get("office_body", {}).get(spk.key) if spk.kind == "office" else None
     if body_of and not spk.person and not reported:
-        # an unnamed spokesperson (「美國國務院發言人說」) is the institution
-        return Quote(speaker=body_of, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
+        # an unnamed spokesperson (「美國國務院發言人說」) is the institution (cue values are lower-cased)
+        name = next((n for n in kn.bodies if n.lower() == body_of.lower()), None)
+        if name is not None:
+            return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
     if spk.kind == "office":
         from summitwatch.mentions import resolve_span
 

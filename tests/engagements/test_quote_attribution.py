@@ -1,0 +1,193 @@
+"""Direct-quote attribution rules (engagements/quote_speakers.py), one made-up sentence each.
+
+Every case starts with a sentence naming both sides and a meeting word, because quotes are read only
+from articles past the extraction prefilter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eng_helpers import make_article
+
+from summitwatch.engagements import extract_article
+
+CTX = "國家主席習近平與美國總統拜登通電話。"
+
+
+def direct(kn: Any, *paragraphs: str, published: str = "2021-11-16T00:00:00+08:00") -> list[Any]:
+    art = make_article(CTX, *paragraphs, published=published)
+    qs = [q for q in extract_article(art, kn).quotes if not q.reported]
+    for q in qs:
+        assert art.text[q.start:q.end] == q.text  # offsets point at the words, marks excluded
+    return qs
+
+
+def said(qs: list[Any], start: str) -> Any:
+    got = [q for q in qs if q.text.startswith(start)]
+    assert got, f"no quote starting {start!r} in {[q.text for q in qs]}"
+    return got[0]
+
+
+def test_attribution_first(kn: Any) -> None:
+    q = said(direct(kn, "拜登說：「美國將與盟友一道應對挑戰。」"), "美國將與盟友")
+    assert (q.speaker, q.side, q.reported) == ("Joe Biden", "US", False)
+
+
+def test_attribution_after(kn: Any) -> None:
+    qs = direct(kn, "布林肯會見王毅。", "「我們不尋求與中國發生衝突。」他說。")
+    assert said(qs, "我們不尋求").speaker == "Antony Blinken"
+
+
+def test_split_around_attribution_gives_two_records(kn: Any) -> None:
+    qs = direct(kn, "「我們會繼續溝通下去，」布林肯說，「雙方同意保持對話的渠道。」")
+    assert said(qs, "我們會繼續").speaker == "Antony Blinken"
+    assert said(qs, "雙方同意").speaker == "Antony Blinken"
+
+
+def test_quote_spanning_several_sentences(kn: Any) -> None:
+    q = said(direct(kn, "王毅表示：「中美合作是唯一正確的選擇。對抗沒有出路。」"), "中美合作")
+    assert q.text.endswith("對抗沒有出路。") and q.speaker == "Wang Yi"
+
+
+def test_reporting_verbs_and_frames(kn: Any) -> None:
+    qs = direct(kn, "據楊潔篪說，「中方的立場是堅定不移的」。",
+                "蓬佩奧在聲明中說，「美國將繼續支持香港的自由」。",
+                "特朗普在Twitter發文說：「與習主席的通話非常好。」",
+                "王毅批評美方「損害兩國之間的互信基礎」。")
+    assert said(qs, "中方的立場").speaker == "Yang Jiechi"
+    assert said(qs, "美國將繼續支持").speaker == "Mike Pompeo"
+    assert said(qs, "與習主席").speaker == "Donald Trump"
+    assert said(qs, "損害兩國").speaker == "Wang Yi"
+
+
+def test_later_clause_of_the_speakers_sentence(kn: Any) -> None:
+    q = said(direct(kn, "崔天凱指，美國可以與其他國家發展關係，但不應該損害第三國：「這個做法沒有太大必要。」"),
+             "這個做法")
+    assert q.speaker == "Cui Tiankai"
+
+
+def test_pronoun_takes_the_nearest_named_speaker(kn: Any) -> None:
+    qs = direct(kn, "美國副總統彭斯也發表講話。他說，「今天開啟了兩國經貿關係的新篇章」。")
+    assert said(qs, "今天開啟").speaker == "Mike Pence"
+    qs = direct(kn, "楊潔篪說：「中美關係非常重要。」", "他續稱：「雙方應該管控分歧，加強合作。」")
+    assert said(qs, "雙方應該").speaker == "Yang Jiechi"
+
+
+def test_pronoun_after_an_unknown_speaker_is_unknown(kn: Any) -> None:
+    qs = direct(kn, "王毅與布林肯會談。學者孫哲認為會談有意義。他說，「兩國關係短期內難以改善」。")
+    assert not [q for q in qs if q.text.startswith("兩國關係短期")]
+
+
+def test_unnamed_spokesperson_is_the_institution(kn: Any) -> None:
+    qs = direct(kn, "外交部發言人表示：「美方應當停止干涉中國內政。」")
+    assert said(qs, "美方應當").speaker == "PRC Ministry of Foreign Affairs"
+    qs = direct(kn, "美國國務院發言人說：「我們密切關注局勢的發展。」")
+    assert said(qs, "我們密切").speaker == "US Department of State"
+    qs = direct(kn, "美國駐華大使館證實事件。發言人說：「我們向家屬致以誠摯的慰問。」")
+    assert said(qs, "我們向家屬").speaker == "US Embassy in China"
+
+
+def test_named_spokesperson_is_the_person(kn: Any) -> None:
+    qs = direct(kn, "中國外交部發言人趙立堅在記者會上，並說「美國欠我們一個解釋」。",
+                published="2020-03-17T00:00:00+08:00")
+    assert said(qs, "美國欠我們").speaker == "Zhao Lijian"
+
+
+def test_state_council_by_context(kn: Any) -> None:
+    qs = direct(kn, "國務院表示：「將出台更多穩定外資的政策措施。」")
+    assert said(qs, "將出台").speaker == "PRC State Council"
+    qs = direct(kn, "國務卿布林肯出訪歐洲。國務院表示：「國務卿將與盟友討論烏克蘭局勢。」")
+    assert said(qs, "國務卿將").speaker == "US Department of State" and said(qs, "國務卿將").side == "US"
+
+
+def test_statement_body_speaks_and_a_person_inside_it_speaks(kn: Any) -> None:
+    qs = direct(kn, "白宮發布的新聞稿表示，「兩國元首就共同關心的問題坦率交換了意見」。",
+                "白宮聲明說，拜登強調「美國將堅定捍衛自身利益和價值觀」。")
+    assert said(qs, "兩國元首").speaker == "White House"
+    assert said(qs, "美國將堅定").speaker == "Joe Biden"
+
+
+def test_statement_words_continue_in_the_next_sentence(kn: Any) -> None:
+    qs = direct(kn, "美國國務院發言人回覆查詢時稱，美方做法完全符合國際法。「任何其他說法都是轉移視線。」")
+    assert said(qs, "任何其他說法").speaker == "US Department of State"
+
+
+def test_nested_quote_of_a_third_person(kn: Any) -> None:
+    qs = direct(kn, "楊潔篪在文章中說，「1970年，毛澤東主席表示：『中美兩國總要建交的，這是大勢所趨。』」")
+    assert said(qs, "1970年").speaker == "Yang Jiechi"
+    assert said(qs, "中美兩國總要").speaker == "Mao Zedong"
+
+
+def test_unclosed_quote_ends_at_the_paragraph_end(kn: Any) -> None:
+    qs = direct(kn, "習近平說：「統一大業一定要實現，也一定能夠實現", "另一段文字與此無關。")
+    q = said(qs, "統一大業")
+    assert q.text == "統一大業一定要實現，也一定能夠實現" and q.speaker == "Xi Jinping"
+
+
+def test_damaged_halfwidth_opening_mark(kn: Any) -> None:
+    q = said(direct(kn, "拜登明確表示：｢會，我們有這個承諾」。"), "會，我們")
+    assert q.speaker == "Joe Biden"
+
+
+def test_continuation_paragraph_of_the_same_speaker(kn: Any) -> None:
+    qs = direct(kn, "崔天凱說：「我們對這次對話沒有過高的期待。」", "「如果有人認為中方會讓步，那是幻想。」")
+    assert said(qs, "如果有人認為").speaker == "Cui Tiankai"
+
+
+def test_continuation_after_a_comma(kn: Any) -> None:
+    qs = direct(kn, "特朗普續稱：「我們的談判是艱難而坦誠的」，「這次簽署標誌着國際貿易的根本變化」。")
+    assert said(qs, "這次簽署").speaker == "Donald Trump"
+
+
+def test_colon_paragraph_introduces_the_next(kn: Any) -> None:
+    qs = direct(kn, "戴琪說，中國沒有計劃實施有意義的改革，以回應美國的關切：", "「我們將繼續與盟友合作制定公平貿易規則。」")
+    assert said(qs, "我們將繼續").speaker == "Katherine Tai"
+
+
+def test_short_spans_scare_quotes_and_names_do_not_count(kn: Any) -> None:
+    qs = direct(kn, "王毅稱美方搞「小圈子」。", "拜登表示會遵守「一個中國」政策。",
+                "美方應遵守「中美三項聯合公報」原則。", "習近平提出打造「健康絲綢之路」作出貢獻。",
+                "蓬佩奧宣布終止「香港教育與文化計劃」（Hong Kong Educational and Cultural Program）。",
+                "布林肯所謂「以實力地位出發對話」並不可行。")
+    assert not qs
+
+
+def test_question_in_quote_marks_is_not_the_answerers(kn: Any) -> None:
+    qs = direct(kn, "拜登被問到「若中國攻台，美國會否協防台灣？」時表示：「會，我們有所承諾。」")
+    assert not [q for q in qs if q.text.startswith("若中國攻台")]
+    assert said(qs, "會，我們").speaker == "Joe Biden"
+
+
+def test_quote_introducing_the_next_is_not_attributed_after(kn: Any) -> None:
+    qs = direct(kn, "記者先問「兩岸局勢會怎樣發展？」拜登回應「不會有事發生的，請放心」。")
+    assert not [q for q in qs if q.text.startswith("兩岸局勢")]
+
+
+def test_words_a_name_said_in_anothers_sentence(kn: Any) -> None:
+    qs = direct(kn, "普京把對手比作獨裁者，指這是博爾頓所說的「蘇聯宣傳風格了不起的展示」。",
+                published="2020-06-18T00:00:00+08:00")
+    assert said(qs, "蘇聯宣傳").speaker == "John Bolton"
+
+
+def test_wish_verb_without_speaker_defers_to_the_sentence(kn: Any) -> None:
+    qs = direct(kn, "白宮新聞秘書讓皮埃爾（Karine Jean-Pierre）表示，美國希望兩國元首「在舊金山進行建設性對話」。",
+                published="2023-11-09T00:00:00+08:00")
+    assert said(qs, "在舊金山").speaker == "Karine Jean-Pierre"
+
+
+def test_former_officials_and_congress_speak_for_no_side(kn: Any) -> None:
+    qs = direct(kn, "基辛格說：「中美兩國必須找到共處之道。」")
+    assert said(qs, "中美兩國必須").side == "other"
+    qs = direct(kn, "前美國財政部駐華代表認為，「這樣的高層會議未必有成效。」")
+    assert not [q for q in qs if q.side in ("US", "PRC")]
+
+
+def test_scholar_subject_is_not_an_official(kn: Any) -> None:
+    qs = direct(kn, "王毅與布林肯會談後，學者林文程認為，「北京想做甚麼就做甚麼，不跟你商量」。")
+    assert not qs
+
+
+def test_white_house_named_as_a_place_speaks_as_the_body(kn: Any) -> None:
+    qs = direct(kn, "白宮表示：「總統並未宣布任何政策改變。」")
+    assert said(qs, "總統並未").speaker == "White House"
