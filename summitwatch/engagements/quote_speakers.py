@@ -78,6 +78,7 @@ class Attributor:
         self.weak = set(q["weak_verbs"])
         self.aides = cues["speaker_not_suffix"]
         self.agent = q["agent_before"]
+        self.collective = {v.lower() for v in cues["government_body"].values()}
         self.former = cues["former_prefix"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
@@ -324,7 +325,24 @@ class Attributor:
                     return None  # the last one speaking is someone the knowledge does not name
                 break
             k -= 1
-        return Frame(best[1], "pronoun") if best else None
+        if best is None:
+            return None
+        if self._unnamed_between(best[0], pos):
+            return None  # 「一名高級官員說…。該官員續稱」: the official nobody names is meant
+        return Frame(best[1], "pronoun")
+
+    def _unnamed_between(self, lo: int, hi: int) -> bool:
+        """True when an official or spokesperson is introduced unnamed in [lo, hi) (「一名官員」), i.e. a
+        role word with no body right before it and no name right after it."""
+        for a, b, kind in self._tokens(lo, hi):
+            if kind != "role":
+                continue
+            before = self._mentions_in(max(0, a - 12), a)
+            after = self._mentions_in(b, b + 6)
+            if not (before and a - before[-1].end <= 2) and not (after and after[0].start - b <= 1):
+                if not any(self.masked.startswith(w, a - len(w)) for w in self.bare_bodies):
+                    return True
+        return False
 
     def _unknown_speaker(self, s0: int, s1: int) -> bool:
         """True when the sentence [s0, s1) opens with an attribution whose subject is not a known
@@ -364,6 +382,8 @@ class Attributor:
             named = [s for s in self._mentions_in(cs, v0) if not self._is_object(s.start, cs)]
             if named and named[-1].kind in kinds:
                 return Frame(named[-1], how)
+            if not named and not self._tokens(cs, v0) and not self._adverbial(self.masked[cs:v0]):
+                return None  # the nearest attribution is to someone the knowledge does not name
         if not bare:
             return None
         ms = [s for s in self._mentions_in(lo, pos) if s.kind in kinds]
@@ -402,7 +422,14 @@ class Attributor:
                 return None, True
             got = self.subject(v0, lo, lo)
             lead = self._strip_adverbials(self.masked[self.clause_start(v0, lo):v0])
-            if got is not None or self.masked[v0:v1] not in self.weak or len(lead) > 3:
+            weak = self.masked[v0:v1] in self.weak
+            if weak and got is not None and got.span.key.lower() in self.collective and got.span.kind == "body":
+                # 「汪文斌聲稱，中方敦促…，「…」」: the spokesperson speaks for 中方
+                earlier = [self.subject(v[0], lo, lo) for v in verbs if v[0] < v0 and not v[2]]
+                people = [f for f in earlier if f is not None and f.span.kind in ("person", "office")]
+                if people:
+                    return people[-1], True
+            if got is not None or not weak or len(lead) > 3:
                 return got, True
             # 「發言人表示，美國希望兩國元首「…」」: a verb of wishing or urging with nobody named is part
             # of what the earlier verb's subject says
@@ -467,6 +494,9 @@ class Attributor:
             return None  # 「「…？」拜登回應「…」」: a question, then the verb introducing the answer
         named = [s for s in self._mentions_in(k, v0) if not self._is_object(s.start, k)]
         toks = self._tokens(k, v0)
+        first = min([s.start for s in named] + [t[0] for t in toks], default=v0)
+        if self._strip_adverbials(self._bare(k, first)):
+            return None  # 「「…」，至於默克爾則希望」: the clause after the quote is about someone else
         if named and (not toks or named[-1].start >= toks[-1][0] or toks[-1][2] == "role"):
             if toks and toks[-1][2] == "role" and toks[-1][0] >= named[-1].end:
                 return self._resolve_token(toks[-1], k)

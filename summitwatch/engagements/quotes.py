@@ -118,7 +118,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
     speech (「X表示，…」). Articles without a quote mark skip the quote-span pass entirely."""
     cues = load_cues()
     reported_verbs = sorted(cues["reported_verbs"], key=len, reverse=True)
-    blocked = cues["speech_not_verb"]
+    blocked = list(cues["speech_not_verb"]) + list(cues["quotes"]["not_verb"])
     out: list[Quote] = []
     spans = _speaking_places(spans, kn)
     if any(c in text for c in MARKS):
@@ -143,6 +143,8 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
 _NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GLOSS_TITLE = re.compile(r"\s*[（(]([A-Za-z][A-Za-z ,.'’&\-]{3,120})[）)]")
+_DESIGNATION = re.compile(r"[^，,。「」]{1,12}?為[「“]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,7}")
 _PAUSE = re.compile(r"[，,。；;：:！!？?、]")
 
 
@@ -165,6 +167,8 @@ def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, 
     if q.closed and any(after.startswith(w) for w in qc["name_after"]):
         return False
     gloss = _GLOSS_TITLE.match(text, q.after) if q.closed else None
+    if gloss and len(body) <= qc["label_max"] + 4 and _ACRONYM.fullmatch(gloss.group(1).strip()):
+        return False  # 「「世界衛生大會」（WHA）」: a name with its acronym
     if gloss and len(body) <= qc["label_max"] + 4:
         words = [w for w in re.split(r"[\s,]+", gloss.group(1)) if w.isalpha()]
         big = sum(w[0].isupper() for w in words if len(w) > 3)
@@ -324,8 +328,8 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if any(m.start() < i < m.end() for m in _QUOTE.finditer(seg)):
             continue  # the verb sits inside quote marks (a quoted headline: 「美國貿易代表稱將…」)
         rest = seg[i + len(v):].lstrip("，,：: ")
-        if len(rest) < _MIN_QUOTE or not _CJK.search(rest):
-            continue
+        if len(rest) < _MIN_QUOTE or not _CJK.search(rest) or _DESIGNATION.match(rest):
+            continue  # 「蓬佩奧稱魏京生為「中國民運之父」」 names someone, it reports no words
         rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk)
         if len(rest) < _MIN_QUOTE:
             continue
