@@ -78,11 +78,13 @@ class Attributor:
         self.weak = set(q["weak_verbs"])
         self.aides = cues["speaker_not_suffix"]
         self.agent = q["agent_before"]
+        self.quote_intro = q["quote_intro"]
         self.collective = {v.lower() for v in cues["government_body"].values()}
         self.former = cues["former_prefix"]
         self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
                                key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
+        self.places = sorted((s.start, s.end) for s in mentions if s.kind == "place")
         self._verb_pos: list[tuple[int, int, bool]] | None = None
         # (quote offset, speaker) of the quotes attributed so far; None: an attribution to someone unknown
         self.recent: list[tuple[int, Span | None]] = []
@@ -170,6 +172,12 @@ class Attributor:
                 keep[i - lo] = False
         for a, b, _ in self._tokens(lo, hi):
             for i in range(a, min(hi, b)):
+                keep[i - lo] = False
+        k = bisect.bisect_left(self.places, (lo - 20, 0))
+        for a, b in self.places[k:]:
+            if a >= hi:
+                break
+            for i in range(max(lo, a), min(hi, b)):
                 keep[i - lo] = False
         return "".join(c for c, k2 in zip(self.masked[lo:hi], keep, strict=True) if k2)
 
@@ -417,6 +425,9 @@ class Attributor:
         v0, v1, question = verbs[-1]
         if question:
             return None, True
+        qcs = self.clause_start(q.open, lo)
+        if verbs[-1][1] <= qcs and self._own_subject(qcs, q.open):
+            return None, True  # 「就華春瑩指…，鄧弟「…」」: the quote's clause has a subject nobody names
         for v0, v1, question in reversed(verbs):
             if question:
                 return None, True
@@ -454,6 +465,17 @@ class Attributor:
         if not verbs:
             return None
         return self.subject(verbs[-1][0] if self.masked[lo] in "：:" else verbs[0][0], p0, p0)
+
+    def _own_subject(self, cs: int, pos: int) -> bool:
+        """True when the words of [cs, pos) before a quote read as a subject of their own: two or more
+        characters left once adverbials, names, places and role words are taken out."""
+        lead = self._strip_adverbials(self._bare(cs, pos))
+        lead = "".join(c for c in lead if self._is_word_char(c))
+        return len(lead) >= 2 and not any(lead.endswith(w) for w in self.quote_intro)
+
+    @staticmethod
+    def _is_word_char(c: str) -> bool:
+        return "\u4e00" <= c <= "\u9fff" or c.isalpha()
 
     def asked(self, q: QuoteSpan) -> bool:
         """True when a question verb introduces the quote (「被問到「…？」」): a reporter's words."""
