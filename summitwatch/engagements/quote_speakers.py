@@ -31,7 +31,7 @@ from summitwatch.mentions import Span
 
 __all__ = ["Frame", "Attributor", "mask_quotes"]
 
-_BREAKS = "，,；;：:、"
+_BREAKS = "，,；;：:"
 _BLANK = "\u25a1"  # stands for a character inside another quote
 _SPEAKER_KINDS = ("person", "office", "body")
 
@@ -54,6 +54,27 @@ def mask_quotes(norm: str, spans: list[QuoteSpan]) -> str:
     return "".join(chars)
 
 
+def _title_ranges(norm: str) -> list[tuple[int, int]]:
+    """Spans inside 《…》 and 〈…〉 (titles of books and articles: the names in them do not speak)."""
+    out: list[tuple[int, int]] = []
+    for op, cl in (("《", "》"), ("〈", "〉")):
+        i = norm.find(op)
+        while i >= 0:
+            j = norm.find(cl, i + 1)
+            nl = norm.find("\n", i + 1)
+            if j < 0 or (0 <= nl < j):
+                i = norm.find(op, i + 1)
+                continue
+            out.append((i, j))
+            i = norm.find(op, j + 1)
+    return sorted(out)
+
+
+def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
+    k = bisect.bisect_right(ranges, (pos, len(_BLANK) * 10**9)) - 1
+    return k >= 0 and ranges[k][0] < pos < ranges[k][1]
+
+
 class Attributor:
     """Attribution of the quote spans of one article (built once per article)."""
 
@@ -68,7 +89,8 @@ class Attributor:
         self.questions = sorted(set(q["question_verbs"]), key=len, reverse=True)
         self.blocked = list(blocked) + list(q["not_verb"])
         self.objects = sorted(q["object_before"], key=len, reverse=True)
-        self.adverbial = sorted(set(q["adverbial_starts"]) | set(cues["subjectless_adverbs"]), key=len, reverse=True)
+        self.adverbial = sorted(set(q["adverbs"]) | set(cues["subjectless_adverbs"]), key=len, reverse=True)
+        self.openers = sorted(q["phrase_openers"], key=len, reverse=True)
         self.person_pron = sorted(q["pronouns"]["person"], key=len, reverse=True)
         self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
         self.pron_not = q["pronoun_not"]
@@ -81,13 +103,24 @@ class Attributor:
         self.quote_intro = q["quote_intro"]
         self.collective = {v.lower() for v in cues["government_body"].values()}
         self.former = cues["former_prefix"]
-        self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK),
+        titles = _title_ranges(norm)
+        self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK
+                                and not _inside(titles, s.start) and not self._not_official(norm, s, q)),
                                key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
         self.places = sorted((s.start, s.end) for s in mentions if s.kind == "place")
         self._verb_pos: list[tuple[int, int, bool]] | None = None
         # (quote offset, speaker) of the quotes attributed so far; None: an attribution to someone unknown
         self.recent: list[tuple[int, Span | None]] = []
+
+    @staticmethod
+    def _not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
+        """A person named right after a title no official holds (「參選人桑德斯」, 「執行總監羅斯」, 「學者
+        詹森」) is someone else of that name, never the official the knowledge knows."""
+        if s.kind != "person":
+            return False
+        before = norm[max(0, s.start - 6):s.start].rstrip("·・ ")
+        return any(before.endswith(w) for w in q["not_official_before"])
 
     # ------------------------------------------------------------------ verbs
     def verb_positions(self) -> list[tuple[int, int, bool]]:
@@ -182,22 +215,20 @@ class Attributor:
         return "".join(c for c, k2 in zip(self.masked[lo:hi], keep, strict=True) if k2)
 
     def _strip_adverbials(self, s: str) -> str:
-        s = s.strip(" \u3000")
+        s = s.strip(" \u3000，,")
         changed = True
         while s and changed:
             changed = False
             for w in self.adverbial:
                 if s.startswith(w):
-                    s, changed = s[len(w):].lstrip(" \u3000"), True
+                    s, changed = s[len(w):].lstrip(" \u3000，,"), True
                     break
         return s
 
     def _adverbial(self, s: str) -> bool:
         """True when ``s`` (the clause before its verb) holds no subject of its own."""
-        s = s.strip(" \u3000")
-        if not s:
-            return True
-        return any(s.startswith(w) for w in self.adverbial)
+        rest = self._strip_adverbials(s)
+        return not rest or any(rest.startswith(w) for w in self.openers)
 
     def _tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Pronouns and role words in [lo, hi): (start, end, kind) with kind person | any | role."""
@@ -256,8 +287,8 @@ class Attributor:
                     return False  # 「特朗普的助手表示」: someone around him speaks
                 cited = any(self.masked[max(cs, pick.start - 4):pick.start].endswith(w) for w in self.sources)
                 if not cited and not self._adverbial(self.masked[cs:pick.start]) \
-                        and self._unnamed_subject(cs, pick.start):
-                    return False
+                        and self._unnamed_subject(cs, pick.start) and hi - pick.end > 3:
+                    return False  # 「學者認為，拜登…表示」; but 「稱特朗普曾說」 is Trump speaking
                 return Frame(pick, "sentence")
             # a pronoun or document opens its clause (「他說」, 「聲明指」); a role word follows the body
             # it belongs to (「外交部發言人」) or opens the clause (「發言人說」)
@@ -370,7 +401,7 @@ class Attributor:
         for sp in self._mentions_in(s0, e):
             if self._is_object(sp.start, s0):
                 continue
-            lead = self.masked[s0:sp.start].strip(" \u3000")
+            lead = self._bare(s0, sp.start).strip(" \u3000")
             if self._verbs_between(s0, sp.start) or any(t[2] != "role" for t in self._tokens(s0, sp.start)):
                 return None  # 「他引述習近平曾稱」: the name is not the sentence's subject
             if len(lead) <= 6 or self._adverbial(lead):
