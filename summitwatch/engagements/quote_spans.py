@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-__all__ = ["QuoteSpan", "find_spans", "sentence_bounds", "MARKS"]
+__all__ = ["QuoteSpan", "find_spans", "sentence_bounds", "sentence_start", "MARKS"]
 
 _OPEN = {"「": "」｣", "｢": "」｣", "『": "』", "“": "”", "\"": "\""}
 MARKS = frozenset("「」『』“”\"｢｣")

@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes
 from summitwatch.engagements.quote_spans import MARKS, QuoteSpan, find_spans, sentence_bounds
+from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes
 from summitwatch.engagements.sentences import Sentence
 from summitwatch.mentions import Span, normalise
 from summitwatch.mentions.cues import load_cues
@@ -85,21 +85,6 @@ def _subject(spans: list[Span], norm: str, verb: int, lo: int, cues: dict[str, A
     if spk.kind == "person" and any(norm.startswith(w, spk.end) for w in cues["speaker_not_suffix"]):
         return None  # 「特朗普的助手表示」: someone around him speaks
     return spk
-
-
-def _verb_at(nseg: str, verbs: list[str], blocked: list[str], lo: int, hi: int, last: bool) -> int:
-    """Offset in ``nseg`` of an attribution verb between ``lo`` and ``hi`` (the last one, or the first),
-    -1 when none; a verb inside a word of ``blocked`` (「不指望」「指示」) does not count."""
-    found: list[int] = []
-    for v in verbs:
-        i = nseg.find(v, lo)
-        while 0 <= i and i + len(v) <= hi:
-            if not _inside_blocked(nseg, i, v, blocked):
-                found.append(i)
-            i = nseg.find(v, i + 1)
-    if not found:
-        return -1
-    return max(found) if last else min(found)
 
 
 def _inside_blocked(nseg: str, i: int, v: str, blocked: list[str]) -> bool:
