@@ -119,8 +119,11 @@ class Attributor:
         詹森」) is someone else of that name, never the official the knowledge knows."""
         if s.kind != "person":
             return False
-        before = norm[max(0, s.start - 6):s.start].rstrip("·・ ")
-        return any(before.endswith(w) for w in q["not_official_before"])
+        before = norm[max(0, s.start - 12):s.start].rstrip()
+        cuts = [before]
+        if before[-1:] in "·・‧":  # 「學者保羅・詹森」: the given name sits between the title and the surname
+            cuts += [before[:-1 - k] for k in range(1, 5)]
+        return any(b.endswith(w) for b in cuts for w in q["not_official_before"])
 
     # ------------------------------------------------------------------ verbs
     def verb_positions(self) -> list[tuple[int, int, bool]]:
@@ -263,6 +266,10 @@ class Attributor:
     def _subject_in(self, cs: int, hi: int, last: bool) -> Frame | None | bool:
         """The subject found in clause [cs, hi): a Frame; False when the clause has a subject that is no
         known speaker; None when it holds only adverbials (look at the clause before)."""
+        lead = self._strip_adverbials(self.masked[cs:hi])
+        lead = next((lead[len(w):] for w in self.openers if lead.startswith(w)), lead)
+        if lead.startswith("《"):
+            return False  # 「與《台灣關係法》僅提到「…」」: a document with a title is the subject
         agents = [s for s in self._mentions_in(cs, hi) if any(self.masked.startswith(w, s.end) for w in self.agent)]
         if agents and last:
             return Frame(agents[-1], "sentence")  # 「這是博爾頓所說的「…」」: the name before 所說 speaks
@@ -332,7 +339,12 @@ class Attributor:
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
             return self.antecedent(a, kinds=("person", "office"))
-        # a document (「聲明」, 「新聞稿」) is the last attributed speaker's, never just a name nearby
+        # a document (「聲明」, 「新聞稿」) is the issuer's named earlier in its sentence (「六中全會…公布的
+        # 公報提到」), else the last attributed speaker's, never just a name nearby
+        s0 = sentence_start(self.bounds, a)
+        issuers = [sp for sp in self._mentions_in(s0, a) if sp.kind == "body" and not self._is_object(sp.start, s0)]
+        if issuers:
+            return Frame(issuers[-1], "pronoun")
         frame = self.nearest(a, kinds=_SPEAKER_KINDS, how="pronoun", bare=False)
         last = next(((at, sp) for at, sp in reversed(self.recent) if at <= a and a - at <= 600), None)
         if last is not None and (frame is None or last[0] > frame.span.start):
@@ -440,8 +452,9 @@ class Attributor:
             while k >= lo and self.masked[k] in " \u3000":
                 k -= 1
             if k >= lo and self.masked[k] in "：:":
-                named = self._mentions_in(max(lo, k - 20), k)
-                if named and named[-1].end == k:
+                cs = self.clause_start(k, lo)
+                named = self._mentions_in(max(cs, k - 20), k)
+                if named and named[-1].end == k and not self._is_object(named[-1].start, cs):
                     return Frame(named[-1], "before"), True
             return None, False
         k = q.open - 1
@@ -451,7 +464,7 @@ class Attributor:
             # 「X認同這個講法：「…」」: the clause before the colon introduces the quote
             cs = self.clause_start(k, lo)
             named = self._mentions_in(cs, k)
-            if named and named[-1].end == k:
+            if named and named[-1].end == k and not self._is_object(named[-1].start, cs):
                 return Frame(named[-1], "before"), True
         v0, v1, question = verbs[-1]
         if question:

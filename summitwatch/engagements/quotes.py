@@ -127,7 +127,8 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
 
 _NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_GLOSS_TITLE = re.compile(r"\s*[（(]([A-Za-z][A-Za-z ,.'’&\-]{3,120})[）)]")
+_GLOSS_ANY = re.compile(r"[（(][A-Za-z][^（）()]{0,200}[）)]")
+_GLOSS_TITLE = re.compile(r"\s*[（(]([A-Za-z][A-Za-z ,.'’&\-]{1,120})[）)]")
 _DESIGNATION = re.compile(r"[^，,。「」]{1,12}?為[「“]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,7}")
 _PAUSE = re.compile(r"[，,。；;：:！!？?、]")
@@ -137,7 +138,8 @@ def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, 
     """Whether the span can be someone's words: six characters or more, some Chinese, and neither a
     title (《…》, 「所謂「…」」) nor the name of a thing (「「一個中國」原則」, 「「中國病毒」一詞」)."""
     body = text[q.start:q.end]
-    if len(_NON_WORD.sub("", body)) < _MIN_QUOTE or not _CJK.search(body):
+    words = _GLOSS_ANY.sub("", body)  # 「不會（Nothing）」: the English gloss is not more words
+    if len(_NON_WORD.sub("", words)) < _MIN_QUOTE or not _CJK.search(body):
         return False
     b = body.strip()
     if b.startswith(("《", "〈")) and b.endswith(("》", "〉")):
@@ -178,12 +180,13 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
     bounds = sentence_bounds(norm, qspans)
     att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"], _bare_bodies(kn, cues))
     out: list[Quote] = []
+    nested_out: list[Quote] = []
     prev: tuple[QuoteSpan, Frame] | None = None  # the last attributed outermost quote
     for q in qspans:
         if q.depth > 0:
             nested = _nested(text, norm, q, qspans, spans, att, kn, date, cues)
             if nested is not None:
-                out.append(nested)
+                nested_out.append(nested)
             continue
         if not _is_speech(text, norm, q, masked, cues):
             continue
@@ -197,7 +200,9 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
             out.append(got)
             prev = (q, frame)
             att.recent.append((q.start, frame.span))
-    return out
+    # a quote of a third person inside a quote comes before the quote holding it, so the narrower
+    # attribution is the one read first where both cover the same words
+    return nested_out + out
 
 
 def _bare_bodies(kn: Any, cues: dict[str, Any]) -> dict[str, tuple[str, str]]:

@@ -191,3 +191,37 @@ def test_scholar_subject_is_not_an_official(kn: Any) -> None:
 def test_white_house_named_as_a_place_speaks_as_the_body(kn: Any) -> None:
     qs = direct(kn, "白宮表示：「總統並未宣布任何政策改變。」")
     assert said(qs, "總統並未").speaker == "White House"
+
+
+def test_names_in_book_titles_and_after_non_official_titles_do_not_speak(kn: Any) -> None:
+    qs = direct(kn, "《混世魔王毛澤東》一書說過：「否定中國人幾千年來的小農式生存。」")
+    assert not [q for q in qs if q.speaker == "Mao Zedong"]
+    qs = direct(kn, "英國學者保羅・詹森在書中指出：「考察知識份子對待真理的態度。」")
+    assert not [q for q in qs if q.speaker == "Lyndon B. Johnson"]
+
+
+def test_enumerated_names_are_objects_of_the_clause(kn: Any) -> None:
+    qs = direct(kn, "美國國務院提交報告，當中點名林鄭月娥、夏寶龍、駱惠寧等10人，稱他們「損害香港的自由以及法治」。",
+                published="2020-10-15T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker in ("Luo Huining", "Xia Baolong", "Carrie Lam")]
+
+
+def test_collective_subject_defers_to_the_named_spokesperson(kn: Any) -> None:
+    qs = direct(kn, "汪文斌聲稱，中方敦促美方有關議員認清形勢，「同台獨一起玩火終將引火燒身」。",
+                published="2021-11-12T00:00:00+08:00")
+    assert said(qs, "同台獨").speaker == "Wang Wenbin"
+
+
+def test_quote_of_someone_unnamed_in_its_own_clause(kn: Any) -> None:
+    qs = direct(kn, "就外交部發言人華春瑩指12港人企圖分裂國家，家屬鄧弟「覺得有啲荒謬，點解可以一口咬定」。")
+    assert not [q for q in qs if q.speaker == "Hua Chunying"]
+
+
+def test_name_with_its_acronym_and_a_gloss_alone_are_not_quotes(kn: Any) -> None:
+    qs = direct(kn, "蔡英文希望台美簽署「雙邊貿易協定」（BTA）。", "拜登簡單回應「不會（Nothing）」。")
+    assert not qs
+
+
+def test_document_with_a_title_is_the_subject(kn: Any) -> None:
+    qs = direct(kn, "拜登承諾出兵協防台灣，與《台灣關係法》僅提到「協助台灣維持足夠的自衛能力」等承諾不同。")
+    assert not [q for q in qs if q.text.startswith("協助台灣")]
