@@ -26,12 +26,15 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+import rjieba
+
 from summitwatch.engagements.quote_spans import QuoteSpan, sentence_start
 from summitwatch.mentions import Span
 
 __all__ = ["Frame", "Attributor", "mask_quotes"]
 
 _BREAKS = "，,；;：:"
+_NOUN_TAGS = frozenset({"n", "nr", "nrt", "nrfg", "nz", "nt", "r"})  # rjieba parts of speech that name someone
 _BLANK = "\u25a1"  # stands for a character inside another quote
 _SPEAKER_KINDS = ("person", "office", "body")
 
@@ -515,7 +518,12 @@ class Attributor:
         characters left once adverbials, names, places and role words are taken out."""
         lead = self._strip_adverbials(self._bare(cs, pos))
         lead = "".join(c for c in lead if self._is_word_char(c))
-        return len(lead) >= 2 and not any(lead.endswith(w) for w in self.quote_intro)
+        if len(lead) < 2 or any(lead.endswith(w) for w in self.quote_intro):
+            return False
+        # a noun or pronoun and no verb (「家屬鄧弟「…」」, 「民主黨對中國「…」」) is a subject; a verb phrase
+        # (「發出了「…」」, 「指控台灣「…」」) continues the sentence's attribution
+        tags = [flag for _, flag in rjieba.tag(lead)]
+        return not any(f.startswith("v") for f in tags) and any(f in _NOUN_TAGS for f in tags)
 
     @staticmethod
     def _is_word_char(c: str) -> bool:
