@@ -23,7 +23,7 @@ and only articles with quote marks get here.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import rjieba
@@ -107,9 +107,11 @@ class Attributor:
         self.collective = {v.lower() for v in cues["government_body"].values()}
         self.former = cues["former_prefix"]
         titles = _title_ranges(norm)
-        self.mentions = sorted((s for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK
-                                and not _inside(titles, s.start) and not self._not_official(norm, s, q)),
-                               key=lambda s: (s.start, -s.end))
+        # a person named right after a title no official holds is a stranger: someone speaking whom the
+        # knowledge does not know, so whatever he says is nobody's here
+        self.mentions = sorted((replace(s, kind="stranger") if self._not_official(norm, s, q) else s
+                                for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK
+                                and not _inside(titles, s.start)), key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
         self.places = sorted((s.start, s.end) for s in mentions if s.kind == "place")
         self._verb_pos: list[tuple[int, int, bool]] | None = None
@@ -285,6 +287,8 @@ class Attributor:
         cands: list[tuple[int, Any]] = [(s.start, s) for s in named] if named else [(t[0], t) for t in toks]
         if cands:
             pick = cands[-1][1] if last else cands[0][1]
+            if isinstance(pick, Span) and pick.kind == "stranger":
+                return False
             if isinstance(pick, Span):
                 if not last:
                     lead = self._strip_adverbials(self._bare(cs, pick.start))
@@ -369,7 +373,11 @@ class Attributor:
             s0 = self.bounds[k]
             if best is not None and s0 < best[0]:
                 break
-            sub = self.opening_subject(s0, pos)
+            sub = self.opening_subject(s0, pos, kinds)
+            if sub is not None and sub.kind == "stranger":
+                if best is None or best[0] < sub.start:
+                    return None  # the nearest subject is someone the knowledge does not know
+                break
             if sub is not None and sub.kind in kinds:
                 if best is None or sub.start > best[0]:
                     best = (sub.start, sub)
@@ -410,11 +418,13 @@ class Attributor:
             return False
         return not self._adverbial(self.masked[cs:v0])
 
-    def opening_subject(self, s0: int, limit: int) -> Span | None:
-        """The named speaker opening the sentence at ``s0`` (first clause, before ``limit``)."""
+    def opening_subject(self, s0: int, limit: int, kinds: tuple[str, ...] = _SPEAKER_KINDS) -> Span | None:
+        """The named speaker opening the sentence at ``s0`` (first clause, before ``limit``): the first
+        of ``kinds`` (a body naming a person's office, 「港澳辦主任張曉明」, gives way to the person), or a
+        stranger."""
         e = min(limit, len(self.masked), s0 + 40)
         for sp in self._mentions_in(s0, e):
-            if self._is_object(sp.start, s0):
+            if self._is_object(sp.start, s0) or (sp.kind not in kinds and sp.kind != "stranger"):
                 continue
             lead = self._bare(s0, sp.start).strip(" \u3000")
             if self._verbs_between(s0, sp.start) or any(t[2] != "role" for t in self._tokens(s0, sp.start)):
@@ -434,6 +444,8 @@ class Attributor:
             s0 = sentence_start(self.bounds, v0)
             cs = self.clause_start(v0, s0)
             named = [s for s in self._mentions_in(cs, v0) if not self._is_object(s.start, cs)]
+            if named and named[-1].kind == "stranger":
+                return None
             if named and named[-1].kind in kinds:
                 return Frame(named[-1], how)
             if not named and not self._tokens(cs, v0) and not self._adverbial(self.masked[cs:v0]):
@@ -571,6 +583,10 @@ class Attributor:
         first = min([s.start for s in named] + [t[0] for t in toks], default=v0)
         if self._strip_adverbials(self._bare(k, first)):
             return None  # 「「…」，至於默克爾則希望」: the clause after the quote is about someone else
+        if named and named[-1].kind == "stranger":
+            return None
+        if self.norm[q.start:q.end].rstrip()[-1:] in "？?" and not verbs[0][2]:
+            return None  # 「「…？」董建華回應」: a question someone put, answered after it
         if named and (not toks or named[-1].start >= toks[-1][0] or toks[-1][2] == "role"):
             if toks and toks[-1][2] == "role" and toks[-1][0] >= named[-1].end:
                 return self._resolve_token(toks[-1], k)

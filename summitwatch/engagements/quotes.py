@@ -270,10 +270,12 @@ def _nested(text: str, norm: str, q: QuoteSpan, qspans: list[QuoteSpan], spans: 
         return None
     lo = max(parent.start, max((norm.rfind(c, parent.start, q.open) + 1 for c in "。！？"), default=parent.start))
     seg = norm[lo:q.open]
-    verbs = [i for v in att.verbs for i in _find_all(seg, v) if not att._inside_blocked(lo + i, v)]
+    verbs = [(i, i + len(v)) for v in att.verbs for i in _find_all(seg, v) if not att._inside_blocked(lo + i, v)]
     if not verbs:
         return None
-    v = max(verbs)
+    v, v_end = max(verbs)
+    if seg[v_end:].strip(" \u3000：:，,"):
+        return None  # only a quote its verb introduces directly (「毛澤東表示：『…』」) is a quote of its own
     named = [s for s in spans if s.kind in ("person", "office") and lo <= s.start and s.end <= lo + v]
     named = [s for s in named if not any(norm[max(lo, s.start - 4):s.start].endswith(w)
                                          for w in cues["quotes"]["object_before"])]

@@ -225,3 +225,24 @@ def test_name_with_its_acronym_and_a_gloss_alone_are_not_quotes(kn: Any) -> None
 def test_document_with_a_title_is_the_subject(kn: Any) -> None:
     qs = direct(kn, "拜登承諾出兵協防台灣，與《台灣關係法》僅提到「協助台灣維持足夠的自衛能力」等承諾不同。")
     assert not [q for q in qs if q.text.startswith("協助台灣")]
+
+
+def test_pronoun_after_a_stranger_is_the_stranger(kn: Any) -> None:
+    qs = direct(kn, "共和黨籍參議員盧比奧呼籲總統拜登解僱米利，他去信拜登稱：「這種顛覆行為削弱了總統的談判能力。」")
+    assert not [q for q in qs if q.speaker == "Joe Biden"]
+
+
+def test_pronoun_takes_the_person_a_body_title_introduces(kn: Any) -> None:
+    qs = direct(kn, "國務院港澳辦主任張曉明在記者會上強調立法是中國內政。他先用普通話說「你憑什麼對我動粗呢」。",
+                published="2020-05-22T00:00:00+08:00")
+    assert said(qs, "你憑什麼").speaker == "Zhang Xiaoming"
+
+
+def test_question_answered_after_it_is_not_the_answerers(kn: Any) -> None:
+    qs = direct(kn, "記者問時任特首董建華，究竟法律基礎「是《基本法》嗎，或是聯合聲明？」董建華沒有正面回應。")
+    assert not qs
+
+
+def test_nested_quote_needs_its_own_attribution(kn: Any) -> None:
+    qs = direct(kn, "王毅說：「這份聲明裏根本沒有提到『中國速度、中國規模、中國效率』一類的排比句。」")
+    assert [q.speaker for q in qs] == ["Wang Yi"]
