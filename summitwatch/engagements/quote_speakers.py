@@ -167,8 +167,9 @@ class Attributor:
 
     # ------------------------------------------------------------------ clauses and subjects
     def clause_start(self, pos: int, lo: int) -> int:
+        """Just after the last clause break (or quote) before ``pos``, not before ``lo``."""
         i = pos - 1
-        while i >= lo and self.masked[i] not in _BREAKS:
+        while i >= lo and self.masked[i] not in _BREAKS and self.masked[i] != _BLANK:
             i -= 1
         return i + 1
 
@@ -412,6 +413,8 @@ class Attributor:
         verbs = [v for v in self._verbs_between(s0, s1) if not v[2]]
         if not verbs:
             return False
+        if any(sp.kind in _SPEAKER_KINDS for sp in self._mentions_in(s0, verbs[-1][0])):
+            return False  # 「報道引述埃斯珀說」: someone known speaks in the sentence
         v0 = verbs[0][0]
         cs = self.clause_start(v0, s0)
         if self._mentions_in(cs, v0) or self._tokens(cs, v0):
