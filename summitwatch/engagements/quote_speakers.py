@@ -35,6 +35,7 @@ __all__ = ["Frame", "Attributor", "mask_quotes"]
 
 _BREAKS = "，,；;：:"
 _NOUN_TAGS = frozenset({"n", "nr", "nrt", "nrfg", "nz", "nt", "r"})  # rjieba parts of speech that name someone
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _BLANK = "\u25a1"  # stands for a character inside another quote
 _SPEAKER_KINDS = ("person", "office", "body")
 
@@ -487,8 +488,14 @@ class Attributor:
         v0, v1, question = verbs[-1]
         if question:
             return None, True
-        qcs = self.clause_start(q.open, lo)
-        if verbs[-1][1] <= qcs and self._own_subject(qcs, q.open):
+        qend = q.open
+        k = q.open - 1
+        while k >= lo and self.masked[k] in " \u3000":
+            k -= 1
+        if k >= lo and self.masked[k] in "：:":
+            qend = k  # 「孫哲認同這個講法：「…」」: the clause before the colon introduces the quote
+        qcs = self.clause_start(qend, lo)
+        if verbs[-1][1] <= qcs and self._own_subject(qcs, qend):
             return None, True  # 「就華春瑩指…，鄧弟「…」」: the quote's clause has a subject nobody names
         for v0, v1, question in reversed(verbs):
             if question:
@@ -538,6 +545,8 @@ class Attributor:
         # a noun or pronoun and no verb (「家屬鄧弟「…」」, 「民主黨對中國「…」」) is a subject; a verb phrase
         # (「發出了「…」」, 「指控台灣「…」」) continues the sentence's attribution
         tags = [flag for _, flag in rjieba.tag(lead)]
+        if any(f in _NAME_TAGS for f in tags):
+            return True  # a person's name the knowledge does not know (「孫哲都認同這個講法」)
         return not any(f.startswith("v") for f in tags) and any(f in _NOUN_TAGS for f in tags)
 
     @staticmethod

@@ -246,3 +246,13 @@ def test_question_answered_after_it_is_not_the_answerers(kn: Any) -> None:
 def test_nested_quote_needs_its_own_attribution(kn: Any) -> None:
     qs = direct(kn, "王毅說：「這份聲明裏根本沒有提到『中國速度、中國規模、中國效率』一類的排比句。」")
     assert [q.speaker for q in qs] == ["Wang Yi"]
+
+
+def test_colon_clause_of_an_unknown_person(kn: Any) -> None:
+    qs = direct(kn, "戴琪在講話提到會用一切辦法保障美國經濟利益，孫哲都認同這個講法：「美國一些公司也要求取消關稅。」")
+    assert not [q for q in qs if q.text.startswith("美國一些公司")]
+
+
+def test_speaker_after_a_quote_inside_the_sentence(kn: Any) -> None:
+    qs = direct(kn, "外交部發言人華春瑩回應時稱，「中方通過磋商解決分歧符合兩國利益。」她續稱：「我們多次表明了立場。」")
+    assert said(qs, "我們多次表明").speaker == "Hua Chunying"
