@@ -31,7 +31,7 @@ import rjieba
 from summitwatch.engagements.quote_spans import QuoteSpan, sentence_start
 from summitwatch.mentions import Span
 
-__all__ = ["Frame", "Attributor", "mask_quotes"]
+__all__ = ["Frame", "Attributor", "mask_quotes", "not_official", "strangers_of", "media_spans"]
 
 _BREAKS = "，,；;：:"
 _NOUN_TAGS = frozenset({"n", "nr", "nrt", "nrfg", "nz", "nt", "r"})  # rjieba parts of speech that name someone
@@ -56,6 +56,34 @@ def mask_quotes(norm: str, spans: list[QuoteSpan]) -> str:
             for i in range(s.open, s.after):
                 chars[i] = _BLANK
     return "".join(chars)
+
+
+def not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
+    """A person named right after a title no official holds (「參選人桑德斯」, 「執行總監羅斯」, 「學者
+    詹森」) is someone else of that name, never the official the knowledge knows."""
+    if s.kind != "person":
+        return False
+    before = norm[max(0, s.start - 12):s.start].rstrip()
+    cuts = [before]
+    if before[-1:] in "·・‧":  # 「學者保羅・詹森」: the given name sits between the title and the surname
+        cuts += [before[:-1 - k] for k in range(1, 5)]
+    return any(b.endswith(w) for b in cuts for w in q["not_official_before"])
+
+
+def strangers_of(norm: str, mentions: list[Span], q: dict[str, Any]) -> set[str]:
+    """Keys of the people some mention in the article shows to be someone else of that name."""
+    return {s.key for s in mentions if not_official(norm, s, q)}
+
+
+def media_spans(norm: str, q: dict[str, Any]) -> list[tuple[int, int]]:
+    """Where a news medium is named (it reports words, it is not an official speaker)."""
+    out = []
+    for w in q["media"]:
+        i = norm.find(w)
+        while i >= 0:
+            out.append((i, i + len(w)))
+            i = norm.find(w, i + 1)
+    return sorted(out)
 
 
 def _title_ranges(norm: str) -> list[tuple[int, int]]:
@@ -83,7 +111,8 @@ class Attributor:
     """Attribution of the quote spans of one article (built once per article)."""
 
     def __init__(self, norm: str, masked: str, mentions: list[Span], bounds: list[int], cues: dict[str, Any],
-                 blocked: list[str], bare_bodies: dict[str, tuple[str, str]] | None = None) -> None:
+                 blocked: list[str], bare_bodies: dict[str, tuple[str, str]] | None = None,
+                 strangers: set[str] | None = None) -> None:
         self.norm = norm
         self.masked = masked
         self.bounds = bounds
@@ -110,26 +139,23 @@ class Attributor:
         titles = _title_ranges(norm)
         # a person named right after a title no official holds is a stranger: someone speaking whom the
         # knowledge does not know, so whatever he says is nobody's here
-        self.mentions = sorted((replace(s, kind="stranger") if self._not_official(norm, s, q) else s
-                                for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK
-                                and not _inside(titles, s.start)), key=lambda s: (s.start, -s.end))
+        # (everywhere in the article, once a title has told who he is); so is a news medium, and a body
+        # word that only qualifies one (「中國官方新華社」)
+        strangers = strangers if strangers is not None else strangers_of(norm, mentions, q)
+        media = media_spans(norm, q)
+        starts_media = {a for a, _ in media}
+        self.mentions = sorted(
+            [replace(s, kind="stranger") if s.key in strangers else
+             replace(s, kind="media") if any(m in starts_media for m in range(s.end, s.end + 3)) else s
+             for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK
+             and not _inside(titles, s.start)]
+            + [Span("media", norm[a:b], None, a, b) for a, b in media if masked[a] != _BLANK],
+            key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
         self.places = sorted((s.start, s.end) for s in mentions if s.kind == "place")
         self._verb_pos: list[tuple[int, int, bool]] | None = None
         # (quote offset, speaker) of the quotes attributed so far; None: an attribution to someone unknown
         self.recent: list[tuple[int, Span | None]] = []
-
-    @staticmethod
-    def _not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
-        """A person named right after a title no official holds (「參選人桑德斯」, 「執行總監羅斯」, 「學者
-        詹森」) is someone else of that name, never the official the knowledge knows."""
-        if s.kind != "person":
-            return False
-        before = norm[max(0, s.start - 12):s.start].rstrip()
-        cuts = [before]
-        if before[-1:] in "·・‧":  # 「學者保羅・詹森」: the given name sits between the title and the surname
-            cuts += [before[:-1 - k] for k in range(1, 5)]
-        return any(b.endswith(w) for b in cuts for w in q["not_official_before"])
 
     # ------------------------------------------------------------------ verbs
     def verb_positions(self) -> list[tuple[int, int, bool]]:
@@ -289,8 +315,8 @@ class Attributor:
         cands: list[tuple[int, Any]] = [(s.start, s) for s in named] if named else [(t[0], t) for t in toks]
         if cands:
             pick = cands[-1][1] if last else cands[0][1]
-            if isinstance(pick, Span) and pick.kind == "stranger":
-                return False
+            if isinstance(pick, Span) and pick.kind in ("stranger", "media"):
+                return False  # someone the knowledge does not know, or a newspaper, says it
             if isinstance(pick, Span):
                 if not last:
                     lead = self._strip_adverbials(self._bare(cs, pick.start))
@@ -428,8 +454,8 @@ class Attributor:
         stranger."""
         e = min(limit, len(self.masked), s0 + 40)
         for sp in self._mentions_in(s0, e):
-            if self._is_object(sp.start, s0) or (sp.kind not in kinds and sp.kind != "stranger"):
-                continue
+            if self._is_object(sp.start, s0) or sp.kind == "media" or (sp.kind not in kinds and sp.kind != "stranger"):
+                continue  # a newspaper reports someone else's words: look past it
             lead = self._bare(s0, sp.start).strip(" \u3000")
             if self._verbs_between(s0, sp.start) or any(t[2] != "role" for t in self._tokens(s0, sp.start)):
                 return None  # 「他引述習近平曾稱」: the name is not the sentence's subject
@@ -509,6 +535,9 @@ class Attributor:
                 people = [f for f in earlier if f is not None and f.span.kind in ("person", "office")]
                 if people:
                     return people[-1], True
+            if weak and got is not None and got.span.key.lower() in self.collective and self._unknown_speaker(
+                    lo, v0):
+                return None, True  # 「學者劉忠恩認為…，中方…，但相信…：「…」」: the scholar goes on
             if got is not None or not weak or len(lead) > 3:
                 return got, True
             # 「發言人表示，美國希望兩國元首「…」」: a verb of wishing or urging with nobody named is part
@@ -595,7 +624,7 @@ class Attributor:
         first = min([s.start for s in named] + [t[0] for t in toks], default=v0)
         if self._strip_adverbials(self._bare(k, first)):
             return None  # 「「…」，至於默克爾則希望」: the clause after the quote is about someone else
-        if named and named[-1].kind == "stranger":
+        if named and named[-1].kind in ("stranger", "media"):
             return None
         if self.norm[q.start:q.end].rstrip()[-1:] in "？?" and not verbs[0][2]:
             return None  # 「「…？」董建華回應」: a question someone put, answered after it

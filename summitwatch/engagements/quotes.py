@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from summitwatch.engagements.quote_spans import MARKS, QuoteSpan, find_spans, sentence_bounds
-from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes
+from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes, strangers_of
 from summitwatch.engagements.sentences import Sentence
 from summitwatch.mentions import Span, normalise
 from summitwatch.mentions.cues import load_cues
@@ -109,6 +109,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
     if any(c in text for c in MARKS):
         out.extend(_direct(text, norm, spans, kn, date, cues))
     starts = sorted(q.start for q in out)
+    strangers = _strangers(norm, spans, kn, cues)
     for sent in sentences:
         s_sp = [s for s in spans if sent.start <= s.start < sent.end]
         if not s_sp:
@@ -119,7 +120,7 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
         seg = text[sent.start:sent.end]
         nseg = norm[sent.start:sent.end]
         # reported speech: 「X表示，…」 with X a named official or body right before the verb
-        q = _reported(text, norm, sent, seg, nseg, s_sp, kn, date, reported_verbs, blocked, cues)
+        q = _reported(text, norm, sent, seg, nseg, s_sp, kn, date, reported_verbs, blocked, cues, strangers)
         if q:
             out.append(q)
     return out
@@ -178,7 +179,8 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
         return []
     masked = mask_quotes(norm, qspans)
     bounds = sentence_bounds(norm, qspans)
-    att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"], _bare_bodies(kn, cues))
+    att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"], _bare_bodies(kn, cues),
+                     _strangers(norm, spans, kn, cues))
     out: list[Quote] = []
     nested_out: list[Quote] = []
     prev: tuple[QuoteSpan, Frame] | None = None  # the last attributed outermost quote
@@ -203,6 +205,24 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
     # a quote of a third person inside a quote comes before the quote holding it, so the narrower
     # attribution is the one read first where both cover the same words
     return nested_out + out
+
+
+def _strangers(norm: str, spans: list[Span], kn: Any, cues: dict[str, Any]) -> set[str]:
+    """People the article shows to be someone else of an official's name (「參選人桑德斯」); a member of
+    Congress called 議員 is the official himself (his side is settled by his office)."""
+    congress = set(cues["quotes"]["congress_titles"])
+    out = set()
+    for key in strangers_of(norm, spans, cues["quotes"]):
+        o = kn.officials.get(key)
+        held = {t.office for t in o.offices} if o is not None else set()
+        titles = {norm[max(0, s.start - 4):s.start] for s in spans if s.key == key}
+        if held & set(cues["quotes"]["congress_offices"]) and all(
+                any(t.endswith(w) for w in congress) or not any(t.endswith(w) for w in
+                                                                 cues["quotes"]["not_official_before"])
+                for t in titles):
+            continue
+        out.add(key)
+    return out
 
 
 def _bare_bodies(kn: Any, cues: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -297,7 +317,8 @@ def _find_all(s: str, w: str) -> list[int]:
 
 
 def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: list[Span], kn: Any,
-              date: str | None, reported_verbs: list[str], blocked: list[str], cues: dict[str, Any]) -> Quote | None:
+              date: str | None, reported_verbs: list[str], blocked: list[str], cues: dict[str, Any],
+              strangers: set[str] = frozenset()) -> Quote | None:  # type: ignore[assignment]
     """The first 「X表示，…」 of the sentence whose X is a named official or body right before the verb."""
     for v in reported_verbs:
         i = nseg.find(v)
@@ -306,6 +327,8 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if i <= 0:
             continue
         spk = _speaker_before(s_sp, sent.start + i, sent.start, text)
+        if spk is not None and spk.key in strangers:
+            continue  # 「人權觀察執行總監羅斯指出」: someone else of that name
         last = _speaker_before(s_sp, sent.start + i, sent.start)
         addressed = last is not None and last is not spk and sent.start + i - last.end <= 2
         if spk is None or sent.start + i - spk.end > (15 if addressed else 2):

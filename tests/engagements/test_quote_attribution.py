@@ -256,3 +256,26 @@ def test_colon_clause_of_an_unknown_person(kn: Any) -> None:
 def test_speaker_after_a_quote_inside_the_sentence(kn: Any) -> None:
     qs = direct(kn, "外交部發言人華春瑩回應時稱，「中方通過磋商解決分歧符合兩國利益。」她續稱：「我們多次表明了立場。」")
     assert said(qs, "我們多次表明").speaker == "Hua Chunying"
+
+
+def test_a_name_shown_once_to_be_someone_else_is_so_everywhere(kn: Any) -> None:
+    qs = direct(kn, "人權觀察執行總監羅斯發表報告。羅斯在總論提及香港，他指，「國泰航空威脅解僱支持示威的職工」。",
+                published="2020-01-15T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker == "Wilbur Ross"]
+
+
+def test_member_of_congress_called_so_is_himself(kn: Any) -> None:
+    art = make_article(CTX, "民主黨首席議員梅南德茲（Bob Menendez）稱，不少議員認為美國應與中國競爭。")
+    qs = extract_article(art, kn).quotes
+    assert any(q.speaker == "Bob Menendez" and q.side == "other" for q in qs)
+
+
+def test_news_media_are_not_speakers(kn: Any) -> None:
+    qs = direct(kn, "中國官方新華社發表評論文章，指美國此舉蠻橫。", "文章指出，「政客們急於甩鍋推諉、轉嫁矛盾」。")
+    assert not qs
+
+
+def test_bare_ministry_in_a_taiwan_allies_context(kn: Any) -> None:
+    art = make_article(CTX, "台灣13個友邦已向世衛提交提案。外交部表示，提案會在總務委員會會議中討論。")
+    qs = extract_article(art, kn).quotes
+    assert qs and all(q.side == "other" for q in qs if "提案" in q.text)
