@@ -128,6 +128,7 @@ class Attributor:
         self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
+        self.unnamed = sorted(q["unnamed_people"], key=len, reverse=True)
         self.sources = q["source_before"]
         self.bare_bodies = dict(sorted((bare_bodies or {}).items(), key=lambda kv: -len(kv[0])))
         self.weak = set(q["weak_verbs"])
@@ -270,7 +271,8 @@ class Attributor:
         """Pronouns and role words in [lo, hi): (start, end, kind) with kind person | any | role."""
         out: list[tuple[int, int, str]] = []
         seg = self.masked[lo:hi]
-        for words, kind in ((self.person_pron, "person"), (self.any_pron, "any"), (self.roles, "role")):
+        for words, kind in ((self.person_pron, "person"), (self.any_pron, "any"), (self.unnamed, "stranger"),
+                            (self.roles, "role")):
             for w in words:
                 i = seg.find(w)
                 while i >= 0:
@@ -341,6 +343,8 @@ class Attributor:
                     break
             if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
                 return False
+            if pick[2] == "stranger":
+                return False  # 「評論人士指出」: someone nobody names
             got = self._resolve_token(pick, cs)
             if got is None and pick[2] == "any":
                 return None  # 「即時在Twitter推文稱」: the document word is the verb's; look further back
@@ -402,6 +406,8 @@ class Attributor:
             if best is not None and s0 < best[0]:
                 break
             sub = self.opening_subject(s0, pos, kinds)
+            if sub is None and self._opens_with_a_name(s0, pos):
+                sub = Span("stranger", "", None, s0, s0)  # 「前布政司鍾逸傑是…」: a person nobody knows here
             if sub is not None and sub.kind == "stranger":
                 if best is None or best[0] < sub.start:
                     return None  # the nearest subject is someone the knowledge does not know
@@ -447,6 +453,17 @@ class Attributor:
         if self._mentions_in(cs, v0) or self._tokens(cs, v0):
             return False
         return not self._adverbial(self.masked[cs:v0])
+
+    def _opens_with_a_name(self, s0: int, limit: int) -> bool:
+        """True when the sentence's first clause names a person the knowledge does not know (a
+        part-of-speech person name before any verb)."""
+        e = s0
+        n = min(limit, len(self.masked), s0 + 30)
+        while e < n and self.masked[e] not in _BREAKS and self.masked[e] != _BLANK:
+            e += 1
+        v = self._verbs_between(s0, e)
+        head = self._bare(s0, v[0][0] if v else e)
+        return bool(head) and any(f in _NAME_TAGS for _, f in rjieba.tag(head))
 
     def opening_subject(self, s0: int, limit: int, kinds: tuple[str, ...] = _SPEAKER_KINDS) -> Span | None:
         """The named speaker opening the sentence at ``s0`` (first clause, before ``limit``): the first

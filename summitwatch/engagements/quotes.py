@@ -345,7 +345,7 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         rest = seg[i + len(v):].lstrip("，,：: ")
         if len(rest) < _MIN_QUOTE or not _CJK.search(rest) or _DESIGNATION.match(rest):
             continue  # 「蓬佩奧稱魏京生為「中國民運之父」」 names someone, it reports no words
-        rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk)
+        rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk, reported_verbs)
         if len(rest) < _MIN_QUOTE:
             continue
         a0 = sent.end - len(seg) + i + len(v) + (len(seg[i + len(v):]) - len(seg[i + len(v):].lstrip("，,：: ")))
@@ -356,14 +356,14 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
     return None
 
 
-def _cut_at_new_subject(rest: str, at: int, s_sp: list[Span], spk: Span) -> str:
-    """Reported words end where a clause opens with another named speaker (「普京則稱不會報復，特朗普
-    隨即表示讚賞」 stops before 特朗普)."""
+def _cut_at_new_subject(rest: str, at: int, s_sp: list[Span], spk: Span, verbs: list[str]) -> str:
+    """Reported words end where a clause opens with another named speaker who speaks (「普京則稱不會報復，
+    特朗普隨即表示讚賞」 stops before 特朗普; 「…訪問台灣後，美國政府再次派遣官員」 goes on)."""
     for s in s_sp:
         if s.start <= at or s.kind not in ("person", "office", "body") or s.key == spk.key:
             continue
         k = s.start - at
-        if k < len(rest) and rest[k - 1] in "，,；;":
+        if k < len(rest) and rest[k - 1] in "，,；;" and any(v in rest[k:k + 12] for v in verbs):
             return rest[:k - 1]
     return rest
 

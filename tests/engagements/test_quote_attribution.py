@@ -279,3 +279,25 @@ def test_bare_ministry_in_a_taiwan_allies_context(kn: Any) -> None:
     art = make_article(CTX, "台灣13個友邦已向世衛提交提案。外交部表示，提案會在總務委員會會議中討論。")
     qs = extract_article(art, kn).quotes
     assert qs and all(q.side == "other" for q in qs if "提案" in q.text)
+
+
+def test_unnamed_commentator_is_not_an_official(kn: Any) -> None:
+    qs = direct(kn, "美國駐華大使布蘭斯塔德證實卸任，文章引述評論人士指出，「這是美國對華接觸政策確實死亡的又一迹象」。",
+                published="2020-09-15T00:00:00+08:00")
+    assert not qs
+
+
+def test_pronoun_after_a_sentence_opened_by_an_unknown_name(kn: Any) -> None:
+    qs = direct(kn, "王光亞曾到訪香港。", "前布政司鍾逸傑是梁振英的支持者，他較早前表示，梁振英沒有「令人喜歡他的能力」。",
+                published="2017-01-10T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker == "Wang Guangya"]
+
+
+def test_reported_words_go_on_past_a_clause_without_a_new_speaker(kn: Any) -> None:
+    art = make_article(CTX, "美國財政部長姆欽表示，如果兩國能夠很快達成第二階段協議的話，特朗普將考慮進一步下調關稅。",
+                       published="2020-01-16T00:00:00+08:00")
+    q = next(q for q in extract_article(art, kn).quotes if q.reported)
+    assert q.speaker == "Steven Mnuchin" and q.text.endswith("進一步下調關稅") and art.text[q.start:q.end] == q.text
+    art = make_article(CTX, "姆欽表示，中方已承諾大幅增加採購，特朗普隨即表示歡迎。", published="2020-01-16T00:00:00+08:00")
+    got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Steven Mnuchin"]
+    assert got and got[0].text == "中方已承諾大幅增加採購"
