@@ -70,6 +70,11 @@ def not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
     return any(b.endswith(w) for b in cuts for w in q["not_official_before"])
 
 
+def _extension(norm: str, at: int, q: dict[str, Any]) -> int:
+    """Length of a title extension at ``at`` (「助理」 after 「外交部長」), 0 when none."""
+    return next((len(w) for w in q["title_extensions"] if norm.startswith(w, at)), 0)
+
+
 def strangers_of(norm: str, mentions: list[Span], q: dict[str, Any]) -> set[str]:
     """Keys of the people some mention in the article shows to be someone else of that name."""
     return {s.key for s in mentions if not_official(norm, s, q)}
@@ -147,6 +152,8 @@ class Attributor:
         starts_media = {a for a, _ in media}
         self.mentions = sorted(
             [replace(s, kind="stranger") if s.key in strangers else
+             replace(s, kind="title", end=s.end + _extension(norm, s.end, q)) if s.kind == "office" and _extension(
+                 norm, s.end, q) else
              replace(s, kind="media") if any(m in starts_media for m in range(s.end, s.end + 3)) else s
              for s in mentions if s.kind in _SPEAKER_KINDS and masked[s.start] != _BLANK
              and not _inside(titles, s.start)]
@@ -207,7 +214,7 @@ class Attributor:
         for s in self.mentions[a:]:
             if s.start >= hi:
                 break
-            if s.end <= hi:
+            if s.end <= hi and s.kind != "title":  # 「外交部長助理」 names no holder of 外交部長
                 out.append(s)
         # an office title introducing its holder (「美國國務卿布林肯」): keep the person
         return [s for s in out if not (s.kind == "office" and any(
@@ -546,7 +553,7 @@ class Attributor:
             got = self.subject(v0, lo, lo)
             lead = self._strip_adverbials(self.masked[self.clause_start(v0, lo):v0])
             weak = self.masked[v0:v1] in self.weak
-            if weak and got is not None and got.span.key.lower() in self.collective and got.span.kind == "body":
+            if got is not None and got.span.key.lower() in self.collective and got.span.kind == "body":
                 # 「汪文斌聲稱，中方敦促…，「…」」: the spokesperson speaks for 中方
                 earlier = [self.subject(v[0], lo, lo) for v in verbs if v[0] < v0 and not v[2]]
                 people = [f for f in earlier if f is not None and f.span.kind in ("person", "office")]

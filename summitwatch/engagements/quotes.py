@@ -329,6 +329,9 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         spk = _speaker_before(s_sp, sent.start + i, sent.start, text)
         if spk is not None and spk.key in strangers:
             continue  # 「人權觀察執行總監羅斯指出」: someone else of that name
+        if spk is not None and any(norm[max(0, spk.start - 4):spk.start].endswith(w)
+                                   for w in cues["quotes"]["object_before"]):
+            continue  # 「他去信拜登稱」: the one written to does not speak
         last = _speaker_before(s_sp, sent.start + i, sent.start)
         addressed = last is not None and last is not spk and sent.start + i - last.end <= 2
         if spk is None or sent.start + i - spk.end > (15 if addressed else 2):

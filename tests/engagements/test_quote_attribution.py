@@ -301,3 +301,27 @@ def test_reported_words_go_on_past_a_clause_without_a_new_speaker(kn: Any) -> No
     art = make_article(CTX, "姆欽表示，中方已承諾大幅增加採購，特朗普隨即表示歡迎。", published="2020-01-16T00:00:00+08:00")
     got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Steven Mnuchin"]
     assert got and got[0].text == "中方已承諾大幅增加採購"
+
+
+def test_assistant_to_a_minister_is_not_the_minister(kn: Any) -> None:
+    qs = direct(kn, "中國外交部長助理華春瑩召見日本大使，指稱安倍的言論「悍然為台獨勢力撐腰，嚴重違反國際關係準則」。",
+                published="2021-12-02T00:00:00+08:00")
+    assert said(qs, "悍然為").speaker == "Hua Chunying"
+
+
+def test_words_a_name_said_inside_anothers_clause(kn: Any) -> None:
+    qs = direct(kn, "驟眼看來，拜登說的理念，與習近平說的「公平、正義、民主、自由」沒有多大分別。")
+    assert said(qs, "公平、正義").speaker == "Xi Jinping"
+    qs = direct(kn, "博爾頓寫道，普京的說法「在很大程度上說服了特朗普」。", published="2020-06-18T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker == "Vladimir Putin"]
+
+
+def test_addressee_of_a_letter_does_not_speak(kn: Any) -> None:
+    art = make_article(CTX, "參議員盧比奧呼籲解僱米利，他去信拜登稱，這種顛覆行為削弱了總統的談判能力。")
+    assert not [q for q in extract_article(art, kn).quotes if q.speaker == "Joe Biden"]
+
+
+def test_named_spokesperson_over_the_collective_side(kn: Any) -> None:
+    qs = direct(kn, "中國外交部發言人汪文斌表示，中方立場一貫明確，「反對任何形式的美台官方往來」並說「敦促美方恪守一個中國原則」。",
+                published="2021-12-13T00:00:00+08:00")
+    assert {q.speaker for q in qs} == {"Wang Wenbin"}
