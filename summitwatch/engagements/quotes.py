@@ -132,6 +132,7 @@ _GLOSS_ANY = re.compile(r"[（(][A-Za-z][^（）()]{0,200}[）)]")
 _GLOSS_TITLE = re.compile(r"\s*[（(]([A-Za-z][A-Za-z ,.'’&\-]{1,120})[）)]")
 _DESIGNATION = re.compile(r"[^，,。「」]{1,12}?為[「“]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,7}")
+_LATIN = re.compile(r"[A-Za-z]")
 _PAUSE = re.compile(r"[，,。；;：:！!？?、]")
 
 
@@ -198,6 +199,8 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
                 att.recent.append((q.start, None))  # someone the knowledge does not name is speaking
             continue
         got = _make(kn, frame.span, text[q.start:q.end], False, q.start, q.end, date, norm, spans, cues)
+        if got is not None and _cantonese(norm[q.start:q.end], cues) and _us_person(kn, got.speaker):
+            got = None  # colloquial Cantonese (「佢係…」) is a Hong Kong voice, never a US official's words
         if got is not None:
             out.append(got)
             prev = (q, frame)
@@ -223,6 +226,15 @@ def _strangers(norm: str, spans: list[Span], kn: Any, cues: dict[str, Any]) -> s
             continue
         out.add(key)
     return out
+
+
+def _cantonese(words: str, cues: dict[str, Any]) -> bool:
+    return sum(words.count(c) for c in cues["quotes"]["cantonese_chars"]) >= 2
+
+
+def _us_person(kn: Any, name: str) -> bool:
+    o = kn.officials.get(name)
+    return o is not None and o.side == "US"
 
 
 def _bare_bodies(kn: Any, cues: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -349,6 +361,9 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if len(rest) < _MIN_QUOTE or not _CJK.search(rest) or _DESIGNATION.match(rest):
             continue  # 「蓬佩奧稱魏京生為「中國民運之父」」 names someone, it reports no words
         rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk, reported_verbs)
+        rest = _cut_at_stray_marks(rest)
+        if len(_LATIN.findall(rest)) > len(_CJK.findall(rest)):
+            continue  # an English original, not the reported words
         if len(rest) < _MIN_QUOTE:
             continue
         a0 = sent.end - len(seg) + i + len(v) + (len(seg[i + len(v):]) - len(seg[i + len(v):].lstrip("，,：: ")))
@@ -357,6 +372,23 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
             return q
         break
     return None
+
+
+def _cut_at_stray_marks(rest: str) -> str:
+    """Reported words end at a headline separator (a full-width space) or at a closing quote mark they
+    never opened (the end of someone else's quoted words)."""
+    k = rest.find("\u3000")
+    if k >= 0:
+        rest = rest[:k]
+    depth = 0
+    for i, c in enumerate(rest):
+        if c in "「『“":
+            depth += 1
+        elif c in "」』”":
+            if depth == 0:
+                return rest[:i]
+            depth -= 1
+    return rest
 
 
 def _cut_at_new_subject(rest: str, at: int, s_sp: list[Span], spk: Span, verbs: list[str]) -> str:

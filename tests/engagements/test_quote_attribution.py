@@ -325,3 +325,18 @@ def test_named_spokesperson_over_the_collective_side(kn: Any) -> None:
     qs = direct(kn, "中國外交部發言人汪文斌表示，中方立場一貫明確，「反對任何形式的美台官方往來」並說「敦促美方恪守一個中國原則」。",
                 published="2021-12-13T00:00:00+08:00")
     assert {q.speaker for q in qs} == {"Wang Wenbin"}
+
+
+def test_cantonese_words_are_not_a_us_officials(kn: Any) -> None:
+    qs = direct(kn, "特朗普支持者陳先生說，特朗普曾承諾對中國強硬。", "「佢好多動作都係為咗自己，而唔係對付中國。」他說。")
+    assert not [q for q in qs if q.speaker == "Donald Trump"]
+
+
+def test_reported_words_stop_at_a_headline_space_and_stray_closing_marks(kn: Any) -> None:
+    art = make_article(CTX, "中國外交部稱不了解這宗事件的詳情　官媒：鷹派利用此事消除中間路線")
+    got = [q for q in extract_article(art, kn).quotes if q.reported]
+    assert got and got[0].text == "不了解這宗事件的詳情"
+    art = make_article(CTX, "陸慷表示，我們也注意到，特朗普仍表示願適時與金正恩會晤，朝方也表示願坐下來解決問題。」他續稱。",
+                       published="2018-05-25T00:00:00+08:00")
+    got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Lu Kang"]
+    assert got and "」" not in got[0].text
