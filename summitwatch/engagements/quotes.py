@@ -1,8 +1,13 @@
-"""Quotes: words in 「…」 “…” "…" attributed to an official or a body, and reported speech (X表示…).
+"""Quotes: words in 「…」 『…』 “…” "…" attributed to an official or a body, and reported speech (X表示…).
 
-A quote needs a speaker named in the same sentence next to an attribution verb (「韓正說，「…」」,
-「…」普萨基说). Short quoted strings without a verb nearby are scare quotes or names of things
-(「老朋友」, “台独”) and are skipped.
+Direct quotes: ``quote_spans`` finds the spans (nesting, damaged marks, a missing closing mark ending at
+the paragraph end); ``_is_speech`` drops what cannot be someone's words (under six characters, titles,
+names and labels: 「「一個中國」原則」, 「「健康絲綢之路」作出貢獻」, 「「世界衛生大會」（WHA）」); and
+``quote_speakers`` finds the speaker (attribution before, after, split around, earlier in the sentence,
+continued; pronouns, unnamed spokespersons, documents). ``_make`` turns the speaker into a canonical
+name or body and a side: former officials, members of Congress and anyone outside the two governments
+speak for side ``other``. Reported speech (「X表示，…」) is read, as before, only from sentences without a
+direct quote, and stays ``reported``.
 """
 
 from __future__ import annotations
