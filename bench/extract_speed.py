@@ -1,4 +1,5 @@
-"""Throughput of extraction over the whole dev tarball: prefilter alone and full extract_article.
+"""Throughput of extraction over the whole dev tarball: prefilter alone, full extract_article, and the
+quote stage (find_quotes) on its own.
 
 usage: .venv/bin/python bench/extract_speed.py [--limit N]
 Parsing is timed apart (it belongs to the articles stage). Single process.
@@ -60,12 +61,31 @@ def main() -> int:
         counts["with_engagement"] += bool(ex.engagements)
     t3 = time.time()
     c3 = time.process_time()
+    # the quote stage on its own: find_quotes on the articles extract_article hands it (past the
+    # prefilter), with its inputs (normalised text, gazetteer spans, sentences) prepared untimed
+    from summitwatch.engagements.quotes import find_quotes
+    from summitwatch.engagements.sentences import split_sentences
+
+    q_cpu = 0.0
+    q_articles = q_found = 0
+    for art in arts:
+        norm = normalise(art.text)
+        spans = scan(art.text, kn, norm)
+        if not prefilter(norm, spans):
+            continue
+        sents = split_sentences(art)
+        q0 = time.process_time()
+        q_found += len(find_quotes(art.text, norm, sents, spans, kn, art.published_date))
+        q_cpu += time.process_time() - q0
+        q_articles += 1
     n = len(arts)
     print(f"articles {n}; parse {t1 - t0:.1f}s wall ({n / (t1 - t0):.0f}/s)")
     print(f"prefilter (normalise + gazetteer + cue check): {t2 - t1:.1f}s wall, {c2 - c1:.1f}s CPU "
           f"({n / (c2 - c1):.0f} articles/CPU-s); passed {passed}")
     print(f"extract_article: {t3 - t2:.1f}s wall, {c3 - c2:.1f}s CPU ({n / (c3 - c2):.0f} articles/CPU-s); "
           f"{dict(counts)}")
+    print(f"quotes (find_quotes alone, part of extract_article): {q_cpu:.2f}s CPU on {q_articles} articles "
+          f"past the prefilter ({q_cpu / max(c3 - c2, 1e-9):.1%} of extract_article CPU); {q_found} quotes")
     return 0
 
 

@@ -22,12 +22,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from summitwatch import __version__
+from summitwatch.knowledge import load_knowledge
 from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS, timeline_download_rows
 from summitwatch.store.query.articles import get_article, list_articles
 from summitwatch.store.query.counterparts import COUNTERPARTS_CSV_COLUMNS, CounterpartFilters, counterparts
 from summitwatch.store.query.filters import Filters, until_day
 from summitwatch.store.query.people import get_person, list_people
+from summitwatch.store.query.quotes import ITEM_FIELDS, QuoteFilters, list_quotes
 from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.search import SearchFilters, SearchIndexUnavailable, search
 from summitwatch.store.query.stats import corpus_stats
@@ -189,6 +191,28 @@ def api_search(
         return search_json(search(conn, q, f, limit, offset, sort=sort))
     except SearchIndexUnavailable as exc:
         raise HTTPException(503, str(exc)) from exc
+
+
+@router.get("/quotes", summary="Direct quotes of either side, newest first; copies of an article folded")
+def api_quotes(
+    conn: Conn,
+    speaker: Text = None,
+    side: Annotated[str | None, Query(pattern=r"^(?i:us|prc|other)$")] = None,
+    since: Since = None,
+    until: Until = None,
+    q: Text = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    format: Annotated[
+        str | None, Query(pattern=EXPORT_FORMAT, description="csv or json: download every matching quote")
+    ] = None,
+) -> Any:
+    f = QuoteFilters(speaker, side, since, until, q)
+    if format:  # issue 14: every matching row (capped) as an attachment, not one page
+        everything = list_quotes(conn, f, MAX_ROWS, 0, kn=load_knowledge())
+        rows = [{**it.to_dict(), "sources": "; ".join(it.to_dict()["sources"])} for it in everything.items]
+        return download_response("quotes", format, rows, ITEM_FIELDS)
+    return list_quotes(conn, f, limit, offset, kn=load_knowledge()).to_dict()
 
 
 @router.get(

@@ -1,18 +1,26 @@
-"""Quotes: words in 「…」 “…” "…" attributed to an official or a body, and reported speech (X表示…).
+"""Quotes: words in 「…」 『…』 “…” "…" attributed to an official or a body, and reported speech (X表示…).
 
-A quote needs a speaker named in the same sentence next to an attribution verb (「韓正說，「…」」,
-「…」普萨基说). Short quoted strings without a verb nearby are scare quotes or names of things
-(「老朋友」, “台独”) and are skipped.
+Direct quotes: ``quote_spans`` finds the spans (nesting, damaged marks, a missing closing mark ending at
+the paragraph end); ``_is_speech`` drops what cannot be someone's words (under six characters, titles,
+names and labels: 「「一個中國」原則」, 「「健康絲綢之路」作出貢獻」, 「「世界衛生大會」（WHA）」); and
+``quote_speakers`` finds the speaker (attribution before, after, split around, earlier in the sentence,
+continued; pronouns, unnamed spokespersons, documents). ``_make`` turns the speaker into a canonical
+name or body and a side: former officials, members of Congress and anyone outside the two governments
+speak for side ``other``. Reported speech (「X表示，…」) is read, as before, only from sentences without a
+direct quote, and stays ``reported``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from bisect import bisect_left
+from dataclasses import replace
 from typing import Any
 
+from summitwatch.engagements.quote_spans import MARKS, QuoteSpan, find_spans, sentence_bounds
+from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes, strangers_of
 from summitwatch.engagements.sentences import Sentence
-from summitwatch.mentions import Span
+from summitwatch.mentions import Span, normalise
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Quote
 
@@ -84,21 +92,6 @@ def _subject(spans: list[Span], norm: str, verb: int, lo: int, cues: dict[str, A
     return spk
 
 
-def _verb_at(nseg: str, verbs: list[str], blocked: list[str], lo: int, hi: int, last: bool) -> int:
-    """Offset in ``nseg`` of an attribution verb between ``lo`` and ``hi`` (the last one, or the first),
-    -1 when none; a verb inside a word of ``blocked`` (「不指望」「指示」) does not count."""
-    found: list[int] = []
-    for v in verbs:
-        i = nseg.find(v, lo)
-        while 0 <= i and i + len(v) <= hi:
-            if not _inside_blocked(nseg, i, v, blocked):
-                found.append(i)
-            i = nseg.find(v, i + 1)
-    if not found:
-        return -1
-    return max(found) if last else min(found)
-
-
 def _inside_blocked(nseg: str, i: int, v: str, blocked: list[str]) -> bool:
     for w in blocked:
         k = w.find(v)
@@ -111,51 +104,241 @@ def _inside_blocked(nseg: str, i: int, v: str, blocked: list[str]) -> bool:
 
 def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Span], kn: Any,
                 date: str | None) -> list[Quote]:
+    """Direct quotes (words in quote marks with their speaker) and, in sentences without one, reported
+    speech (「X表示，…」). Articles without a quote mark skip the quote-span pass entirely."""
     cues = load_cues()
-    verbs = sorted(cues["quote_verbs"], key=len, reverse=True)
     reported_verbs = sorted(cues["reported_verbs"], key=len, reverse=True)
-    blocked = cues["speech_not_verb"]
+    blocked = list(cues["speech_not_verb"]) + list(cues["quotes"]["not_verb"])
     out: list[Quote] = []
-    starts = [s.start for s in spans]  # spans come sorted from scan(): each sentence's are a slice
+    spans = _speaking_places(spans, kn)
+    if any(c in text for c in MARKS):
+        out.extend(_direct(text, norm, spans, kn, date, cues))
+    starts = sorted(q.start for q in out)
+    strangers = _strangers(norm, spans, kn, cues)
+    by_start = sorted(spans, key=lambda s: s.start)
+    span_starts = [s.start for s in by_start]
     for sent in sentences:
-        s_sp = spans[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+        # the sentence's spans by bisection: a scan per sentence is quadratic on long pages
+        s_sp = by_start[bisect.bisect_left(span_starts, sent.start):bisect.bisect_left(span_starts, sent.end)]
         if not s_sp:
             continue
+        k = bisect.bisect_left(starts, sent.start)
+        if k < len(starts) and starts[k] < sent.end:
+            continue  # the sentence holds a direct quote: its words are not reported speech
         seg = text[sent.start:sent.end]
         nseg = norm[sent.start:sent.end]
-        quoted = False
-        for m in _QUOTE.finditer(seg):
-            body = next(g for g in m.groups() if g is not None)
-            if len(body) < _MIN_QUOTE:
-                continue
-            qa, qb = sent.start + m.start(), sent.start + m.end()
-            spk = None
-            vb = _verb_at(nseg, verbs, blocked, max(0, m.start() - 8), m.start(), last=True)
-            if vb >= 0:
-                spk = _subject(s_sp, norm, sent.start + vb, sent.start, cues)
-            else:
-                after = nseg[m.end():m.end() + 8]
-                off = len(after) - len(after.lstrip("，,"))
-                if _verb_at(after, verbs, blocked, off, len(after), last=False) >= 0:
-                    nxt = [s for s in s_sp if s.start >= qb and s.start - qb <= 4 and s.kind in ("person", "office", "body")]
-                    spk = nxt[0] if nxt else None
-            if len(body) <= 10 and any(nseg[:m.start()].endswith(w) for w in cues["designation_before"]):
-                continue  # 「稱魏京生為「中國民運之父」」: an epithet
-            q = _make(kn, spk, body, False, qa + 1, qb - 1, date, norm, spans, cues)
-            if q:
-                out.append(q)
-                quoted = True
-        if quoted:
-            continue
         # reported speech: 「X表示，…」 with X a named official or body right before the verb
-        q = _reported(text, norm, sent, seg, nseg, s_sp, kn, date, reported_verbs, blocked, cues)
+        q = _reported(text, norm, sent, seg, nseg, s_sp, kn, date, reported_verbs, blocked, cues, strangers)
         if q:
             out.append(q)
     return out
 
 
+_NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_GLOSS_ANY = re.compile(r"[（(][A-Za-z][^（）()]{0,200}[）)]")
+_GLOSS_TITLE = re.compile(r"\s*[（(]([A-Za-z][A-Za-z ,.'’&\-]{1,120})[）)]")
+_DESIGNATION = re.compile(r"[^，,。「」]{1,12}?為[「“]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.\-]{1,7}")
+_LATIN = re.compile(r"[A-Za-z]")
+_PAUSE = re.compile(r"[，,。；;：:！!？?、]")
+
+
+def _is_speech(text: str, norm: str, q: QuoteSpan, masked: str, cues: dict[str, Any]) -> bool:
+    """Whether the span can be someone's words: six characters or more, some Chinese, and neither a
+    title (《…》, 「所謂「…」」) nor the name of a thing (「「一個中國」原則」, 「「中國病毒」一詞」)."""
+    body = text[q.start:q.end]
+    words = _GLOSS_ANY.sub("", body)  # 「不會（Nothing）」: the English gloss is not more words
+    if len(_NON_WORD.sub("", words)) < _MIN_QUOTE or not _CJK.search(body):
+        return False
+    b = body.strip()
+    if b.startswith(("《", "〈")) and b.endswith(("》", "〉")):
+        return False
+    qc = cues["quotes"]
+    before = masked[max(0, q.open - 6):q.open].rstrip(" \u3000")
+    if before.endswith(("《", "〈")) or any(before.endswith(w) for w in qc["name_before"]):
+        return False
+    if len(body) <= 10 and any(before.endswith(w) for w in cues["designation_before"]):
+        return False  # 「稱魏京生為「中國民運之父」」: an epithet
+    after = norm[q.after:q.after + 4]
+    if q.closed and any(after.startswith(w) for w in qc["name_after"]):
+        return False
+    gloss = _GLOSS_TITLE.match(text, q.after) if q.closed else None
+    if gloss and len(body) <= qc["label_max"] + 4 and _ACRONYM.fullmatch(gloss.group(1).strip()):
+        return False  # 「「世界衛生大會」（WHA）」: a name with its acronym
+    if gloss and len(body) <= qc["label_max"] + 4:
+        words = [w for w in re.split(r"[\s,]+", gloss.group(1)) if w.isalpha()]
+        big = sum(w[0].isupper() for w in words if len(w) > 3)
+        if len(words) >= 2 and big >= max(2, len([w for w in words if len(w) > 3]) * 2 // 3):
+            return False  # 「「香港教育與文化計劃」（Hong Kong Educational and Cultural Program）」: a name
+    # a short phrase with no pause of its own, run on into the sentence (「打造「健康絲綢之路」作出貢獻」)
+    # is a label, not someone's words
+    if q.closed and len(body) <= qc["label_max"] and not _PAUSE.search(body):
+        nxt = norm[q.after:q.after + 1]
+        if nxt and _CJK.match(nxt) and nxt not in qc["label_after_ok"]:
+            return False
+    return True
+
+
+def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
+            cues: dict[str, Any]) -> list[Quote]:
+    """Every quote span that is speech and has a speaker, in text order (see quote_speakers)."""
+    qspans = find_spans(norm)
+    if not qspans:
+        return []
+    masked = mask_quotes(norm, qspans)
+    bounds = sentence_bounds(norm, qspans)
+    att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"], _bare_bodies(kn, cues),
+                     _strangers(norm, spans, kn, cues))
+    out: list[Quote] = []
+    nested_out: list[Quote] = []
+    prev: tuple[QuoteSpan, Frame] | None = None  # the last attributed outermost quote
+    for q in qspans:
+        if q.depth > 0:
+            nested = _nested(text, norm, q, qspans, spans, att, kn, date, cues)
+            if nested is not None:
+                nested_out.append(nested)
+            continue
+        if not _is_speech(text, norm, q, masked, cues):
+            continue
+        frame = _frame(q, prev, att, norm)
+        if frame is None:
+            if att.before(q) == (None, True) and not att.asked(q):
+                att.recent.append((q.start, None))  # someone the knowledge does not name is speaking
+            continue
+        got = _make(kn, frame.span, text[q.start:q.end], False, q.start, q.end, date, norm, spans, cues)
+        if got is not None and _cantonese(norm[q.start:q.end], cues) and _us_person(kn, got.speaker):
+            got = None  # colloquial Cantonese (「佢係…」) is a Hong Kong voice, never a US official's words
+        if got is not None:
+            out.append(got)
+            prev = (q, frame)
+            att.recent.append((q.start, frame.span))
+    # a quote of a third person inside a quote comes before the quote holding it, so the narrower
+    # attribution is the one read first where both cover the same words
+    return nested_out + out
+
+
+def _strangers(norm: str, spans: list[Span], kn: Any, cues: dict[str, Any]) -> set[str]:
+    """People the article shows to be someone else of an official's name (「參選人桑德斯」); a member of
+    Congress called 議員 is the official himself (his side is settled by his office)."""
+    congress = set(cues["quotes"]["congress_titles"])
+    out = set()
+    for key in strangers_of(norm, spans, cues["quotes"]):
+        o = kn.officials.get(key)
+        held = {t.office for t in o.offices} if o is not None else set()
+        titles = {norm[max(0, s.start - 4):s.start] for s in spans if s.key == key}
+        if held & set(cues["quotes"]["congress_offices"]) and all(
+                any(t.endswith(w) for w in congress) or not any(t.endswith(w) for w in
+                                                                 cues["quotes"]["not_official_before"])
+                for t in titles):
+            continue
+        out.add(key)
+    return out
+
+
+def _cantonese(words: str, cues: dict[str, Any]) -> bool:
+    return sum(words.count(c) for c in cues["quotes"]["cantonese_chars"]) >= 2
+
+
+def _us_person(kn: Any, name: str) -> bool:
+    o = kn.officials.get(name)
+    return o is not None and o.side == "US"
+
+
+def _bare_bodies(kn: Any, cues: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Bare ministry names (「外交部」) -> (body, side) as the knowledge lists them."""
+    bare = set(cues["unqualified_bodies"])
+    return {normalise(z): (b.name, b.side) for b in kn.bodies.values() for z in b.zh if normalise(z) in bare}
+
+
+def _speaking_places(spans: list[Span], kn: Any) -> list[Span]:
+    """Places that are also bodies speak as the body (「白宮表示」 is the White House, not a venue)."""
+    out = []
+    for s in spans:
+        b = kn.bodies.get(s.key) if s.kind == "place" else None
+        out.append(replace(s, kind="body", side=b.side) if b is not None else s)
+    return out
+
+
+def _frame(q: QuoteSpan, prev: tuple[QuoteSpan, Frame] | None, att: Attributor, norm: str) -> Frame | None:
+    """The speaker of an outermost quote span, in the order quote_speakers describes."""
+    if att.adjacent_before(q):
+        return att.before(q)[0]
+    if att.asked(q):
+        return None
+    got = att.after(q)
+    if got is not None:
+        return got
+    gap = cont_gap = ""
+    if prev is not None:
+        gap = norm[prev[0].after:q.open]
+        cont_gap = att.cues["quotes"]["continuation_gap"]
+        if gap and all(c in cont_gap for c in gap) and "\n" not in gap:
+            return prev[1]  # 「「…」，「…」」: the same speaker goes on
+    frame, decided = att.before(q)
+    if decided:
+        return frame
+    frame = att.previous_sentence(q)
+    if frame is not None:
+        return frame
+    if prev is not None and _opens_paragraph(norm, q) and _ends_paragraph(norm, prev[0]) \
+            and gap.count("\n") <= 2 and not gap.strip(" \u3000\n。，,"):
+        return prev[1]  # a paragraph of quoted words right after the speaker's previous one
+    return None
+
+
+def _opens_paragraph(norm: str, q: QuoteSpan) -> bool:
+    k = q.open - 1
+    while k >= 0 and norm[k] in " \u3000":
+        k -= 1
+    return k < 0 or norm[k] == "\n"
+
+
+def _ends_paragraph(norm: str, q: QuoteSpan) -> bool:
+    k = q.after
+    while k < len(norm) and norm[k] in " \u3000。，,；;！!？?":
+        k += 1
+    return k >= len(norm) or norm[k] == "\n"
+
+
+def _nested(text: str, norm: str, q: QuoteSpan, qspans: list[QuoteSpan], spans: list[Span], att: Attributor,
+            kn: Any, date: str | None, cues: dict[str, Any]) -> Quote | None:
+    """A quote inside a quote (「…毛澤東表示：『…』」) is the words of the person its own attribution
+    names inside the outer quote; without one it is part of the outer quote, not a quote of its own."""
+    parent = next((p for p in reversed(qspans) if p.depth == q.depth - 1 and p.open < q.open < p.after), None)
+    if parent is None or not _is_speech(text, norm, q, norm, cues):
+        return None
+    lo = max(parent.start, max((norm.rfind(c, parent.start, q.open) + 1 for c in "。！？"), default=parent.start))
+    seg = norm[lo:q.open]
+    verbs = [(i, i + len(v)) for v in att.verbs for i in _find_all(seg, v) if not att._inside_blocked(lo + i, v)]
+    if not verbs:
+        return None
+    v, v_end = max(verbs)
+    if seg[v_end:].strip(" \u3000：:，,"):
+        return None  # only a quote its verb introduces directly (「毛澤東表示：『…』」) is a quote of its own
+    named = [s for s in spans if s.kind in ("person", "office") and lo <= s.start and s.end <= lo + v]
+    named = [s for s in named if not any(norm[max(lo, s.start - 4):s.start].endswith(w)
+                                         for w in cues["quotes"]["object_before"])]
+    if not named:
+        return None
+    spk = named[0]
+    if spk.kind == "office" and spk.person:
+        spk = next((s for s in named if s.kind == "person" and s.key == spk.person), spk)
+    return _make(kn, spk, text[q.start:q.end], False, q.start, q.end, date, norm, spans, cues)
+
+
+def _find_all(s: str, w: str) -> list[int]:
+    out = []
+    i = s.find(w)
+    while i >= 0:
+        out.append(i)
+        i = s.find(w, i + 1)
+    return out
+
+
 def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: list[Span], kn: Any,
-              date: str | None, reported_verbs: list[str], blocked: list[str], cues: dict[str, Any]) -> Quote | None:
+              date: str | None, reported_verbs: list[str], blocked: list[str], cues: dict[str, Any],
+              strangers: set[str] = frozenset()) -> Quote | None:  # type: ignore[assignment]
     """The first 「X表示，…」 of the sentence whose X is a named official or body right before the verb."""
     for v in reported_verbs:
         i = nseg.find(v)
@@ -164,6 +347,11 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if i <= 0:
             continue
         spk = _speaker_before(s_sp, sent.start + i, sent.start, text)
+        if spk is not None and spk.key in strangers:
+            continue  # 「人權觀察執行總監羅斯指出」: someone else of that name
+        if spk is not None and any(norm[max(0, spk.start - 4):spk.start].endswith(w)
+                                   for w in cues["quotes"]["object_before"]):
+            continue  # 「他去信拜登稱」: the one written to does not speak
         last = _speaker_before(s_sp, sent.start + i, sent.start)
         addressed = last is not None and last is not spk and sent.start + i - last.end <= 2
         if spk is None or sent.start + i - spk.end > (15 if addressed else 2):
@@ -178,13 +366,49 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if any(m.start() < i < m.end() for m in _QUOTE.finditer(seg)):
             continue  # the verb sits inside quote marks (a quoted headline: 「美國貿易代表稱將…」)
         rest = seg[i + len(v):].lstrip("，,：: ")
+        if len(rest) < _MIN_QUOTE or not _CJK.search(rest) or _DESIGNATION.match(rest):
+            continue  # 「蓬佩奧稱魏京生為「中國民運之父」」 names someone, it reports no words
+        rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk, reported_verbs)
+        rest = _cut_at_stray_marks(rest)
+        if len(_LATIN.findall(rest)) > len(_CJK.findall(rest)):
+            continue  # an English original, not the reported words
         if len(rest) < _MIN_QUOTE:
             continue
-        q = _make(kn, spk, rest.rstrip("。"), True, sent.end - len(rest), sent.end, date, norm, s_sp, cues)
+        a0 = sent.end - len(seg) + i + len(v) + (len(seg[i + len(v):]) - len(seg[i + len(v):].lstrip("，,：: ")))
+        q = _make(kn, spk, rest.rstrip("。，,；;"), True, a0, a0 + len(rest.rstrip("。，,；;")), date, norm, s_sp, cues)
         if q:
             return q
         break
     return None
+
+
+def _cut_at_stray_marks(rest: str) -> str:
+    """Reported words end at a headline separator (a full-width space) or at a closing quote mark they
+    never opened (the end of someone else's quoted words)."""
+    k = rest.find("\u3000")
+    if k >= 0:
+        rest = rest[:k]
+    depth = 0
+    for i, c in enumerate(rest):
+        if c in "「『“":
+            depth += 1
+        elif c in "」』”":
+            if depth == 0:
+                return rest[:i]
+            depth -= 1
+    return rest
+
+
+def _cut_at_new_subject(rest: str, at: int, s_sp: list[Span], spk: Span, verbs: list[str]) -> str:
+    """Reported words end where a clause opens with another named speaker who speaks (「普京則稱不會報復，
+    特朗普隨即表示讚賞」 stops before 特朗普; 「…訪問台灣後，美國政府再次派遣官員」 goes on)."""
+    for s in s_sp:
+        if s.start <= at or s.kind not in ("person", "office", "body") or s.key == spk.key:
+            continue
+        k = s.start - at
+        if k < len(rest) and rest[k - 1] in "，,；;" and any(v in rest[k:k + 12] for v in verbs):
+            return rest[:k - 1]
+    return rest
 
 
 def _body_speaker(kn: Any, spk: Span, norm: str, spans: list[Span], cues: dict[str, Any]) -> tuple[str, str] | None:
@@ -258,6 +482,12 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
     if spk is None:
         return None
     side = spk.side
+    body_of = (cues or {}).get("quotes", {}).get("office_body", {}).get(spk.key) if spk.kind == "office" else None
+    if body_of and not spk.person and not reported:
+        # an unnamed spokesperson (「美國國務院發言人說」) is the institution (cue values are lower-cased)
+        name = next((n for n in kn.bodies if n.lower() == body_of.lower()), None)
+        if name is not None:
+            return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
     if spk.kind == "office":
         from summitwatch.mentions import resolve_span
 
@@ -282,4 +512,9 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
             name = body_name
     if not name or side not in ("US", "PRC", "other"):
         return None
+    if side != "other" and name in kn.officials:
+        # former officials, members of Congress and officials-elect speak for no side (the spec)
+        rank = kn.rank_on(name, date[:10]) if date else kn.ever_rank(name)
+        if rank is None or rank == "other":
+            side = "other"
     return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]

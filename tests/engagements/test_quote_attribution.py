@@ -1,0 +1,342 @@
+"""Direct-quote attribution rules (engagements/quote_speakers.py), one made-up sentence each.
+
+Every case starts with a sentence naming both sides and a meeting word, because quotes are read only
+from articles past the extraction prefilter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eng_helpers import make_article
+
+from summitwatch.engagements import extract_article
+
+CTX = "國家主席習近平與美國總統拜登通電話。"
+
+
+def direct(kn: Any, *paragraphs: str, published: str = "2021-11-16T00:00:00+08:00") -> list[Any]:
+    art = make_article(CTX, *paragraphs, published=published)
+    qs = [q for q in extract_article(art, kn).quotes if not q.reported]
+    for q in qs:
+        assert art.text[q.start:q.end] == q.text  # offsets point at the words, marks excluded
+    return qs
+
+
+def said(qs: list[Any], start: str) -> Any:
+    got = [q for q in qs if q.text.startswith(start)]
+    assert got, f"no quote starting {start!r} in {[q.text for q in qs]}"
+    return got[0]
+
+
+def test_attribution_first(kn: Any) -> None:
+    q = said(direct(kn, "拜登說：「美國將與盟友一道應對挑戰。」"), "美國將與盟友")
+    assert (q.speaker, q.side, q.reported) == ("Joe Biden", "US", False)
+
+
+def test_attribution_after(kn: Any) -> None:
+    qs = direct(kn, "布林肯會見王毅。", "「我們不尋求與中國發生衝突。」他說。")
+    assert said(qs, "我們不尋求").speaker == "Antony Blinken"
+
+
+def test_split_around_attribution_gives_two_records(kn: Any) -> None:
+    qs = direct(kn, "「我們會繼續溝通下去，」布林肯說，「雙方同意保持對話的渠道。」")
+    assert said(qs, "我們會繼續").speaker == "Antony Blinken"
+    assert said(qs, "雙方同意").speaker == "Antony Blinken"
+
+
+def test_quote_spanning_several_sentences(kn: Any) -> None:
+    q = said(direct(kn, "王毅表示：「中美合作是唯一正確的選擇。對抗沒有出路。」"), "中美合作")
+    assert q.text.endswith("對抗沒有出路。") and q.speaker == "Wang Yi"
+
+
+def test_reporting_verbs_and_frames(kn: Any) -> None:
+    qs = direct(kn, "據楊潔篪說，「中方的立場是堅定不移的」。",
+                "蓬佩奧在聲明中說，「美國將繼續支持香港的自由」。",
+                "特朗普在Twitter發文說：「與習主席的通話非常好。」",
+                "王毅批評美方「損害兩國之間的互信基礎」。")
+    assert said(qs, "中方的立場").speaker == "Yang Jiechi"
+    assert said(qs, "美國將繼續支持").speaker == "Mike Pompeo"
+    assert said(qs, "與習主席").speaker == "Donald Trump"
+    assert said(qs, "損害兩國").speaker == "Wang Yi"
+
+
+def test_later_clause_of_the_speakers_sentence(kn: Any) -> None:
+    q = said(direct(kn, "崔天凱指，美國可以與其他國家發展關係，但不應該損害第三國：「這個做法沒有太大必要。」"),
+             "這個做法")
+    assert q.speaker == "Cui Tiankai"
+
+
+def test_pronoun_takes_the_nearest_named_speaker(kn: Any) -> None:
+    qs = direct(kn, "美國副總統彭斯也發表講話。他說，「今天開啟了兩國經貿關係的新篇章」。")
+    assert said(qs, "今天開啟").speaker == "Mike Pence"
+    qs = direct(kn, "楊潔篪說：「中美關係非常重要。」", "他續稱：「雙方應該管控分歧，加強合作。」")
+    assert said(qs, "雙方應該").speaker == "Yang Jiechi"
+
+
+def test_pronoun_after_an_unknown_speaker_is_unknown(kn: Any) -> None:
+    qs = direct(kn, "王毅與布林肯會談。學者孫哲認為會談有意義。他說，「兩國關係短期內難以改善」。")
+    assert not [q for q in qs if q.text.startswith("兩國關係短期")]
+
+
+def test_unnamed_spokesperson_is_the_institution(kn: Any) -> None:
+    qs = direct(kn, "外交部發言人表示：「美方應當停止干涉中國內政。」")
+    assert said(qs, "美方應當").speaker == "PRC Ministry of Foreign Affairs"
+    qs = direct(kn, "美國國務院發言人說：「我們密切關注局勢的發展。」")
+    assert said(qs, "我們密切").speaker == "US Department of State"
+    qs = direct(kn, "美國駐華大使館證實事件。發言人說：「我們向家屬致以誠摯的慰問。」")
+    assert said(qs, "我們向家屬").speaker == "US Embassy in China"
+
+
+def test_named_spokesperson_is_the_person(kn: Any) -> None:
+    qs = direct(kn, "中國外交部發言人趙立堅在記者會上，並說「美國欠我們一個解釋」。",
+                published="2020-03-17T00:00:00+08:00")
+    assert said(qs, "美國欠我們").speaker == "Zhao Lijian"
+
+
+def test_state_council_by_context(kn: Any) -> None:
+    qs = direct(kn, "國務院表示：「將出台更多穩定外資的政策措施。」")
+    assert said(qs, "將出台").speaker == "PRC State Council"
+    qs = direct(kn, "國務卿布林肯出訪歐洲。國務院表示：「國務卿將與盟友討論烏克蘭局勢。」")
+    assert said(qs, "國務卿將").speaker == "US Department of State" and said(qs, "國務卿將").side == "US"
+
+
+def test_statement_body_speaks_and_a_person_inside_it_speaks(kn: Any) -> None:
+    qs = direct(kn, "白宮發布的新聞稿表示，「兩國元首就共同關心的問題坦率交換了意見」。",
+                "白宮聲明說，拜登強調「美國將堅定捍衛自身利益和價值觀」。")
+    assert said(qs, "兩國元首").speaker == "White House"
+    assert said(qs, "美國將堅定").speaker == "Joe Biden"
+
+
+def test_statement_words_continue_in_the_next_sentence(kn: Any) -> None:
+    qs = direct(kn, "美國國務院發言人回覆查詢時稱，美方做法完全符合國際法。「任何其他說法都是轉移視線。」")
+    assert said(qs, "任何其他說法").speaker == "US Department of State"
+
+
+def test_nested_quote_of_a_third_person(kn: Any) -> None:
+    qs = direct(kn, "楊潔篪在文章中說，「1970年，毛澤東主席表示：『中美兩國總要建交的，這是大勢所趨。』」")
+    assert said(qs, "1970年").speaker == "Yang Jiechi"
+    assert said(qs, "中美兩國總要").speaker == "Mao Zedong"
+
+
+def test_unclosed_quote_ends_at_the_paragraph_end(kn: Any) -> None:
+    qs = direct(kn, "習近平說：「統一大業一定要實現，也一定能夠實現", "另一段文字與此無關。")
+    q = said(qs, "統一大業")
+    assert q.text == "統一大業一定要實現，也一定能夠實現" and q.speaker == "Xi Jinping"
+
+
+def test_damaged_halfwidth_opening_mark(kn: Any) -> None:
+    q = said(direct(kn, "拜登明確表示：｢會，我們有這個承諾」。"), "會，我們")
+    assert q.speaker == "Joe Biden"
+
+
+def test_continuation_paragraph_of_the_same_speaker(kn: Any) -> None:
+    qs = direct(kn, "崔天凱說：「我們對這次對話沒有過高的期待。」", "「如果有人認為中方會讓步，那是幻想。」")
+    assert said(qs, "如果有人認為").speaker == "Cui Tiankai"
+
+
+def test_continuation_after_a_comma(kn: Any) -> None:
+    qs = direct(kn, "特朗普續稱：「我們的談判是艱難而坦誠的」，「這次簽署標誌着國際貿易的根本變化」。")
+    assert said(qs, "這次簽署").speaker == "Donald Trump"
+
+
+def test_colon_paragraph_introduces_the_next(kn: Any) -> None:
+    qs = direct(kn, "戴琪說，中國沒有計劃實施有意義的改革，以回應美國的關切：", "「我們將繼續與盟友合作制定公平貿易規則。」")
+    assert said(qs, "我們將繼續").speaker == "Katherine Tai"
+
+
+def test_short_spans_scare_quotes_and_names_do_not_count(kn: Any) -> None:
+    qs = direct(kn, "王毅稱美方搞「小圈子」。", "拜登表示會遵守「一個中國」政策。",
+                "美方應遵守「中美三項聯合公報」原則。", "習近平提出打造「健康絲綢之路」作出貢獻。",
+                "蓬佩奧宣布終止「香港教育與文化計劃」（Hong Kong Educational and Cultural Program）。",
+                "布林肯所謂「以實力地位出發對話」並不可行。")
+    assert not qs
+
+
+def test_question_in_quote_marks_is_not_the_answerers(kn: Any) -> None:
+    qs = direct(kn, "拜登被問到「若中國攻台，美國會否協防台灣？」時表示：「會，我們有所承諾。」")
+    assert not [q for q in qs if q.text.startswith("若中國攻台")]
+    assert said(qs, "會，我們").speaker == "Joe Biden"
+
+
+def test_quote_introducing_the_next_is_not_attributed_after(kn: Any) -> None:
+    qs = direct(kn, "記者先問「兩岸局勢會怎樣發展？」拜登回應「不會有事發生的，請放心」。")
+    assert not [q for q in qs if q.text.startswith("兩岸局勢")]
+
+
+def test_words_a_name_said_in_anothers_sentence(kn: Any) -> None:
+    qs = direct(kn, "普京把對手比作獨裁者，指這是博爾頓所說的「蘇聯宣傳風格了不起的展示」。",
+                published="2020-06-18T00:00:00+08:00")
+    assert said(qs, "蘇聯宣傳").speaker == "John Bolton"
+
+
+def test_wish_verb_without_speaker_defers_to_the_sentence(kn: Any) -> None:
+    qs = direct(kn, "白宮新聞秘書讓皮埃爾（Karine Jean-Pierre）表示，美國希望兩國元首「在舊金山進行建設性對話」。",
+                published="2023-11-09T00:00:00+08:00")
+    assert said(qs, "在舊金山").speaker == "Karine Jean-Pierre"
+
+
+def test_former_officials_and_congress_speak_for_no_side(kn: Any) -> None:
+    qs = direct(kn, "基辛格說：「中美兩國必須找到共處之道。」")
+    assert said(qs, "中美兩國必須").side == "other"
+    qs = direct(kn, "前美國財政部駐華代表認為，「這樣的高層會議未必有成效。」")
+    assert not [q for q in qs if q.side in ("US", "PRC")]
+
+
+def test_scholar_subject_is_not_an_official(kn: Any) -> None:
+    qs = direct(kn, "王毅與布林肯會談後，學者林文程認為，「北京想做甚麼就做甚麼，不跟你商量」。")
+    assert not qs
+
+
+def test_white_house_named_as_a_place_speaks_as_the_body(kn: Any) -> None:
+    qs = direct(kn, "白宮表示：「總統並未宣布任何政策改變。」")
+    assert said(qs, "總統並未").speaker == "White House"
+
+
+def test_names_in_book_titles_and_after_non_official_titles_do_not_speak(kn: Any) -> None:
+    qs = direct(kn, "《混世魔王毛澤東》一書說過：「否定中國人幾千年來的小農式生存。」")
+    assert not [q for q in qs if q.speaker == "Mao Zedong"]
+    qs = direct(kn, "英國學者保羅・詹森在書中指出：「考察知識份子對待真理的態度。」")
+    assert not [q for q in qs if q.speaker == "Lyndon B. Johnson"]
+
+
+def test_enumerated_names_are_objects_of_the_clause(kn: Any) -> None:
+    qs = direct(kn, "美國國務院提交報告，當中點名林鄭月娥、夏寶龍、駱惠寧等10人，稱他們「損害香港的自由以及法治」。",
+                published="2020-10-15T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker in ("Luo Huining", "Xia Baolong", "Carrie Lam")]
+
+
+def test_collective_subject_defers_to_the_named_spokesperson(kn: Any) -> None:
+    qs = direct(kn, "汪文斌聲稱，中方敦促美方有關議員認清形勢，「同台獨一起玩火終將引火燒身」。",
+                published="2021-11-12T00:00:00+08:00")
+    assert said(qs, "同台獨").speaker == "Wang Wenbin"
+
+
+def test_quote_of_someone_unnamed_in_its_own_clause(kn: Any) -> None:
+    qs = direct(kn, "就外交部發言人華春瑩指12港人企圖分裂國家，家屬鄧弟「覺得有啲荒謬，點解可以一口咬定」。")
+    assert not [q for q in qs if q.speaker == "Hua Chunying"]
+
+
+def test_name_with_its_acronym_and_a_gloss_alone_are_not_quotes(kn: Any) -> None:
+    qs = direct(kn, "蔡英文希望台美簽署「雙邊貿易協定」（BTA）。", "拜登簡單回應「不會（Nothing）」。")
+    assert not qs
+
+
+def test_document_with_a_title_is_the_subject(kn: Any) -> None:
+    qs = direct(kn, "拜登承諾出兵協防台灣，與《台灣關係法》僅提到「協助台灣維持足夠的自衛能力」等承諾不同。")
+    assert not [q for q in qs if q.text.startswith("協助台灣")]
+
+
+def test_pronoun_after_a_stranger_is_the_stranger(kn: Any) -> None:
+    qs = direct(kn, "共和黨籍參議員盧比奧呼籲總統拜登解僱米利，他去信拜登稱：「這種顛覆行為削弱了總統的談判能力。」")
+    assert not [q for q in qs if q.speaker == "Joe Biden"]
+
+
+def test_pronoun_takes_the_person_a_body_title_introduces(kn: Any) -> None:
+    qs = direct(kn, "國務院港澳辦主任張曉明在記者會上強調立法是中國內政。他先用普通話說「你憑什麼對我動粗呢」。",
+                published="2020-05-22T00:00:00+08:00")
+    assert said(qs, "你憑什麼").speaker == "Zhang Xiaoming"
+
+
+def test_question_answered_after_it_is_not_the_answerers(kn: Any) -> None:
+    qs = direct(kn, "記者問時任特首董建華，究竟法律基礎「是《基本法》嗎，或是聯合聲明？」董建華沒有正面回應。")
+    assert not qs
+
+
+def test_nested_quote_needs_its_own_attribution(kn: Any) -> None:
+    qs = direct(kn, "王毅說：「這份聲明裏根本沒有提到『中國速度、中國規模、中國效率』一類的排比句。」")
+    assert [q.speaker for q in qs] == ["Wang Yi"]
+
+
+def test_colon_clause_of_an_unknown_person(kn: Any) -> None:
+    qs = direct(kn, "戴琪在講話提到會用一切辦法保障美國經濟利益，孫哲都認同這個講法：「美國一些公司也要求取消關稅。」")
+    assert not [q for q in qs if q.text.startswith("美國一些公司")]
+
+
+def test_speaker_after_a_quote_inside_the_sentence(kn: Any) -> None:
+    qs = direct(kn, "外交部發言人華春瑩回應時稱，「中方通過磋商解決分歧符合兩國利益。」她續稱：「我們多次表明了立場。」")
+    assert said(qs, "我們多次表明").speaker == "Hua Chunying"
+
+
+def test_a_name_shown_once_to_be_someone_else_is_so_everywhere(kn: Any) -> None:
+    qs = direct(kn, "人權觀察執行總監羅斯發表報告。羅斯在總論提及香港，他指，「國泰航空威脅解僱支持示威的職工」。",
+                published="2020-01-15T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker == "Wilbur Ross"]
+
+
+def test_member_of_congress_called_so_is_himself(kn: Any) -> None:
+    art = make_article(CTX, "民主黨首席議員梅南德茲（Bob Menendez）稱，不少議員認為美國應與中國競爭。")
+    qs = extract_article(art, kn).quotes
+    assert any(q.speaker == "Bob Menendez" and q.side == "other" for q in qs)
+
+
+def test_news_media_are_not_speakers(kn: Any) -> None:
+    qs = direct(kn, "中國官方新華社發表評論文章，指美國此舉蠻橫。", "文章指出，「政客們急於甩鍋推諉、轉嫁矛盾」。")
+    assert not qs
+
+
+def test_bare_ministry_in_a_taiwan_allies_context(kn: Any) -> None:
+    art = make_article(CTX, "台灣13個友邦已向世衛提交提案。外交部表示，提案會在總務委員會會議中討論。")
+    qs = extract_article(art, kn).quotes
+    assert qs and all(q.side == "other" for q in qs if "提案" in q.text)
+
+
+def test_unnamed_commentator_is_not_an_official(kn: Any) -> None:
+    qs = direct(kn, "美國駐華大使布蘭斯塔德證實卸任，文章引述評論人士指出，「這是美國對華接觸政策確實死亡的又一迹象」。",
+                published="2020-09-15T00:00:00+08:00")
+    assert not qs
+
+
+def test_pronoun_after_a_sentence_opened_by_an_unknown_name(kn: Any) -> None:
+    qs = direct(kn, "王光亞曾到訪香港。", "前布政司鍾逸傑是梁振英的支持者，他較早前表示，梁振英沒有「令人喜歡他的能力」。",
+                published="2017-01-10T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker == "Wang Guangya"]
+
+
+def test_reported_words_go_on_past_a_clause_without_a_new_speaker(kn: Any) -> None:
+    art = make_article(CTX, "美國財政部長姆欽表示，如果兩國能夠很快達成第二階段協議的話，特朗普將考慮進一步下調關稅。",
+                       published="2020-01-16T00:00:00+08:00")
+    q = next(q for q in extract_article(art, kn).quotes if q.reported)
+    assert q.speaker == "Steven Mnuchin" and q.text.endswith("進一步下調關稅") and art.text[q.start:q.end] == q.text
+    art = make_article(CTX, "姆欽表示，中方已承諾大幅增加採購，特朗普隨即表示歡迎。", published="2020-01-16T00:00:00+08:00")
+    got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Steven Mnuchin"]
+    assert got and got[0].text == "中方已承諾大幅增加採購"
+
+
+def test_assistant_to_a_minister_is_not_the_minister(kn: Any) -> None:
+    qs = direct(kn, "中國外交部長助理華春瑩召見日本大使，指稱安倍的言論「悍然為台獨勢力撐腰，嚴重違反國際關係準則」。",
+                published="2021-12-02T00:00:00+08:00")
+    assert said(qs, "悍然為").speaker == "Hua Chunying"
+
+
+def test_words_a_name_said_inside_anothers_clause(kn: Any) -> None:
+    qs = direct(kn, "驟眼看來，拜登說的理念，與習近平說的「公平、正義、民主、自由」沒有多大分別。")
+    assert said(qs, "公平、正義").speaker == "Xi Jinping"
+    qs = direct(kn, "博爾頓寫道，普京的說法「在很大程度上說服了特朗普」。", published="2020-06-18T00:00:00+08:00")
+    assert not [q for q in qs if q.speaker == "Vladimir Putin"]
+
+
+def test_addressee_of_a_letter_does_not_speak(kn: Any) -> None:
+    art = make_article(CTX, "參議員盧比奧呼籲解僱米利，他去信拜登稱，這種顛覆行為削弱了總統的談判能力。")
+    assert not [q for q in extract_article(art, kn).quotes if q.speaker == "Joe Biden"]
+
+
+def test_named_spokesperson_over_the_collective_side(kn: Any) -> None:
+    qs = direct(kn, "中國外交部發言人汪文斌表示，中方立場一貫明確，「反對任何形式的美台官方往來」並說「敦促美方恪守一個中國原則」。",
+                published="2021-12-13T00:00:00+08:00")
+    assert {q.speaker for q in qs} == {"Wang Wenbin"}
+
+
+def test_cantonese_words_are_not_a_us_officials(kn: Any) -> None:
+    qs = direct(kn, "特朗普支持者陳先生說，特朗普曾承諾對中國強硬。", "「佢好多動作都係為咗自己，而唔係對付中國。」他說。")
+    assert not [q for q in qs if q.speaker == "Donald Trump"]
+
+
+def test_reported_words_stop_at_a_headline_space_and_stray_closing_marks(kn: Any) -> None:
+    art = make_article(CTX, "中國外交部稱不了解這宗事件的詳情　官媒：鷹派利用此事消除中間路線")
+    got = [q for q in extract_article(art, kn).quotes if q.reported]
+    assert got and got[0].text == "不了解這宗事件的詳情"
+    art = make_article(CTX, "陸慷表示，我們也注意到，特朗普仍表示願適時與金正恩會晤，朝方也表示願坐下來解決問題。」他續稱。",
+                       published="2018-05-25T00:00:00+08:00")
+    got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Lu Kang"]
+    assert got and "」" not in got[0].text

@@ -1,0 +1,31 @@
+"""The hand labels of the quote audit (tests/fixtures/quality/quotes_audit.jsonl) are well formed.
+
+The verdicts are a person's; this only checks the file can be trusted as a record: the final phase
+covers 100 distinct drawn items, each with a verdict and a reason, and the figure is recomputable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "quality" / "quotes_audit.jsonl"
+FIELDS = {"phase", "commit", "seed", "i", "source", "title", "published", "speaker", "side", "reported", "text",
+          "start", "end", "context", "verdict", "reason"}
+
+
+def test_audit_labels_are_well_formed_and_cover_100_items() -> None:
+    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    phases = Counter(r["phase"] for r in rows)
+    assert phases["issue12-final"] == 100
+    for r in rows:
+        assert FIELDS <= set(r), FIELDS - set(r)
+        assert r["verdict"] in ("correct", "wrong") and r["reason"].strip()
+        assert r["side"] in ("US", "PRC", "other") and isinstance(r["reported"], bool)
+        assert r["text"] and r["text"] in r["context"]
+    final = [r for r in rows if r["phase"] == "issue12-final"]
+    assert sorted(r["i"] for r in final) == list(range(100))
+    assert len({r["seed"] for r in final}) == 1 and len({r["commit"] for r in final}) == 1
+    precision = sum(r["verdict"] == "correct" for r in final) / len(final)
+    assert 0.0 <= precision <= 1.0
