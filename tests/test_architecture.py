@@ -48,6 +48,7 @@ ALLOWED_FOR_INTERFACES = (
     "summitwatch.model",  # the records the queries return
     "summitwatch.eval",  # the scorer behind `eval articles`
     "summitwatch.timeline.evaluate",  # the scorer behind `eval timeline`
+    "summitwatch.engagements.quote_score",  # the scorer behind `eval quotes`
 )
 
 

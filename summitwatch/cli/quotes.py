@@ -16,14 +16,16 @@ import click
 from summitwatch.cli.app import DB_OPTION, eval_, main
 from summitwatch.engagements.quote_score import score_quotes
 from summitwatch.eval import load_jsonl
+from summitwatch.knowledge import load_knowledge
+from summitwatch.store.db import connect
+from summitwatch.store.export import article_records
+from summitwatch.store.query.quotes import QuoteFilters, list_quotes
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def export_rows(db_path: str) -> list[dict[str, Any]]:
     """``{"source", "quotes"}`` per stored source, in the order and form of ``export articles``."""
-    from summitwatch.store import connect
-    from summitwatch.store.export import article_records
 
     conn = connect(db_path, create=False, readonly=True)
     try:
@@ -70,9 +72,6 @@ def eval_quotes(gold: Path, db_path: str, as_json: bool, details: bool) -> None:
 def quotes_cmd(db_path: str, speaker: str | None, side: str | None, since: Any, until: Any, text: str | None,
                limit: int, offset: int, as_json: bool) -> None:
     """Direct quotes of either side, newest first; copies of an article count once (sources)."""
-    from summitwatch.knowledge import load_knowledge
-    from summitwatch.store import connect
-    from summitwatch.store.query.quotes import QuoteFilters, list_quotes
 
     f = QuoteFilters(speaker, side, since.date().isoformat() if since else None,
                      until.date().isoformat() if until else None, text)

@@ -223,12 +223,13 @@ IPATTERNS = ListOf(Pattern(re.IGNORECASE))
 
 
 class _Cue(Spec):
-    """A cue value: a string, a list of strings, or a mapping (any depth) of cue values."""
+    """A cue value: a string, a number (a threshold), a list of strings, or a mapping (any depth) of
+    cue values."""
 
-    what = "a string, a list of strings or a mapping of them"
+    what = "a string, a number, a list of strings or a mapping of them"
 
     def check(self, value: Any, path: str) -> None:
-        if isinstance(value, str):
+        if isinstance(value, str) or (isinstance(value, int | float) and not isinstance(value, bool)):
             return
         if isinstance(value, list):
             STRS.check(value, path)

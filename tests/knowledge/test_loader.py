@@ -120,8 +120,8 @@ def test_a_cue_edit_is_served_to_readers(tmp_path: Path, no_cache: None) -> None
         (
             "cues.yaml",
             "person_verbs: [",
-            "new_section: 12\nperson_verbs: [",
-            r"cues\.yaml: new_section: expected a string, a list of strings or a mapping",
+            "new_section: true\nperson_verbs: [",
+            r"cues\.yaml: new_section: expected a string, a number, a list of strings or a mapping",
         ),
         (
             "outlets.yaml",
