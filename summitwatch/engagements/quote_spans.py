@@ -39,6 +39,11 @@ class QuoteSpan:
         return self.end + 1 if self.closed else self.end
 
 
+#: Open marks kept at once. Real quoting nests two or three deep; keeping more would let a run of
+#: unclosed marks make a span per mark to the paragraph end (quadratic downstream).
+MAX_DEPTH = 6
+
+
 def find_spans(text: str) -> list[QuoteSpan]:
     """Every quote span of ``text`` in order of its opening mark."""
     out: list[QuoteSpan] = []
@@ -66,9 +71,13 @@ def find_spans(text: str) -> list[QuoteSpan]:
                 out.append(QuoteSpan(at, at + 1, i, True, len(stack), mk))
             else:
                 stack.append((ch, i))
+                if len(stack) > MAX_DEPTH:
+                    del stack[0]
             continue
         if ch in _OPEN:
             stack.append((ch, i))
+            if len(stack) > MAX_DEPTH:  # no text nests quotes this deep: a run of marks, not quoting
+                del stack[0]
             continue
         # a closing mark: close the innermost span it fits, dropping unclosed spans nested inside it
         for k in range(len(stack) - 1, -1, -1):
