@@ -253,9 +253,12 @@ class Detector:
         if not pairs:
             return out
 
-        def weight(pair: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[int, int, int]:
-            names = pair[0] + pair[1]  # most often named, then most ministers, then most people
-            return pairs[pair], sum(rank_on(self.kn, n, self.pub) in _MINISTERIAL for n in names), len(names)
+        def weight(pair: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[bool, int, int, int]:
+            # talks between ministers of both sides first (an unnamed 「中美會談」 is the high-level one, not a
+            # minister's remark about an ambassador), then most often named, most ministers, most people
+            names = pair[0] + pair[1]
+            both = all(any(rank_on(self.kn, n, self.pub) in _MINISTERIAL for n in side) for side in pair)
+            return both, pairs[pair], sum(rank_on(self.kn, n, self.pub) in _MINISTERIAL for n in names), len(names)
 
         pu, pc = max(pairs, key=weight)
         self.principals = (list(pu), list(pc))
@@ -324,12 +327,19 @@ class Detector:
             pu, pc = self.prev_principals
             us, cn = us or list(pu), cn or list(pc)
         unnamed = False
-        if ((not us or not cn) and sent.block in lead_blocks and any(w in window for w in ("中美", "美中"))
-                and any(w in norm_s[ca:cb] for w in self.cues["weak_in_person"])):
+        # 「中美會談將於19日舉行，已抵達的崔天凱稱…」: a meeting clause naming its sides only as 中美 and no one
+        # else; the people other clauses name are doing something else (speaking of it), so the sides are the
+        # article's principals and the meeting's clause alone is read for status, day and place
+        own = norm_s[clauses[ci][0]:clauses[ci][1]]
+        pair_only = not cue_clause_people and any(w in own for w in ("中美", "美中"))
+        if (((not us or not cn) and any(w in window for w in ("中美", "美中"))) or (pair_only and (lo, hi) != (ci, ci))) \
+                and sent.block in lead_blocks and any(w in norm_s[ca:cb] for w in self.cues["weak_in_person"]):
             pu, pc = self.principals
-            if pu and pc:
+            if pu and pc and pair_only:
+                us, cn, unnamed, lo, hi, window = list(pu), list(pc), True, ci, ci, own
+            elif pu and pc:
                 us, cn, unnamed = us or list(pu), cn or list(pc), True
-            elif self.deferred is not None:
+            elif self.deferred is not None and (not us or not cn):
                 self.deferred.append((sent, norm_s, clauses, ca, cb, lead_blocks, si))
         if not us or not cn:
             return None
@@ -604,6 +614,8 @@ class Detector:
     def _locative(self, sp: Span) -> bool:
         before = self.norm[max(0, sp.start - 6):sp.start]
         after = self.norm[sp.end:sp.end + 3]
+        if any(after.startswith(w) for w in self.cues["time_frame_suffix"]):
+            return False  # 「於香港時間19日」: the clock the day is told in, not the place
         if any(before.endswith(w) for w in self.cues["locative"]):
             return True
         # 「在美國佛羅里達州」: a locative word before a country or state that precedes the place
