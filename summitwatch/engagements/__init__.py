@@ -51,6 +51,10 @@ def extract_article(article: Article, kn: Any) -> Extraction:
     det.title_people = [s.key for s in scan(article.title or "", kn, det.title_norm) if s.kind == "person"]
     cands = det.candidates(sentences, lead)
     merged = merge_candidates(cands)
+    if not (article.blocks and article.blocks[0].kind == "title"):
+        for c in merged:  # a title kept outside the blocks still states the day of the meeting it names
+            if (hit := det.title_day(c)) is not None:
+                c.date, c.date_end, c.precision, c.approx = hit.date, hit.date_end, "day", None
     for c in merged:
         if c.focus and pub and _is_past_background(c, pub):
             c.focus = False

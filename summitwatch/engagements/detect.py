@@ -534,6 +534,23 @@ class Detector:
                 return True
         return False
 
+    def title_day(self, c: Candidate) -> DateHit | None:
+        """The day a title outside the article's blocks gives the engagement it names
+        (「蓬佩奧楊潔箎周三夏威夷會晤」): the title is text the article states, so a record the title names
+        (both sides' people and a meeting word of its modality) that no sentence dates takes the title's one
+        day, read in the record's tense. A background mention (「去年在峇里島會晤」 under a title on the next
+        summit) is not what the title names. None when the title gives no day, or more than one."""
+        t = self.title_norm
+        if not t or c.date or not (c.titled and c.focus) or c.background or c.status == "cancelled":
+            return None
+        names = set(self.title_people)
+        if not (names & set(c.us) and names & set(c.cn)) or modality_of(t) not in (c.modality, None):
+            return None
+        if not any(w in t for lst in self.cues["modality"].values() for w in lst):
+            return None
+        days = [h for h in find_dates(t, self.pub, {"planned": True, "held": False}.get(c.status)) if h.date]
+        return days[0] if len(days) == 1 else None
+
     def _former(self, before: str) -> bool:
         """「前國務卿」-style prefix right before a name (not the 前 of 「四年前」「此前」)."""
         for w in self.cues["former_prefix"]:

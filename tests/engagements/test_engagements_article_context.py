@@ -6,6 +6,7 @@ only names the clock a day is told in, and the title that fixes the day of the m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from eng_helpers import make_article
@@ -51,3 +52,41 @@ def test_place_before_time_word_is_the_clock_not_the_location(kn: Any) -> None:
 def test_place_of_a_clock_alone_gives_no_location(kn: Any) -> None:
     engs = _engs(kn, "布林肯將與楊潔篪於北京時間周五會談。", published="2021-03-16T00:00:00+08:00")
     assert [(e.date, e.location) for e in engs] == [("2021-03-19", None)]
+
+
+def _titled(kn: Any, title: str, *paras: str, published: str) -> tuple[Any, ...]:
+    """An article whose title is kept outside its blocks (as the parsed archive pages are)."""
+    base = make_article(*paras, published=published)
+    return extract_article(replace(base, title=title), kn).engagements
+
+
+def test_title_outside_the_blocks_gives_the_day_of_the_meeting_it_names(kn: Any) -> None:
+    # published on a Tuesday; the title's 「周三」 is the next day, which no body sentence gives
+    engs = _titled(kn, "報道：蓬佩奧楊潔篪周三夏威夷會晤",
+                   "外交部發言人回應有報道指蓬佩奧將與楊潔篪在夏威夷會晤時說，如有消息將及時發布。",
+                   published="2020-06-16T00:00:00+08:00")
+    assert [(e.date, e.location, e.status) for e in engs] == [("2020-06-17", "Honolulu", "planned")]
+
+
+def test_title_day_needs_both_sides_of_the_record_in_the_title(kn: Any) -> None:
+    # the title's day is about someone else's trip: the meeting stays undated
+    engs = _titled(kn, "蓬佩奧周三出訪日本",
+                   "外交部發言人回應有報道指蓬佩奧將與楊潔篪在夏威夷會晤時說，如有消息將及時發布。",
+                   published="2020-06-16T00:00:00+08:00")
+    assert [e.date for e in engs] == [None]
+
+
+def test_title_with_two_days_dates_nothing(kn: Any) -> None:
+    engs = _titled(kn, "蓬佩奧周三抵夏威夷　周四與楊潔篪會晤",
+                   "外交部發言人回應有報道指蓬佩奧將與楊潔篪在夏威夷會晤時說，如有消息將及時發布。",
+                   published="2020-06-16T00:00:00+08:00")
+    assert [e.date for e in engs] == [None]
+
+
+def test_title_day_is_not_given_to_a_background_meeting(kn: Any) -> None:
+    # the title dates the coming summit; last year's Bali meeting mentioned in the body keeps no day
+    engs = _titled(kn, "拜登習近平周三舊金山會晤",
+                   "拜登與習近平去年在峇里島會晤後，兩國關係一度回暖。",
+                   published="2023-11-13T00:00:00+08:00")
+    bali = [e for e in engs if e.location == "Bali"]
+    assert bali and all(e.date is None and not e.focus for e in bali), engs
