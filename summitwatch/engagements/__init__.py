@@ -55,6 +55,9 @@ def extract_article(article: Article, kn: Any) -> Extraction:
         for c in merged:  # a title kept outside the blocks still states the day of the meeting it names
             if (hit := det.title_day(c)) is not None:
                 c.date, c.date_end, c.precision, c.approx = hit.date, hit.date_end, "day", None
+    for c in merged:  # a meeting on the visit the lead dates and places, in talks below the spec's level
+        if (visit := det.visit_of(c)) is not None:
+            c.date, c.precision, c.location = visit[0], "day", visit[1]
     for c in merged:
         if c.focus and pub and _is_past_background(c, pub):
             c.focus = False

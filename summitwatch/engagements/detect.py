@@ -104,6 +104,7 @@ class Detector:
         self.last_day: DateHit | None = None
         self.title_norm = ""
         self.title_people: list[str] = []
+        self.visits: list[tuple[set[str], str, str]] = []  # (people, day, place) of lead meetings below level
         self.principals = self._article_principals()
         # unnamed lead sentences waiting for the principals (filled during candidates(), then read again)
         self.deferred: list[tuple[Any, ...]] | None = [] if not all(self.principals) else None
@@ -352,6 +353,7 @@ class Detector:
         if not us or not cn:
             return None
         if not any(rank_on(self.kn, n, ref) in _MINISTERIAL for n in us + cn):
+            self._remember_visit(sent, us + cn, date, lead_blocks)
             return None
         neg_from = clauses[max(0, lo - 1)][0]
         # a wish, proposal, denial or doubt governs the meeting from before it (「希望與習近平會面」); after it,
@@ -533,6 +535,27 @@ class Detector:
             if a != b and a in pc and b in pc and a in "中美" and text[i:i + 2] not in ("中美", "美中"):
                 return True
         return False
+
+    def _remember_visit(self, sent: Sentence, names: list[str], date: str | None, lead_blocks: set[int]) -> None:
+        """A lead meeting below the spec's level that the text dates and places (「謝鋒與舍曼今日在天津舉行
+        會談」) is no record, but it puts its people in that place on that day (see ``visit_of``)."""
+        if not date or sent.block not in lead_blocks:
+            return
+        places = [sp.key for sp in self.spans
+                  if sp.kind == "place" and sent.start <= sp.start < sent.end and self._locative(sp)]
+        location = location_of(self.kn, places)
+        if location:
+            self.visits.append((set(names), date, location))
+
+    def visit_of(self, c: Candidate) -> tuple[str, str] | None:
+        """(day, place) of the visit during which an undated, unplaced meeting took place: the article's
+        lead puts one of its people in one place on one day, in talks below the spec's level
+        (「謝鋒與舍曼今日在天津會談…國務院新聞稿只提到舍曼與王毅的會談」). Only for an in-person meeting
+        the article is about (focus), never background, and only when the lead gives one such visit."""
+        if c.date or c.approx or c.location or not c.focus or c.background or c.modality != "in_person":
+            return None
+        found = {(d, loc) for names, d, loc in self.visits if names & set(c.us + c.cn)}
+        return next(iter(found)) if len(found) == 1 else None
 
     def title_day(self, c: Candidate) -> DateHit | None:
         """The day a title outside the article's blocks gives the engagement it names

@@ -90,3 +90,21 @@ def test_title_day_is_not_given_to_a_background_meeting(kn: Any) -> None:
                    published="2023-11-13T00:00:00+08:00")
     bali = [e for e in engs if e.location == "Bali"]
     assert bali and all(e.date is None and not e.focus for e in bali), engs
+
+
+def test_meeting_on_a_visit_the_lead_dates_and_places_below_level(kn: Any) -> None:
+    # the deputies' talks are below the spec's level (no record) but put 舍曼 in Tianjin today; her
+    # undated meeting with the foreign minister that the article reports took place on that visit
+    engs = _engs(kn, "副外長謝鋒與常務副國務卿舍曼今日在天津舉行會談。",
+                 "美國國務院的新聞稿只提到舍曼與外交部長王毅的會談。",
+                 published="2021-07-26T00:00:00+08:00", title="中美會談火藥味濃")
+    assert [(e.us, e.cn, e.date, e.location) for e in engs] == [
+        (("Wendy Sherman",), ("Wang Yi",), "2021-07-26", "Tianjin")]
+
+
+def test_visit_day_is_not_given_to_a_background_meeting(kn: Any) -> None:
+    # the same person's meeting of last year is background, not part of today's visit
+    engs = _engs(kn, "副外長謝鋒與常務副國務卿舍曼今日在天津舉行會談。",
+                 "舍曼上月曾與外交部長王毅會談。",
+                 published="2021-07-26T00:00:00+08:00", title="中美會談火藥味濃")
+    assert [(e.date, e.location) for e in engs] == [(None, None)]
