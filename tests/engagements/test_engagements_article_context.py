@@ -108,14 +108,3 @@ def test_visit_day_is_not_given_to_a_background_meeting(kn: Any) -> None:
                  "舍曼上月曾與外交部長王毅會談。",
                  published="2021-07-26T00:00:00+08:00", title="中美會談火藥味濃")
     assert [(e.date, e.location) for e in engs] == [(None, None)]
-
-
-def test_leaders_of_china_and_the_us_named_as_zhongmei_lingxiu(kn: Any) -> None:
-    # 「中美領袖」 names both heads of state in office, as 「中美領導人」 does
-    engs = _engs(kn, "中美領袖峰會上周一落幕，美國今日再有一艘軍艦行經台灣海峽。", published="2021-11-23T00:00:00+08:00")
-    assert [(e.us, e.cn, e.date, e.status) for e in engs] == [(("Joe Biden",), ("Xi Jinping",), "2021-11-15", "held")]
-
-
-def test_leaders_of_another_pair_of_countries_are_not_read_as_china_and_the_us(kn: Any) -> None:
-    engs = _engs(kn, "中俄領袖峰會上周一落幕。", published="2021-11-23T00:00:00+08:00")
-    assert engs == ()
