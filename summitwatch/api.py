@@ -41,9 +41,12 @@ from summitwatch.store.query.timeline import (
     report_counts,
     timeline_rows,
 )
+from summitwatch.web.curate import register_curation
 from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
 from summitwatch.web.highlight import search_json
 from summitwatch.web.params import Limit, Offset, Since, Text, Until
+from summitwatch.web.routes import STATIC_DIR, install_error_pages
+from summitwatch.web.routes import router as web_router
 from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
 
 MODALITY = r"^(in_person|phone|video)$"
@@ -290,9 +293,6 @@ def create_app(
     answered (400 otherwise: DNS rebinding). ``serve --allow-host`` fills ``allow_hosts``; tests
     pass their client's name (Starlette's test client sends ``testserver``).
     """
-    from summitwatch.web.routes import STATIC_DIR, install_error_pages
-    from summitwatch.web.routes import router as web_router
-
     app = FastAPI(
         title="summitwatch",
         version=__version__,
@@ -312,7 +312,5 @@ def create_app(
     install_error_pages(app)
     # an unhandled exception (a bug) still answers with the security headers
     app.add_exception_handler(Exception, server_error)
-    from summitwatch.web.curate import register_curation
-
     register_curation(app, user=curate_user, bind_host=bind_host)
     return app
