@@ -15,8 +15,6 @@ from lxml import etree
 from summitwatch.model import Link
 from summitwatch.sources.html.text import normalise_space
 
-# page text as blocks (one walker for both trafilatura's XML and readability's HTML)
-
 _BLOCK_TAGS = frozenset(
     """p div section article li h1 h2 h3 h4 h5 h6 blockquote pre td th tr dd dt dl figcaption figure
     ul ol table caption header footer main aside nav form center address
@@ -128,6 +126,7 @@ def is_hidden(el: etree._Element) -> bool:
 
 
 def absolute_url(url: str, base: str | None) -> str:
+    """``url`` resolved against the page's address (protocol-relative links get https)."""
     url = url.strip()
     if url.startswith("//"):
         return "https:" + url

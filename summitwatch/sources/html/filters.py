@@ -87,6 +87,3 @@ def clean_items(items: list[Item], headline: str, rules: HtmlRules) -> list[Item
             continue
         out.append(it)
     return out
-
-
-# metadata

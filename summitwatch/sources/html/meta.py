@@ -48,6 +48,7 @@ def json_ld_objects(texts: list[str]) -> list[dict[str, Any]]:
 
 
 def ld_value(objs: list[dict[str, Any]], *names: str) -> str | None:
+    """The first non-empty value of ``names`` in the JSON-LD objects (a nested ``name`` unwrapped)."""
     for obj in objs:
         for name in names:
             v = obj.get(name)
@@ -137,6 +138,7 @@ def published_time(
 
 
 def page_language(tree: lxml_html.HtmlElement, meta: dict[str, str], text: str) -> str | None:
+    """The declared language when the text does not contradict it, else a guess from the script."""
     lang = tree.get("lang") or tree.get("xml:lang") or meta.get("content-language") or meta.get("og:locale")
     if lang:
         lang = lang.strip().replace("_", "-")

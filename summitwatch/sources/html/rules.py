@@ -14,8 +14,6 @@ from typing import Any
 
 from summitwatch.knowledge import data_file
 
-# vocabularies
-
 
 @dataclass(frozen=True, slots=True)
 class HtmlRules:
@@ -82,6 +80,3 @@ def load_rules(data_dir: Path | None = None) -> HtmlRules:
         link_dense_max_chars=int(data.get("link_dense_max_chars", 200)),
         dateline_window=int(data.get("dateline_window", 400)),
     )
-
-
-# ---------------------------------------------------------------------------------------------

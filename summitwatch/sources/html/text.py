@@ -39,9 +39,7 @@ def text_key(text: str) -> str:
 
 
 def cjk_share(text: str) -> float:
+    """Share of Han characters in ``text`` (0 for empty): tells Chinese text from English."""
     if not text:
         return 0.0
     return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") / len(text)
-
-
-# ---------------------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ from selectolax.lexbor import LexborHTMLParser
 
 from summitwatch.sources.html.rules import HtmlRules, load_rules
 
-# parsing
-
 _MAX_DEPTH = 120  # deeper nesting is flattened: lxml stops at 256 levels, Python recursion at ~1000
 _FLATTENABLE = frozenset(
     "div span section article font center b i u em strong small big main aside header footer nav".split()
@@ -115,6 +113,3 @@ def parse_tree(html: str) -> lxml_html.HtmlElement | None:
     except (ValueError, etree.LxmlError):
         return None
     return tree
-
-
-# ---------------------------------------------------------------------------------------------
