@@ -22,7 +22,7 @@ from summitwatch.sources.html.text import normalise_space, text_key
 
 
 def title_segments(title: str, rules: HtmlRules) -> list[str]:
-    """The parts of a ``<title>`` between the site's separators (「 - 」, 「|」, ...), each normalised."""
+    """The parts of a ``<title>`` between the site's separators (「_」, 「|」, 「 - 」, ...), each normalised."""
     parts = [title]
     for sep in rules.title_separators:
         parts = [p for part in parts for p in part.split(sep)]
@@ -30,7 +30,7 @@ def title_segments(title: str, rules: HtmlRules) -> list[str]:
 
 
 def strip_labels(text: str, rules: HtmlRules) -> str:
-    """``text`` without a leading section label (「原創｜」, ...) when a real headline follows it."""
+    """``text`` without a leading section label (「原创」, 「独家」, ...) when a real headline follows it."""
     for label in rules.headline_labels:
         if text.startswith(label) and len(text) > len(label) + 4:
             return text[len(label) :].lstrip(" |｜:：丨")
