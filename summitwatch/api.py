@@ -27,7 +27,7 @@ from summitwatch.store.db import connect
 from summitwatch.store.export import TIMELINE_CSV_COLUMNS, timeline_download_rows
 from summitwatch.store.query.articles import get_article, list_articles
 from summitwatch.store.query.counterparts import COUNTERPARTS_CSV_COLUMNS, CounterpartFilters, counterparts
-from summitwatch.store.query.filters import Filters, until_day
+from summitwatch.store.query.filters import until_day
 from summitwatch.store.query.people import get_person, list_people
 from summitwatch.store.query.quotes import ITEM_FIELDS, QuoteFilters, list_quotes
 from summitwatch.store.query.raised import RAISED_CSV_COLUMNS, RaisedFilters, raised_cells, raised_hits
@@ -41,13 +41,15 @@ from summitwatch.store.query.timeline import (
     report_counts,
     timeline_rows,
 )
+from summitwatch.web.curate import register_curation
 from summitwatch.web.downloads import EXPORT_FORMAT, EXPORT_FORMAT_ICS, download_response
+from summitwatch.web.filters import ApiArticleFilters, ApiTimelineFilters
 from summitwatch.web.highlight import search_json
 from summitwatch.web.params import Limit, Offset, Since, Text, Until
+from summitwatch.web.routes import STATIC_DIR, install_error_pages
+from summitwatch.web.routes import router as web_router
 from summitwatch.web.security import SecurityHeadersMiddleware, allowed_hosts, server_error
 
-MODALITY = r"^(in_person|phone|video)$"
-STATUS = r"^(held|planned|cancelled)$"
 
 class ConnectionPool:
     """Per-thread SQLite connections (sqlite3 connections must not be shared across threads).
@@ -90,18 +92,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 @router.get("/articles", summary="Articles, newest first, with filters and pagination")
-def api_articles(
-    conn: Conn,
-    outlet: Text = None,
-    since: Since = None,
-    until: Until = None,
-    person: Text = None,
-    topic: Text = None,
-    has_engagement: bool = False,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    f = Filters(since=since, until=until, outlet=outlet, person=person, topic=topic, has_engagement=has_engagement)
+def api_articles(conn: Conn, f: ApiArticleFilters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     return list_articles(conn, f, limit, offset).to_dict()
 
 
@@ -127,22 +118,13 @@ def api_engagement(conn: Conn, entry_id: str) -> dict[str, Any]:
 @router.get("/timeline", summary="Merged engagements in date order (undated last), with flags; format= exports")
 def api_timeline(
     conn: Conn,
-    since: Since = None,
-    until: Until = None,
-    person: Text = None,
-    modality: Annotated[str | None, Query(pattern=MODALITY)] = None,
-    status: Annotated[str | None, Query(pattern=STATUS)] = None,
-    topic: Text = None,
-    outlet: Text = None,
+    f: ApiTimelineFilters,
     limit: Limit = 1000,
     offset: Offset = 0,
     sort: Annotated[str, Query(pattern="^(" + "|".join(SORT_KEYS) + ")$")] = "date",
     dir: Annotated[str, Query(pattern=r"^(asc|desc)$")] = "asc",
     format: Annotated[str | None, Query(pattern=EXPORT_FORMAT_ICS, description="csv, json or ics: download every matching row")] = None,
 ) -> Any:
-    f = Filters(
-        since=since, until=until, outlet=outlet, person=person, topic=topic, modality=modality, status=status
-    )
     total, rows = timeline_rows(conn, f, sort=sort, descending=dir == "desc")
     if format:  # issue 14: every matching row (not one page) as an attachment
         return download_response("timeline", format, timeline_download_rows(rows), TIMELINE_CSV_COLUMNS)
@@ -290,9 +272,6 @@ def create_app(
     answered (400 otherwise: DNS rebinding). ``serve --allow-host`` fills ``allow_hosts``; tests
     pass their client's name (Starlette's test client sends ``testserver``).
     """
-    from summitwatch.web.routes import STATIC_DIR, install_error_pages
-    from summitwatch.web.routes import router as web_router
-
     app = FastAPI(
         title="summitwatch",
         version=__version__,
@@ -312,7 +291,5 @@ def create_app(
     install_error_pages(app)
     # an unhandled exception (a bug) still answers with the security headers
     app.add_exception_handler(Exception, server_error)
-    from summitwatch.web.curate import register_curation
-
     register_curation(app, user=curate_user, bind_host=bind_host)
     return app

@@ -5,6 +5,8 @@
 3. Stages stay below the interfaces: nothing but the interfaces imports cli, api or web.
 4. The interfaces (``cli/``, ``api.py``, ``web/``) read through ``store.query`` and import only the
    modules allowed below.
+5. The project's own imports sit at module top: none inside a function, except the one deferred
+   import of a module that loads a heavy or optional dependency (``DEFERRED_IMPORTS``).
 
 Imports are collected wherever they sit (module top, functions, ``if TYPE_CHECKING``), relative
 ones resolved, and ``from package import module`` counted as importing the module.
@@ -27,6 +29,19 @@ PKG = ROOT / "summitwatch"
 # merged yet. The integrator empties these after merging; nothing else may be listed here.
 PENDING_MOVES: dict[str, str] = {}
 PENDING_IMPORTS: dict[tuple[str, str], str] = {}
+#: (path, module) of an import inside a function that another helper's area still holds (rule 5).
+PENDING_FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
+    ("summitwatch/engagements/quotes.py", "summitwatch.mentions"): "quotes area: resolve_span to the top import",
+}
+
+#: (path, module) of the deferred imports rule 5 allows, by design: each loads a heavy or optional
+#: dependency only for the command that needs it, in one function with a clear error.
+DEFERRED_IMPORTS = frozenset(
+    {
+        ("summitwatch/cli/scale.py", "summitwatch.run.parquet"),  # pyarrow (~0.4 s at every start otherwise)
+        ("summitwatch/cli/scale.py", "summitwatch.run.dask"),  # distributed (optional: the scale extra)
+    }
+)
 
 # --------------------------------------------------------------------------- the rules' vocabulary
 SQL_START = re.compile(
@@ -75,10 +90,36 @@ def _rel(path: Path) -> str:
 
 def imports_of(path: Path) -> Iterator[str]:
     """Every project module ``path`` imports (absolute dotted names)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     package = _module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
+    yield from _resolve(ast.parse(path.read_text(encoding="utf-8")), package)
+
+
+def function_imports(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, module) of every project import in ``path`` that sits inside a function."""
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    yield from function_imports_in(ast.parse(path.read_text(encoding="utf-8")), package)
+
+
+def function_imports_in(tree: ast.AST, package: list[str]) -> Iterator[tuple[int, str]]:
+    """(line, module) of every project import inside a function (at any depth) of ``tree``."""
+    seen: set[int] = set()
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(fn):
+            if id(node) in seen or not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            seen.add(id(node))
+            for module in _resolve(ast.Module(body=[node], type_ignores=[]), package):
+                yield node.lineno, module
+
+
+def _resolve(tree: ast.AST, package: list[str]) -> Iterator[str]:
+    """The project modules the import statements of ``tree`` name (see :func:`imports_of`)."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -134,6 +175,12 @@ def test_pending_moves_still_pending() -> None:
         k for k in PENDING_IMPORTS if not (ROOT / k[0]).is_file() or k[1] not in set(imports_of(ROOT / k[0]))
     ]
     assert not done_imports, f"no longer pending, remove from PENDING_IMPORTS: {done_imports}"
+    done_deferred = [
+        k
+        for k in PENDING_FUNCTION_IMPORTS
+        if not (ROOT / k[0]).is_file() or k[1] not in {m for _, m in function_imports(ROOT / k[0])}
+    ]
+    assert not done_deferred, f"no longer pending, remove from PENDING_FUNCTION_IMPORTS: {done_deferred}"
 
 
 def test_store_imports_nothing_above_it() -> None:
@@ -173,6 +220,22 @@ def test_interfaces_import_only_the_allowed_modules() -> None:
     assert not found, "an interface bypasses the read layer:\n" + "\n".join(found)
 
 
+def test_project_imports_sit_at_module_top() -> None:
+    found = [
+        f"{_rel(p)}:{line} imports {m} inside a function"
+        for p in _sources()
+        for line, m in function_imports(p)
+        if (_rel(p), m) not in DEFERRED_IMPORTS and (_rel(p), m) not in PENDING_FUNCTION_IMPORTS
+    ]
+    assert not found, "imports hidden in functions (move them to the module top):\n" + "\n".join(found)
+
+
+def test_deferred_imports_are_still_deferred() -> None:
+    """A listed deferred import that moved (or went) must leave ``DEFERRED_IMPORTS``."""
+    gone = [k for k in DEFERRED_IMPORTS if k[1] not in {m for _, m in function_imports(ROOT / k[0])}]
+    assert not gone, f"remove from DEFERRED_IMPORTS: {gone}"
+
+
 # --------------------------------------------------------------------------- the checker itself
 
 
@@ -206,3 +269,17 @@ def test_import_resolution() -> None:
     assert "summitwatch.store.codec" in mods and "summitwatch.store.query.filters" in mods
     cli = set(imports_of(PKG / "cli" / "curate.py"))
     assert "summitwatch.curation.actions" in cli  # `from summitwatch.curation import actions`
+
+
+def test_function_import_detector() -> None:
+    """Imports in functions (nested too) are found with their module; module-level ones are not."""
+    text = (
+        "from summitwatch.model import Article\n"
+        "def f():\n"
+        "    def g():\n"
+        "        from summitwatch.store import db\n"
+        "    import json\n"
+        "    from . import filters\n"
+    )
+    found = sorted(m for _, m in function_imports_in(ast.parse(text), ["summitwatch", "store", "query"]))
+    assert found == ["summitwatch.store.db", "summitwatch.store.query.filters"]

@@ -14,25 +14,36 @@ MinHash LSH index for candidate pairs. Groups are transitive; the representative
 earliest publication, then the smallest id. Everyone else gets ``duplicate_of`` = representative.
 
 The pass is incremental: it looks only at buckets touched by the articles a run added or changed.
+The functions here are pure: the dedupe step (``run/steps.py``) reads the keys of the touched
+articles and of their neighbours (:func:`neighbour_lookups`), builds the buckets
+(:func:`candidate_buckets`), reads the bodies of :func:`texts_to_compare` as sketches
+(:func:`text_sketch`) and groups them (:func:`group_duplicates`), then writes the assignments.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
 
 import numpy as np
 
-from summitwatch.store.dedupe import article_blocks, dedupe_keys
-
-__all__ = ["title_key", "find_duplicates", "DedupeResult", "SIMILARITY", "SHINGLE"]
+__all__ = [
+    "ArticleKey",
+    "DedupeResult",
+    "SHINGLE",
+    "SIMILARITY",
+    "candidate_buckets",
+    "group_duplicates",
+    "neighbour_lookups",
+    "text_sketch",
+    "texts_to_compare",
+    "title_key",
+]
 
 SIMILARITY = 0.8  # Jaccard of body shingles at or above which two texts are one story
 TITLE_SIMILARITY = 0.6  # bigram Jaccard for the ±1 day rule
@@ -57,7 +68,9 @@ def title_key(title: str | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Meta:
+class ArticleKey:
+    """What grouping needs to know of one article (``store.dedupe.dedupe_keys`` rows, in order)."""
+
     id: str
     outlet: str | None
     day: str | None
@@ -98,7 +111,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _rank(m: _Meta) -> tuple[int, int, str, str]:
+def _rank(m: ArticleKey) -> tuple[int, int, str, str]:
     """Representative order: lowest site number, then earliest publication, then id."""
     no = m.site_no or ""
     has_no = 0 if no.isdigit() else 1
@@ -166,7 +179,7 @@ def _minhash(hv: np.ndarray):  # -> datasketch.MinHash
     return m
 
 
-def _similar_pairs(ids: Sequence[str], sketches: dict[str, np.ndarray]) -> list[tuple[str, str]]:
+def _similar_pairs(ids: Sequence[str], sketches: Mapping[str, np.ndarray]) -> list[tuple[str, str]]:
     """Pairs of distinct texts whose estimated Jaccard is at or above SIMILARITY.
 
     Small buckets compare every pair of sketches; large ones (a recurring column title) first ask
@@ -202,17 +215,16 @@ def _day(s: str | None) -> date | None:
         return None
 
 
-def _load_meta(
-    conn: sqlite3.Connection, column: Literal["id", "title_key", "published_day"] | None, values: Sequence[str]
-) -> list[_Meta]:
-    return [_Meta(*r) for r in dedupe_keys(conn, column, values)]
-
-
 def _body_text(blocks_json: str) -> str:
     return "".join(b["text"] for b in json.loads(blocks_json) if b.get("kind") != "title")
 
 
-def _day_window_pairs(metas: Sequence[_Meta], touched: set[str]) -> list[list[str]]:
+def text_sketch(blocks_json: str) -> np.ndarray:
+    """The bottom-k sketch of an article's body (its stored blocks JSON, the title left out)."""
+    return _sketch(_shingle_hashes(_body_text(blocks_json)))
+
+
+def _day_window_pairs(metas: Sequence[ArticleKey], touched: set[str]) -> list[list[str]]:
     """Pairs of one outlet's articles at most a day apart whose titles share most bigrams.
 
     Vectorised with sparse matrices (intersection counts of title-bigram sets per day window),
@@ -221,7 +233,7 @@ def _day_window_pairs(metas: Sequence[_Meta], touched: set[str]) -> list[list[st
     from scipy.sparse import csr_matrix
 
     pairs: list[list[str]] = []
-    by_outlet: dict[str | None, list[_Meta]] = defaultdict(list)
+    by_outlet: dict[str | None, list[ArticleKey]] = defaultdict(list)
     for m in metas:
         if m.title_key and _day(m.day):
             by_outlet[m.outlet].append(m)
@@ -256,62 +268,73 @@ def _day_window_pairs(metas: Sequence[_Meta], touched: set[str]) -> list[list[st
     return pairs
 
 
-def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = None) -> DedupeResult:
-    """Group near-duplicates among the buckets of ``touched`` article ids (None: all articles)."""
-    if touched is None:
-        metas = _load_meta(conn, None, ())
-        touched_set = {m.id for m in metas}
-    else:
-        touched_set = set(touched)
-        if not touched_set:
-            return DedupeResult([], 0, 0, 0)
-        tmetas: list[_Meta] = []
-        tmetas += _load_meta(conn, "id", sorted(touched_set))
-        keys = sorted({m.title_key for m in tmetas if m.title_key})
-        days: set[str] = set()
-        for m in tmetas:
-            d = _day(m.day)
-            if d:
-                days.update(str(d + timedelta(k)) for k in (-2, -1, 0, 1, 2))
-        by_id = {m.id: m for m in tmetas}
-        for m in _load_meta(conn, "title_key", keys):
-            by_id[m.id] = m
-        for m in _load_meta(conn, "published_day", sorted(days)):
-            by_id[m.id] = m
-        metas = list(by_id.values())
-    meta = {m.id: m for m in metas}
+def neighbour_lookups(touched: Sequence[ArticleKey]) -> tuple[list[str], list[str]]:
+    """(title keys, days) whose articles share a bucket with the touched ones: the same title key,
+    or a publication day at most two days away (the ±1 day rule of either neighbour)."""
+    keys = sorted({m.title_key for m in touched if m.title_key})
+    days: set[str] = set()
+    for m in touched:
+        d = _day(m.day)
+        if d:
+            days.update(str(d + timedelta(k)) for k in (-2, -1, 0, 1, 2))
+    return keys, sorted(days)
 
-    # candidate buckets -> lists of ids
+
+def candidate_buckets(keys: Sequence[ArticleKey], touched: set[str]) -> list[list[str]]:
+    """Lists of article ids that may be one story and hold a touched article: the same outlet and
+    title key, or the ±1 day title-bigram rule."""
     buckets: list[list[str]] = []
     by_key: dict[tuple[str | None, str], list[str]] = defaultdict(list)
-    for m in metas:
+    for m in keys:
         if m.title_key:
             by_key[(m.outlet, m.title_key)].append(m.id)
-    buckets += [ids for ids in by_key.values() if len(ids) > 1 and touched_set.intersection(ids)]
+    buckets += [ids for ids in by_key.values() if len(ids) > 1 and touched.intersection(ids)]
+    buckets += _day_window_pairs(keys, touched)
+    return buckets
 
-    buckets += _day_window_pairs(metas, touched_set)
 
+def _distinct_texts(meta: Mapping[str, ArticleKey], ids: Sequence[str]) -> dict[str, list[str]]:
+    """The bucket's ids by content hash (identical clean content is one text)."""
+    by_content: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        by_content[meta[i].content_hash].append(i)
+    return by_content
+
+
+def texts_to_compare(keys: Sequence[ArticleKey], buckets: Sequence[Sequence[str]]) -> list[str]:
+    """Ids whose body sketches :func:`group_duplicates` needs: one per distinct text of every bucket
+    holding at least two distinct texts (first-seen order, no repeats)."""
+    meta = {m.id: m for m in keys}
+    need: dict[str, None] = {}
+    for ids in buckets:
+        reps = [same[0] for same in _distinct_texts(meta, ids).values()]
+        if len(reps) >= 2:
+            need.update(dict.fromkeys(reps))
+    return list(need)
+
+
+def group_duplicates(
+    keys: Sequence[ArticleKey],
+    touched: set[str],
+    buckets: Sequence[Sequence[str]],
+    sketches: Mapping[str, np.ndarray],
+) -> DedupeResult:
+    """Group near-duplicates inside ``buckets`` (pure: the keys and the sketches of
+    :func:`texts_to_compare`'s ids are passed in; ``run/steps.py`` reads them from the store)."""
+    meta = {m.id: m for m in keys}
     uf = _UnionFind()
     compared: set[str] = set()
-    cache: dict[str, np.ndarray] = {}
     for ids in buckets:
-        by_content: dict[str, list[str]] = defaultdict(list)
-        for i in ids:
-            by_content[meta[i].content_hash].append(i)
+        by_content = _distinct_texts(meta, ids)
         for same in by_content.values():
             for other in same[1:]:
                 uf.union(same[0], other)
         reps = [same[0] for same in by_content.values()]
         if len(reps) < 2:
             continue
-        need = [r for r in reps if r not in cache]
-        for aid, blocks in article_blocks(conn, need):
-            cache[aid] = _sketch(_shingle_hashes(_body_text(blocks)))
         compared.update(reps)
-        for a, b in _similar_pairs(reps, cache):
+        for a, b in _similar_pairs(reps, sketches):
             uf.union(a, b)
-        if len(cache) > 20000:  # bound memory on huge first runs
-            cache.clear()
 
     # representative per component; every looked-at article gets an assignment
     members: dict[str, list[str]] = defaultdict(list)
@@ -323,7 +346,7 @@ def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = No
         if len(ids) == 1:
             m = meta[ids[0]]
             # clear a stale pointer (this article changed, or its old representative did)
-            if m.id in touched_set or (m.duplicate_of and m.duplicate_of in touched_set):
+            if m.id in touched or (m.duplicate_of and m.duplicate_of in touched):
                 assignments.append((m.id, None))
             continue
         rep = min((meta[i] for i in ids), key=_rank).id

@@ -39,6 +39,7 @@ from summitwatch.model import Article, Block, Figure, Link, Quarantined, RawDoc
 from summitwatch.sources.decode import DecodeError, decode_bytes, repair_mojibake
 from summitwatch.sources.detect import detect_format
 from summitwatch.sources.fragment import Draft, Parts, clean_markdown_inline, html_to_parts
+from summitwatch.sources.html import extract_html
 from summitwatch.sources.markdown import FrontMatterError, markdown_to_parts, split_front_matter
 from summitwatch.sources.mirror import parse_mirror
 from summitwatch.sources.rssmirror import parse_rss_mirror
@@ -171,7 +172,7 @@ def _read_html(raw: RawDoc, text: str, fmt: str) -> Draft:
         else:
             markdown_to_parts(text, draft.parts)
         return draft
-    doc = _html_extractor()(text, url)
+    doc = extract_html(text, url)
     draft.title = doc.title or meta.get("title") or ""
     draft.url = url or doc.url
     draft.date = doc.published or meta.get("published") or None
@@ -198,45 +199,6 @@ def _warc_date(value: str | None) -> str | None:
     except ValueError:
         return None
     return value
-
-
-@cache
-def _html_extractor():  # noqa: ANN202 - returns the extractor callable
-    """``sources.html.extract_html`` when present; otherwise a trafilatura-only fallback."""
-    try:
-        from summitwatch.sources.html import extract_html
-
-        return extract_html
-    except ImportError:  # pragma: no cover - only before sources/html.py exists
-        return _trafilatura_fallback
-
-
-def _trafilatura_fallback(html: str, url: str | None = None):  # noqa: ANN202
-    from types import SimpleNamespace
-
-    import trafilatura
-
-    parts = Parts()
-    meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, output_format="python")
-    get = (
-        (lambda k: getattr(meta, k, None))
-        if meta is not None and not isinstance(meta, dict)
-        else (lambda k: (meta or {}).get(k))
-    )
-    body = get("text") or ""
-    for para in body.split("\n"):
-        parts.add("paragraph", para.strip())
-    return SimpleNamespace(
-        title=get("title") or "",
-        blocks=tuple(Block(k, t) for k, t in parts.blocks),
-        figures=(),
-        links=(),
-        published=get("date"),
-        author=get("author"),
-        site_name=get("sitename"),
-        url=get("url") or url,
-        language=get("language"),
-    )
 
 
 # ---------------------------------------------------------------- shared rules

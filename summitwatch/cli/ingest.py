@@ -17,6 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from summitwatch.cli.app import DB_OPTION, export, main
+from summitwatch.cli.scale import ingest_engine
+from summitwatch.run.local import extract as run_extract
+from summitwatch.run.local import reparse as run_reparse
 from summitwatch.store.db import StoreError, connect
 from summitwatch.store.export import export_table
 from summitwatch.store.query.articles import (
@@ -153,24 +156,11 @@ def ingest(
     Incremental: unchanged records are skipped by hash; changed files update their article.
     Exit status 0: all stored; 3: some records quarantined; 1: the run failed.
     """
-    try:  # the scale area chooses the engine (local pool or Dask) and writes the dataset
-        from summitwatch.cli.scale import ingest_engine
-    except ImportError:
-        ingest_engine = None
-    if ingest_engine is not None:
-        summary = ingest_engine(
-            list(paths), db_path, scheduler=scheduler, workers=workers, progress=progress, fmt=fmt,
-            extract=not no_extract, to_parquet=to_parquet, record_timeout=record_timeout,
-        )  # fmt: skip
-    elif scheduler or to_parquet:
-        raise click.UsageError("--scheduler/--to-parquet need the scale module (summitwatch.cli.scale)")
-    else:
-        from summitwatch.run.local import ingest as run_ingest
-
-        summary = run_ingest(
-            list(paths), db_path, workers=workers, progress=progress, fmt=fmt, extract=not no_extract,
-            record_timeout=record_timeout,
-        )  # fmt: skip
+    # the scale area chooses the engine (local pool or Dask) and writes the dataset
+    summary = ingest_engine(
+        list(paths), db_path, scheduler=scheduler, workers=workers, progress=progress, fmt=fmt,
+        extract=not no_extract, to_parquet=to_parquet, record_timeout=record_timeout,
+    )  # fmt: skip
     _finish_run(summary, as_json, "ingest")
 
 
@@ -185,8 +175,6 @@ def reparse(
     db_path: str, workers: int, record_timeout: float, no_extract: bool, progress: bool, as_json: bool
 ) -> None:
     """Re-parse every stored raw record (after a parser improvement; no original files needed)."""
-    from summitwatch.run.local import reparse as run_reparse
-
     try:
         summary = run_reparse(
             db_path, workers=workers, progress=progress, extract=not no_extract, record_timeout=record_timeout
@@ -207,8 +195,6 @@ def extract(
     db_path: str, everything: bool, workers: int, record_timeout: float, progress: bool, as_json: bool
 ) -> None:
     """Extract engagements, quotes, mentions for articles whose extraction is missing or stale."""
-    from summitwatch.run.local import extract as run_extract
-
     try:
         summary = run_extract(
             db_path, workers=workers, progress=progress, everything=everything, record_timeout=record_timeout

@@ -9,12 +9,37 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from summitwatch.cli.app import DB_OPTION, export, main
+from summitwatch.run.local import ingest
+from summitwatch.run.summary import RunSummary
+from summitwatch.store.db import StoreError, connect
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _parquet() -> ModuleType:
+    """``run.parquet``, imported on first use: pyarrow adds ~0.4 s to the start of every command."""
+    from summitwatch.run import parquet  # the one deferred import of the Parquet layer
+
+    return parquet
+
+
+def _dask() -> ModuleType:
+    """``run.dask``, imported on first use: distributed adds ~0.4 s to the start of every command.
+
+    Without the optional ``distributed`` package the module still imports and ``ingest_dask`` says
+    what to install.
+    """
+    from summitwatch.run import dask  # the one deferred import of the Dask runner
+
+    return dask
 
 
 def _print_rows(title: str, rows: dict[str, int], as_json: bool, path: str) -> None:
@@ -38,11 +63,8 @@ def load(dataset: str, db_path: str, as_json: bool) -> None:
 
     Rows replace rows with the same key; loading twice changes nothing.
     """
-    from summitwatch.run.parquet import load_dataset
-    from summitwatch.store.db import StoreError
-
     try:
-        s = load_dataset(dataset, db_path)
+        s = _parquet().load_dataset(dataset, db_path)
     except (FileNotFoundError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print_rows(f"summitwatch load → {db_path}", s.rows, as_json, s.path)
@@ -58,12 +80,9 @@ def load(dataset: str, db_path: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the rows written as JSON.")
 def export_dataset(out_dir: str, db_path: str, no_raw: bool, as_json: bool) -> None:
     """Write the store as a Parquet dataset partitioned by outlet and year (hive layout) in OUT_DIR."""
-    from summitwatch.run.parquet import write_dataset
-    from summitwatch.store.db import StoreError, connect
-
     try:
         connect(db_path, create=False).close()
-        s = write_dataset(db_path, out_dir, raw=not no_raw)
+        s = _parquet().write_dataset(db_path, out_dir, raw=not no_raw)
     except (FileExistsError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print_rows(f"summitwatch export dataset → {out_dir}", s.rows, as_json, s.path)
@@ -80,16 +99,14 @@ def ingest_engine(
     extract: bool,
     to_parquet: str | None,
     record_timeout: float = 20.0,
-):  # noqa: ANN201 - returns run.local.RunSummary (imported lazily: the CLI starts fast)
+) -> RunSummary:
     """The ``ingest`` command's run: local pool or Dask, then the Parquet dataset when asked.
 
     Why here: the ingest command (cli/ingest.py) only parses options; the choice of engine and the
     dataset step belong to the scale area. A dataset that cannot be written fails the run (exit 1).
     """
     if scheduler:
-        from summitwatch.run.dask import ingest_dask
-
-        summary = ingest_dask(
+        summary = _dask().ingest_dask(
             paths,
             db_path,
             scheduler=scheduler,
@@ -100,17 +117,13 @@ def ingest_engine(
             record_timeout=record_timeout,
         )
     else:
-        from summitwatch.run.local import ingest
-
         summary = ingest(
             paths, db_path, workers=workers, progress=progress, fmt=fmt, extract=extract,
             record_timeout=record_timeout,
         )  # fmt: skip
     if to_parquet and not summary.failed:
-        from summitwatch.run.parquet import write_dataset
-
         try:
-            ds = write_dataset(db_path, to_parquet)
+            ds = _parquet().write_dataset(db_path, to_parquet)
         except (OSError, ValueError) as exc:
             summary.failed = f"--to-parquet {to_parquet}: {exc}"
         else:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import click
 
+from summitwatch.api import create_app
 from summitwatch.cli.app import DB_OPTION, main
+from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, missing_tables, schema_version
+from summitwatch.store.query.search import index_problem
+from summitwatch.web.security import allowed_hosts, is_loopback
 
 
 def open_bind_warning(host: str, port: int, hosts: list[str], curate_user: str | None) -> str:
@@ -62,12 +66,7 @@ def serve_cmd(db_path: str, host: str, port: int, curate_user: str | None, allow
 
     The store is opened read-only (only curation writes); ingest builds the search index.
     """
-    import uvicorn
-
-    from summitwatch.api import create_app
-    from summitwatch.store.db import SCHEMA_VERSION, StoreError, connect, missing_tables, schema_version
-    from summitwatch.store.query.search import index_problem
-    from summitwatch.web.security import allowed_hosts, is_loopback
+    import uvicorn  # the server only: every other command starts without it
 
     try:
         hosts = allowed_hosts(host, allow_host)

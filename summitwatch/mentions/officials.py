@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from summitwatch.mentions.cues import load_cues
-from summitwatch.mentions.gazetteer import Entry, Hit
+from summitwatch.mentions.gazetteer import Entry, Hit, to_simplified
 
 
 def _before(norm: str, start: int, n: int = 6) -> str:
@@ -68,8 +68,6 @@ def choose_offices(norm: str, hit: Hit, kn: Any) -> list[Entry]:
 def _is_bare(office: Any, pattern: str) -> bool:
     """True when ``pattern`` (normalised) is one of the office's bare titles (or any title, for data
     without a ``bare`` list, when the office needs a country)."""
-    from summitwatch.mentions.gazetteer import to_simplified
-
     bare = getattr(office, "bare", None)
     if bare:
         return pattern in {to_simplified(b) for b in bare}

@@ -18,7 +18,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
-from summitwatch.articles.dedupe import find_duplicates
+from summitwatch.articles.dedupe import (
+    ArticleKey,
+    DedupeResult,
+    candidate_buckets,
+    group_duplicates,
+    neighbour_lookups,
+    text_sketch,
+    texts_to_compare,
+)
 from summitwatch.curation.apply import CuratedState, CurationInputs, CurationReport, curate_entries
 from summitwatch.knowledge import load_knowledge
 from summitwatch.model import Correction, RecordRef, TimelineEntry
@@ -27,6 +35,7 @@ from summitwatch.run.pool import Pool
 from summitwatch.run.records import CHUNK, Writer, chunked
 from summitwatch.run.worker import ExtractOutcome, extract_failed, extract_one
 from summitwatch.store import curation as corrections_store
+from summitwatch.store import dedupe as dedupe_store
 from summitwatch.store import index, state, write
 from summitwatch.store.articles import iter_articles
 from summitwatch.store.timeline import (
@@ -54,6 +63,7 @@ __all__ = [
     "dedupe",
     "ensure_timeline",
     "extract_pending",
+    "find_duplicates",
     "rebuild_timeline",
     "refresh_flags",
     "refresh_missing_flags",
@@ -71,6 +81,33 @@ def remove_orphans(conn: sqlite3.Connection) -> int:
     n = write.delete_orphan_articles(conn)
     conn.commit()
     return n
+
+
+def find_duplicates(conn: sqlite3.Connection, touched: Iterable[str] | None = None) -> DedupeResult:
+    """Near-duplicate groups among the buckets of ``touched`` article ids (None: all articles).
+
+    Reads the keys of the touched articles and of their bucket neighbours, then the bodies of the
+    texts to compare (as sketches), through ``store/dedupe.py``; the grouping is
+    ``articles.dedupe``'s pure functions.
+    """
+    if touched is None:
+        keys = [ArticleKey(*r) for r in dedupe_store.dedupe_keys(conn)]
+        touched_set = {m.id for m in keys}
+    else:
+        touched_set = set(touched)
+        if not touched_set:
+            return DedupeResult([], 0, 0, 0)
+        own = [ArticleKey(*r) for r in dedupe_store.dedupe_keys(conn, "id", sorted(touched_set))]
+        title_keys, days = neighbour_lookups(own)
+        by_id = {m.id: m for m in own}
+        for column, values in (("title_key", title_keys), ("published_day", days)):
+            for r in dedupe_store.dedupe_keys(conn, column, values):
+                by_id[r[0]] = ArticleKey(*r)
+        keys = list(by_id.values())
+    buckets = candidate_buckets(keys, touched_set)
+    need = texts_to_compare(keys, buckets)
+    sketches = {aid: text_sketch(blocks) for aid, blocks in dedupe_store.article_blocks(conn, need)}
+    return group_duplicates(keys, touched_set, buckets, sketches)
 
 
 def dedupe(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from summitwatch.articles.language import common_han_share
+
 __all__ = ["DecodeError", "decode_bytes", "repair_mojibake", "MAX_RECORD_BYTES"]
 
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # larger leaf records are quarantined as too-large
@@ -136,8 +138,6 @@ def _detect(data: bytes) -> str:
 
 def _common_bonus(text: str, enc: str) -> float:
     """Favour the decode that yields the most very common Han characters of its own script."""
-    from summitwatch.articles.language import common_han_share
-
     return common_han_share(text[:20000]) * 0.5
 
 

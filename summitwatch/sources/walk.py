@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from summitwatch.model import Quarantined, RawDoc
+from summitwatch.sources.split import split_record
 
 __all__ = [
     "iter_records",
@@ -311,10 +312,6 @@ def _iter_dir(root: Path, directory: Path) -> Iterator[RawDoc | Quarantined]:
 
 
 def _load_splitter() -> Callable[[RawDoc], list[RawDoc] | None] | None:
-    try:
-        from summitwatch.sources.split import split_record
-    except ImportError:
-        return None
     return split_record
 
 

@@ -33,6 +33,7 @@ from summitwatch.curation import actions
 from summitwatch.curation.actions import ENTRY_FIELDS, RECORD_FIELDS, CurationError, record_key
 from summitwatch.model import Engagement, TimelineEntry
 from summitwatch.web.params import MAX_INT
+from summitwatch.web.routes import templates
 from summitwatch.web.security import is_loopback, write_refusal
 
 USER_ENV = actions.USER_ENV
@@ -333,10 +334,5 @@ def register_curation(app: FastAPI, user: str | None = None, bind_host: str | No
                           "bind_host": bind_host, "token": secrets.token_urlsafe(24)}
     app.include_router(api)
     app.include_router(forms)
-    try:
-        from summitwatch.web.routes import templates
-
-        templates.env.globals["curation_panel"] = panel_context
-        templates.env.globals["curation_record_panel"] = record_panel_context
-    except ImportError:  # pages not installed: the API alone still works
-        pass
+    templates.env.globals["curation_panel"] = panel_context
+    templates.env.globals["curation_record_panel"] = record_panel_context

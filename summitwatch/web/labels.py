@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from summitwatch.knowledge import load_knowledge
+
 __all__ = ["topic_label", "topic_labels", "name_zh", "human_date", "human_date_zh", "human_time"]
 
 TOPICS_PATH = Path(__file__).resolve().parents[1] / "data" / "topics.yaml"
@@ -41,8 +43,6 @@ def topic_label(topic_id: str) -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _official_zh() -> dict[str, str]:
     try:
-        from summitwatch.knowledge import load_knowledge
-
         officials = load_knowledge().officials
     except Exception:  # noqa: BLE001 - pages must render without the knowledge files
         return {}

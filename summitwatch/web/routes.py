@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from summitwatch.model import ArticleDetail, TimelineEntry
 from summitwatch.store.query.articles import AmbiguousRef, get_article, list_articles, resolve_ref
 from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
-from summitwatch.store.query.filters import Filters, until_day
+from summitwatch.store.query.filters import until_day
 from summitwatch.store.query.hits import engagement_labels
 from summitwatch.store.query.people import get_person, list_people
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
@@ -42,6 +42,7 @@ from summitwatch.store.query.timeline import (
 )
 from summitwatch.web import params
 from summitwatch.web.charts import MODALITY_COLOURS, lane_chart, parse_zoom, year_bars
+from summitwatch.web.filters import PageArticleFilters, PageTimelineFilters
 from summitwatch.web.labels import human_date, human_date_zh, human_time, name_zh, topic_label
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -259,27 +260,6 @@ def article_segments(detail: ArticleDetail) -> list[dict[str, Any]]:
 router = APIRouter(include_in_schema=False)
 
 
-def timeline_filters(
-    person: str | None,
-    topic: str | None,
-    modality: str | None,
-    status: str | None,
-    outlet: str | None,
-    since: str | None,
-    until: str | None,
-) -> Filters:
-    """The timeline page's filters (the API's ``/api/timeline`` takes the same)."""
-    return Filters(
-        since=_opt(since, date=True),
-        until=_opt(until, date=True),
-        person=_opt(person),
-        modality=_opt(modality),
-        status=_opt(status),
-        topic=_opt(topic),
-        outlet=_opt(outlet),
-    )
-
-
 def _engagement_href(e: TimelineEntry) -> str:
     return f"/engagements/{path_quote(e.id)}"
 
@@ -288,18 +268,11 @@ def _engagement_href(e: TimelineEntry) -> str:
 def page_timeline(
     request: Request,
     conn: Conn,
-    person: str | None = None,
-    topic: str | None = None,
-    modality: str | None = None,
-    status: str | None = None,
-    outlet: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    f: PageTimelineFilters,
     zoom: str | None = None,
     sort: str | None = None,
     dir: str | None = None,
 ) -> Response:
-    f = timeline_filters(person, topic, modality, status, outlet, since, until)
     sort_key = sort if sort in SORT_KEYS else "date"
     descending = dir != "asc"
     total, rows = timeline_rows(conn, f, sort=sort_key, descending=descending)
@@ -311,8 +284,8 @@ def page_timeline(
         "modality": f.modality,
         "status": f.status,
         "outlet": f.outlet,
-        "since": _opt(since),
-        "until": _opt(until),
+        "since": f.since,
+        "until": f.until,
     }
     return render(
         request,
@@ -378,25 +351,7 @@ def page_person(request: Request, conn: Conn, name: str) -> Response:
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def page_articles(
-    request: Request,
-    conn: Conn,
-    outlet: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    person: str | None = None,
-    topic: str | None = None,
-    has_engagement: str | None = None,
-    offset: str | None = None,
-) -> Response:
-    f = Filters(
-        outlet=_opt(outlet),
-        since=_opt(since, date=True),
-        until=_opt(until, date=True),
-        person=_opt(person),
-        topic=_opt(topic),
-        has_engagement=bool(_opt(has_engagement)),
-    )
+def page_articles(request: Request, conn: Conn, f: PageArticleFilters, offset: str | None = None) -> Response:
     off = _int(offset, 0, 0, 10**9)
     page = list_articles(conn, f, limit=50, offset=off)
     return render(

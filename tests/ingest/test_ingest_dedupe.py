@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from summitwatch.articles.dedupe import find_duplicates, title_key
+from summitwatch.articles.dedupe import title_key
 from summitwatch.run.local import ingest
+from summitwatch.run.steps import find_duplicates
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED0 = (SEEDS / "000_bbaef8e750e56c0e.txt").read_text(encoding="utf-8")

@@ -31,6 +31,7 @@ from typing import Any
 
 import opencc
 
+from summitwatch.knowledge import load_knowledge
 from summitwatch.mentions.cues import load_cues
 from summitwatch.mentions.gazetteer import normalise
 
@@ -344,8 +345,6 @@ def _quote_hits(
 def _topic_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(normalised cue word, topic ids), longest cue first; empty when the knowledge files do not load."""
     try:
-        from summitwatch.knowledge import load_knowledge
-
         index = load_knowledge().topic_index
     except Exception:  # noqa: BLE001 - reading the store must not depend on the data files loading
         return ()
