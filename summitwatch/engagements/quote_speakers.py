@@ -133,6 +133,8 @@ class Attributor:
         self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
+        self.counters = set(q["role_counters"])
+        self.counted_roles = set(q["counted_roles"])
         self.unnamed = sorted(q["unnamed_people"], key=len, reverse=True)
         self.sources = q["source_before"]
         self.bare_bodies = dict(sorted((bare_bodies or {}).items(), key=lambda kv: -len(kv[0])))
@@ -348,6 +350,9 @@ class Attributor:
                 if pick[2] == "role" and lead.endswith(w):
                     lead = lead[:-len(w)]  # 「外交部發言人」: the ministry names the spokesperson's body
                     break
+            if pick[2] == "role" and self.masked[pick[0]:pick[1]] in self.counted_roles and \
+                    self._strip_adverbials(lead) in self.counters:
+                return self._counted_role(pick[0]) or False  # 「一名發言人表示」: the body's spokesperson
             if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
                 return False
             if pick[2] == "stranger":
@@ -365,6 +370,13 @@ class Attributor:
             if self.masked[cs:first].strip(" \u3000"):
                 return False  # the clause has a subject of its own before its verb
         return None
+
+    def _counted_role(self, pos: int) -> Frame | None:
+        """The body a spokesperson counted but not named (「一名發言人」 at ``pos``) speaks for: the last
+        body named earlier in the same paragraph that is not an object there, else nobody."""
+        p0 = self.masked.rfind("\n", 0, pos) + 1
+        bodies = [s for s in self._mentions_in(p0, pos) if s.kind == "body" and not self._is_object(s.start, p0)]
+        return Frame(bodies[-1], "role") if bodies else None
 
     def _unnamed_subject(self, cs: int, pos: int) -> bool:
         """True when an attribution verb sits between the clause start and ``pos``: someone else speaks

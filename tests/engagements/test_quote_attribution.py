@@ -340,3 +340,20 @@ def test_reported_words_stop_at_a_headline_space_and_stray_closing_marks(kn: Any
                        published="2018-05-25T00:00:00+08:00")
     got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Lu Kang"]
     assert got and "」" not in got[0].text
+
+
+def test_short_reply_verb_with_colon_introduces_the_answer(kn: Any) -> None:
+    qs = direct(kn, "記者問台海會否出事，拜登回：「不會，我們完全沒有改變政策。」")
+    assert said(qs, "不會，我們完全").speaker == "Joe Biden"
+    # 「回」 with no colon is no verb: 「回到北京後」 does not introduce the quote after it
+    assert not direct(kn, "他回到北京後，外界「十分關注這次會面的結果」。")
+
+
+def test_counted_spokesperson_speaks_for_the_body_of_its_paragraph(kn: Any) -> None:
+    qs = direct(kn, "白宮對此沒有回應。", "國務院回覆詢問時稱這是技術問題；一名發言人表示，「我們重視這次部長的與會，展現專業」。")
+    q = said(qs, "我們重視")
+    assert (q.speaker, q.side) == ("US Department of State", "US")
+    # with no body in its paragraph the counted spokesperson is nobody known
+    assert not direct(kn, "一位發言人說：「美方應停止干涉中國內政。」")
+    # an official counted but not named may be any side's: still nobody
+    assert not direct(kn, "中國外交部當天回應。一名官員說：「美方應停止干涉中國內政。」")
