@@ -357,3 +357,9 @@ def test_counted_spokesperson_speaks_for_the_body_of_its_paragraph(kn: Any) -> N
     assert not direct(kn, "一位發言人說：「美方應停止干涉中國內政。」")
     # an official counted but not named may be any side's: still nobody
     assert not direct(kn, "中國外交部當天回應。一名官員說：「美方應停止干涉中國內政。」")
+
+
+def test_deputy_director_title_names_its_holder_of_the_day(kn: Any) -> None:
+    qs = direct(kn, "國務院港澳辦常務副主任當日表示：「美國的制裁嚇不倒中國人民。」", published="2020-08-10T00:00:00+08:00")
+    q = said(qs, "美國的制裁")
+    assert (q.speaker, q.side) == ("Zhang Xiaoming", "PRC")  # the deputy, not the office as a body
