@@ -557,7 +557,7 @@ class Attributor:
         if k >= lo and self.masked[k] in "：:":
             qend = k  # 「孫哲認同這個講法：「…」」: the clause before the colon introduces the quote
         qcs = self.clause_start(qend, lo)
-        if verbs[-1][1] <= qcs and self._own_subject(qcs, qend):
+        if verbs[-1][1] <= qcs and self._own_subject(qcs, qend) and not self._topic_of_said(verbs[-1], qcs, qend):
             return None, True  # 「就華春瑩指…，鄧弟「…」」: the quote's clause has a subject nobody names
         for v0, v1, question in reversed(verbs):
             if question:
@@ -613,6 +613,15 @@ class Attributor:
         if any(f in _NAME_TAGS for f in tags):
             return True  # a person's name the knowledge does not know (「孫哲都認同這個講法」)
         return not any(f.startswith("v") for f in tags) and any(f in _NOUN_TAGS for f in tags)
+
+    def _topic_of_said(self, verb: tuple[int, int, bool], qcs: int, qend: int) -> bool:
+        """True when the clause before the quote's is an attribution ending on its verb (「特朗普說，美國的
+        個案「…」」): the noun phrase opening the quote's clause is what the speaker talks about, not a
+        speaker of its own; unless it is a person's name (「…表示，家屬鄧弟「…」」)."""
+        if self.masked[verb[1]:qcs].strip(" \u3000，,") or verb[2]:
+            return False
+        lead = "".join(c for c in self._bare(qcs, qend) if self._is_word_char(c))
+        return bool(lead) and not any(f in _NAME_TAGS for _, f in rjieba.tag(lead))
 
     @staticmethod
     def _is_word_char(c: str) -> bool:

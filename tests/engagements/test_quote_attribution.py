@@ -363,3 +363,11 @@ def test_deputy_director_title_names_its_holder_of_the_day(kn: Any) -> None:
     qs = direct(kn, "國務院港澳辦常務副主任當日表示：「美國的制裁嚇不倒中國人民。」", published="2020-08-10T00:00:00+08:00")
     q = said(qs, "美國的制裁")
     assert (q.speaker, q.side) == ("Zhang Xiaoming", "PRC")  # the deputy, not the office as a body
+
+
+def test_noun_phrase_after_said_is_the_topic_not_a_speaker(kn: Any) -> None:
+    qs = direct(kn, "2月25日，特朗普說，美國的個案「在幾天內會跌至近乎零」。", published="2020-02-26T00:00:00+08:00")
+    q = said(qs, "在幾天內")
+    assert (q.speaker, q.side) == ("Donald Trump", "US")
+    # a name opening the quote's clause is someone else speaking, whom nobody here knows
+    assert not direct(kn, "華春瑩表示，家屬鄧弟「對此感到非常憤怒和失望」。")
