@@ -131,6 +131,7 @@ class Attributor:
         self.openers = sorted(q["phrase_openers"], key=len, reverse=True)
         self.person_pron = sorted(q["pronouns"]["person"], key=len, reverse=True)
         self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
+        self.part_pron = sorted(q["pronouns"]["part"], key=len, reverse=True)
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.counters = set(q["role_counters"])
@@ -280,7 +281,8 @@ class Attributor:
         """Pronouns and role words in [lo, hi): (start, end, kind) with kind person | any | role."""
         out: list[tuple[int, int, str]] = []
         seg = self.masked[lo:hi]
-        for words, kind in ((self.person_pron, "person"), (self.any_pron, "any"), (self.unnamed, "stranger"),
+        for words, kind in ((self.person_pron, "person"), (self.part_pron, "part"), (self.any_pron, "any"),
+                            (self.unnamed, "stranger"),
                             (self.roles, "role")):
             for w in words:
                 i = seg.find(w)
@@ -397,6 +399,10 @@ class Attributor:
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
             return self.antecedent(a, kinds=("person", "office"))
+        if kind == "part":
+            # 「…貼出三段文。第一段說」: a part of a post or speech is its author's, the subject opening
+            # the sentence before, not whoever was quoted last
+            return self.antecedent(a, kinds=_SPEAKER_KINDS)
         # a document (「聲明」, 「新聞稿」) is the issuer's named earlier in its sentence (「六中全會…公布的
         # 公報提到」), else the last attributed speaker's, never just a name nearby
         s0 = sentence_start(self.bounds, a)

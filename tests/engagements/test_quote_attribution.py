@@ -371,3 +371,10 @@ def test_noun_phrase_after_said_is_the_topic_not_a_speaker(kn: Any) -> None:
     assert (q.speaker, q.side) == ("Donald Trump", "US")
     # a name opening the quote's clause is someone else speaking, whom nobody here knows
     assert not direct(kn, "華春瑩表示，家屬鄧弟「對此感到非常憤怒和失望」。")
+
+
+def test_part_of_a_post_is_its_authors_not_the_last_quoted(kn: Any) -> None:
+    qs = direct(kn, "美國駐華使館在Twitter貼出大使的說話：「我將於下個月卸下大使的職位。」",
+                "蓬佩奧周一在Twitter貼出三段文。第一段說：「我感謝大使超過三年來對美國人民的服務」。",
+                published="2020-09-15T00:00:00+08:00")
+    assert said(qs, "我感謝大使").speaker == "Mike Pompeo"
