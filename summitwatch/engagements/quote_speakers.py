@@ -238,7 +238,17 @@ class Attributor:
                 start = sp.start
                 break
         before = self.masked[max(lo, start - 4):start]
-        return any(before.endswith(w) for w in self.objects)
+        if any(before.endswith(w) for w in self.objects):
+            return True
+        # 「會見到訪的美國衛生部長艾薩時表示」: a short modifier ending in 的 between the verb and the name
+        wider = self.masked[max(lo, start - 10):start]
+        if not wider.endswith("的"):
+            return False
+        for w in self.objects:
+            k = wider.rfind(w)
+            if len(w) > 1 and k >= 0 and not any(c in _BREAKS or c == _BLANK for c in wider[k + len(w):]):
+                return True
+        return False
 
     def _bare(self, lo: int, hi: int) -> str:
         """The text of [lo, hi) without the names, titles, bodies and role words in it

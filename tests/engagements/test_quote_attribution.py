@@ -378,3 +378,12 @@ def test_part_of_a_post_is_its_authors_not_the_last_quoted(kn: Any) -> None:
                 "蓬佩奧周一在Twitter貼出三段文。第一段說：「我感謝大使超過三年來對美國人民的服務」。",
                 published="2020-09-15T00:00:00+08:00")
     assert said(qs, "我感謝大使").speaker == "Mike Pompeo"
+
+
+def test_name_after_a_meeting_verb_and_a_modifier_is_the_object(kn: Any) -> None:
+    qs = direct(kn, "台灣總統蔡英文今早會見到訪的美國衛生部長艾薩時表示，「艾薩到訪是台美防疫合作的重要一大步」。",
+                published="2020-08-10T00:00:00+08:00")
+    assert said(qs, "艾薩到訪").speaker != "Alex Azar"  # the host speaks, not the visitor she met
+    qs = direct(kn, "美國衛生部長艾薩今早在台北表示，「這次到訪是台美防疫合作的重要一大步」。",
+                published="2020-08-10T00:00:00+08:00")
+    assert said(qs, "這次到訪").speaker == "Alex Azar"
