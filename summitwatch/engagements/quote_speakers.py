@@ -131,8 +131,11 @@ class Attributor:
         self.openers = sorted(q["phrase_openers"], key=len, reverse=True)
         self.person_pron = sorted(q["pronouns"]["person"], key=len, reverse=True)
         self.any_pron = sorted(q["pronouns"]["any"], key=len, reverse=True)
+        self.part_pron = sorted(q["pronouns"]["part"], key=len, reverse=True)
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
+        self.counters = set(q["role_counters"])
+        self.counted_roles = set(q["counted_roles"])
         self.unnamed = sorted(q["unnamed_people"], key=len, reverse=True)
         self.sources = q["source_before"]
         self.bare_bodies = dict(sorted((bare_bodies or {}).items(), key=lambda kv: -len(kv[0])))
@@ -235,7 +238,17 @@ class Attributor:
                 start = sp.start
                 break
         before = self.masked[max(lo, start - 4):start]
-        return any(before.endswith(w) for w in self.objects)
+        if any(before.endswith(w) for w in self.objects):
+            return True
+        # 「會見到訪的美國衛生部長艾薩時表示」: a short modifier ending in 的 between the verb and the name
+        wider = self.masked[max(lo, start - 10):start]
+        if not wider.endswith("的"):
+            return False
+        for w in self.objects:
+            k = wider.rfind(w)
+            if len(w) > 1 and k >= 0 and not any(c in _BREAKS or c == _BLANK for c in wider[k + len(w):]):
+                return True
+        return False
 
     def _bare(self, lo: int, hi: int) -> str:
         """The text of [lo, hi) without the names, titles, bodies and role words in it
@@ -278,7 +291,8 @@ class Attributor:
         """Pronouns and role words in [lo, hi): (start, end, kind) with kind person | any | role."""
         out: list[tuple[int, int, str]] = []
         seg = self.masked[lo:hi]
-        for words, kind in ((self.person_pron, "person"), (self.any_pron, "any"), (self.unnamed, "stranger"),
+        for words, kind in ((self.person_pron, "person"), (self.part_pron, "part"), (self.any_pron, "any"),
+                            (self.unnamed, "stranger"),
                             (self.roles, "role")):
             for w in words:
                 i = seg.find(w)
@@ -348,6 +362,9 @@ class Attributor:
                 if pick[2] == "role" and lead.endswith(w):
                     lead = lead[:-len(w)]  # 「外交部發言人」: the ministry names the spokesperson's body
                     break
+            if pick[2] == "role" and self.masked[pick[0]:pick[1]] in self.counted_roles and \
+                    self._strip_adverbials(lead) in self.counters:
+                return self._counted_role(pick[0]) or False  # 「一名發言人表示」: the body's spokesperson
             if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
                 return False
             if pick[2] == "stranger":
@@ -365,6 +382,13 @@ class Attributor:
             if self.masked[cs:first].strip(" \u3000"):
                 return False  # the clause has a subject of its own before its verb
         return None
+
+    def _counted_role(self, pos: int) -> Frame | None:
+        """The body a spokesperson counted but not named (「一名發言人」 at ``pos``) speaks for: the last
+        body named earlier in the same paragraph that is not an object there, else nobody."""
+        p0 = self.masked.rfind("\n", 0, pos) + 1
+        bodies = [s for s in self._mentions_in(p0, pos) if s.kind == "body" and not self._is_object(s.start, p0)]
+        return Frame(bodies[-1], "role") if bodies else None
 
     def _unnamed_subject(self, cs: int, pos: int) -> bool:
         """True when an attribution verb sits between the clause start and ``pos``: someone else speaks
@@ -385,6 +409,10 @@ class Attributor:
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
             return self.antecedent(a, kinds=("person", "office"))
+        if kind == "part":
+            # 「…貼出三段文。第一段說」: a part of a post or speech is its author's, the subject opening
+            # the sentence before, not whoever was quoted last
+            return self.antecedent(a, kinds=_SPEAKER_KINDS)
         # a document (「聲明」, 「新聞稿」) is the issuer's named earlier in its sentence (「六中全會…公布的
         # 公報提到」), else the last attributed speaker's, never just a name nearby
         s0 = sentence_start(self.bounds, a)
@@ -545,7 +573,7 @@ class Attributor:
         if k >= lo and self.masked[k] in "：:":
             qend = k  # 「孫哲認同這個講法：「…」」: the clause before the colon introduces the quote
         qcs = self.clause_start(qend, lo)
-        if verbs[-1][1] <= qcs and self._own_subject(qcs, qend):
+        if verbs[-1][1] <= qcs and self._own_subject(qcs, qend) and not self._topic_of_said(verbs[-1], qcs, qend):
             return None, True  # 「就華春瑩指…，鄧弟「…」」: the quote's clause has a subject nobody names
         for v0, v1, question in reversed(verbs):
             if question:
@@ -601,6 +629,15 @@ class Attributor:
         if any(f in _NAME_TAGS for f in tags):
             return True  # a person's name the knowledge does not know (「孫哲都認同這個講法」)
         return not any(f.startswith("v") for f in tags) and any(f in _NOUN_TAGS for f in tags)
+
+    def _topic_of_said(self, verb: tuple[int, int, bool], qcs: int, qend: int) -> bool:
+        """True when the clause before the quote's is an attribution ending on its verb (「特朗普說，美國的
+        個案「…」」): the noun phrase opening the quote's clause is what the speaker talks about, not a
+        speaker of its own; unless it is a person's name (「…表示，家屬鄧弟「…」」)."""
+        if self.masked[verb[1]:qcs].strip(" \u3000，,") or verb[2]:
+            return False
+        lead = "".join(c for c in self._bare(qcs, qend) if self._is_word_char(c))
+        return bool(lead) and not any(f in _NAME_TAGS for _, f in rjieba.tag(lead))
 
     @staticmethod
     def _is_word_char(c: str) -> bool:

@@ -23,12 +23,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from summitwatch.knowledge import load_knowledge
 from summitwatch.model import ArticleDetail, TimelineEntry
 from summitwatch.store.query.articles import AmbiguousRef, get_article, list_articles, resolve_ref
 from summitwatch.store.query.counterparts import CounterpartFilters, counterparts
 from summitwatch.store.query.filters import until_day
 from summitwatch.store.query.hits import engagement_labels
 from summitwatch.store.query.people import get_person, list_people
+from summitwatch.store.query.quotes import quotes_of_engagement, quotes_of_person
 from summitwatch.store.query.raised import RaisedFilters, raised_cells, raised_hits
 from summitwatch.store.query.search import SORTS, SearchFilters, SearchIndexUnavailable, search
 from summitwatch.store.query.stats import corpus_stats, list_duplicate_groups, list_quarantine
@@ -313,11 +315,9 @@ def page_engagement(request: Request, conn: Conn, entry_id: str) -> Response:
     counts = report_counts(conn, [entry_id])[entry_id]
     flags = read_flags(conn, [entry_id])[entry_id]
     titles = {m.article.id: m.article for m in detail.members}
-    by_side: dict[str, list[dict[str, Any]]] = {"US": [], "PRC": []}
-    for q in detail.quotes:
-        side = "US" if q["speaker"] in detail.entry.us else "PRC" if q["speaker"] in detail.entry.cn else None
-        if side:
-            by_side[side].append(q)
+    # each side's quotes once (copies of the same words across outlets merged), participants and their
+    # governments' bodies alike; the knowledge tells a body from a person
+    by_side = quotes_of_engagement(conn, entry_id, kn=load_knowledge())
     return render(
         request,
         "engagement.html",
@@ -347,7 +347,8 @@ def page_person(request: Request, conn: Conn, name: str) -> Response:
         raise HTTPException(404, f"no person {name!r}")
     engagements = list(detail.engagements)
     chart = lane_chart(engagements, parse_zoom("all", engagements), _engagement_href)
-    return render(request, "person.html", {"p": detail, "chart": chart})
+    quotes = quotes_of_person(conn, detail.summary.name).items  # by date, oldest first
+    return render(request, "person.html", {"p": detail, "chart": chart, "quotes": quotes})
 
 
 @router.get("/articles", response_class=HTMLResponse)

@@ -340,3 +340,50 @@ def test_reported_words_stop_at_a_headline_space_and_stray_closing_marks(kn: Any
                        published="2018-05-25T00:00:00+08:00")
     got = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Lu Kang"]
     assert got and "」" not in got[0].text
+
+
+def test_short_reply_verb_with_colon_introduces_the_answer(kn: Any) -> None:
+    qs = direct(kn, "記者問台海會否出事，拜登回：「不會，我們完全沒有改變政策。」")
+    assert said(qs, "不會，我們完全").speaker == "Joe Biden"
+    # 「回」 with no colon is no verb: 「回到北京後」 does not introduce the quote after it
+    assert not direct(kn, "他回到北京後，外界「十分關注這次會面的結果」。")
+
+
+def test_counted_spokesperson_speaks_for_the_body_of_its_paragraph(kn: Any) -> None:
+    qs = direct(kn, "白宮對此沒有回應。", "國務院回覆詢問時稱這是技術問題；一名發言人表示，「我們重視這次部長的與會，展現專業」。")
+    q = said(qs, "我們重視")
+    assert (q.speaker, q.side) == ("US Department of State", "US")
+    # with no body in its paragraph the counted spokesperson is nobody known
+    assert not direct(kn, "一位發言人說：「美方應停止干涉中國內政。」")
+    # an official counted but not named may be any side's: still nobody
+    assert not direct(kn, "中國外交部當天回應。一名官員說：「美方應停止干涉中國內政。」")
+
+
+def test_deputy_director_title_names_its_holder_of_the_day(kn: Any) -> None:
+    qs = direct(kn, "國務院港澳辦常務副主任當日表示：「美國的制裁嚇不倒中國人民。」", published="2020-08-10T00:00:00+08:00")
+    q = said(qs, "美國的制裁")
+    assert (q.speaker, q.side) == ("Zhang Xiaoming", "PRC")  # the deputy, not the office as a body
+
+
+def test_noun_phrase_after_said_is_the_topic_not_a_speaker(kn: Any) -> None:
+    qs = direct(kn, "2月25日，特朗普說，美國的個案「在幾天內會跌至近乎零」。", published="2020-02-26T00:00:00+08:00")
+    q = said(qs, "在幾天內")
+    assert (q.speaker, q.side) == ("Donald Trump", "US")
+    # a name opening the quote's clause is someone else speaking, whom nobody here knows
+    assert not direct(kn, "華春瑩表示，家屬鄧弟「對此感到非常憤怒和失望」。")
+
+
+def test_part_of_a_post_is_its_authors_not_the_last_quoted(kn: Any) -> None:
+    qs = direct(kn, "美國駐華使館在Twitter貼出大使的說話：「我將於下個月卸下大使的職位。」",
+                "蓬佩奧周一在Twitter貼出三段文。第一段說：「我感謝大使超過三年來對美國人民的服務」。",
+                published="2020-09-15T00:00:00+08:00")
+    assert said(qs, "我感謝大使").speaker == "Mike Pompeo"
+
+
+def test_name_after_a_meeting_verb_and_a_modifier_is_the_object(kn: Any) -> None:
+    qs = direct(kn, "台灣總統蔡英文今早會見到訪的美國衛生部長艾薩時表示，「艾薩到訪是台美防疫合作的重要一大步」。",
+                published="2020-08-10T00:00:00+08:00")
+    assert said(qs, "艾薩到訪").speaker != "Alex Azar"  # the host speaks, not the visitor she met
+    qs = direct(kn, "美國衛生部長艾薩今早在台北表示，「這次到訪是台美防疫合作的重要一大步」。",
+                published="2020-08-10T00:00:00+08:00")
+    assert said(qs, "這次到訪").speaker == "Alex Azar"

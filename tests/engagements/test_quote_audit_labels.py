@@ -29,3 +29,12 @@ def test_audit_labels_are_well_formed_and_cover_100_items() -> None:
     assert len({r["seed"] for r in final}) == 1 and len({r["commit"] for r in final}) == 1
     precision = sum(r["verdict"] == "correct" for r in final) / len(final)
     assert 0.0 <= precision <= 1.0
+
+
+def test_round4_audit_is_a_fresh_seed_of_100_items() -> None:
+    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    r4 = [r for r in rows if r["phase"] == "issue12-round4"]
+    assert sorted(r["i"] for r in r4) == list(range(100))
+    seeds = {r["seed"] for r in rows if r["phase"] != "issue12-round4"}
+    assert len({r["seed"] for r in r4}) == 1 and not {r["seed"] for r in r4} & seeds  # never seen before
+    assert all(r["verdict"] in ("correct", "wrong") and r["reason"].strip() for r in r4)
