@@ -30,9 +30,7 @@ PKG = ROOT / "summitwatch"
 PENDING_MOVES: dict[str, str] = {}
 PENDING_IMPORTS: dict[tuple[str, str], str] = {}
 #: (path, module) of an import inside a function that another helper's area still holds (rule 5).
-PENDING_FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
-    ("summitwatch/engagements/quotes.py", "summitwatch.mentions"): "quotes area: resolve_span to the top import",
-}
+PENDING_FUNCTION_IMPORTS: dict[tuple[str, str], str] = {}
 
 #: (path, module) of the deferred imports rule 5 allows, by design: each loads a heavy or optional
 #: dependency only for the command that needs it, in one function with a clear error.

@@ -20,7 +20,7 @@ from typing import Any
 from summitwatch.engagements.quote_spans import MARKS, QuoteSpan, find_spans, sentence_bounds
 from summitwatch.engagements.quote_speakers import Attributor, Frame, mask_quotes, strangers_of
 from summitwatch.engagements.sentences import Sentence
-from summitwatch.mentions import Span, normalise
+from summitwatch.mentions import Span, normalise, resolve_span
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Quote
 
@@ -489,7 +489,6 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
         if name is not None:
             return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
     if spk.kind == "office":
-        from summitwatch.mentions import resolve_span
 
         name = resolve_span(kn, spk, date)
     elif spk.kind == "body" and norm and cues is not None:
