@@ -18,7 +18,6 @@ The pass is incremental: it looks only at buckets touched by the articles a run 
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import unicodedata
@@ -208,8 +207,8 @@ def _load_meta(
     return [_Meta(*r) for r in dedupe_keys(conn, column, values)]
 
 
-def _body_text(blocks_json: str) -> str:
-    return "".join(b["text"] for b in json.loads(blocks_json) if b.get("kind") != "title")
+def _body_text(blocks: list[dict[str, str]]) -> str:
+    return "".join(b["text"] for b in blocks if b.get("kind") != "title")
 
 
 def _day_window_pairs(metas: Sequence[_Meta], touched: set[str]) -> list[list[str]]:
