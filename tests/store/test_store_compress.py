@@ -28,6 +28,7 @@ from summitwatch.store.codec import (
     stored_links,
     unpack_json,
 )
+from summitwatch.store.dataset import load_tables, write_dataset
 from summitwatch.store.db import SCHEMA_VERSION, connect, schema_version
 from summitwatch.store.dump import canonical_dump
 from summitwatch.store.write import upsert_article, upsert_source
@@ -42,7 +43,7 @@ def _article() -> Article:
     return Article(
         "a1", "h1", "x/a1.html", "html", "中美外長通話",
         (Block("title", "中美外長通話"), Block("paragraph", "美國國務卿布林肯與王毅通電話。")),
-        outlet="眾新聞",
+        outlet="眾新聞", published="2021-02-11T10:30:00+08:00",
         figures=(Figure(SRC, "會談現場", WRAPPED), Figure("https://x.example/b.png", "", OTHER),
                  Figure("https://x.example/c.png", "無存檔", None)),
         links=(Link("新聞稿", LINK, "https://web.archive.org/web/20210712054633/" + LINK), Link("央視", "https://cctv.example/", None)),
@@ -142,3 +143,16 @@ def test_conversion_is_idempotent_after_a_half_applied_attempt(tmp_path: Path) -
     row = conn.execute("SELECT * FROM articles").fetchone()
     assert isinstance(row["figures"], bytes) and isinstance(row["links"], bytes)  # the rest was converted
     assert article_from_row(row) == _article()
+
+
+def test_a_converted_file_round_trips_through_parquet(tmp_path: Path) -> None:
+    """A file converted in place keeps its TEXT declarations; the dataset still types the compressed
+    columns by the current schema (binary), so writing and loading it keeps every byte."""
+    path = tmp_path / "v5.db"
+    _v5_store(path)
+    connect(path).close()
+    write_dataset(path, tmp_path / "ds")
+    conn = connect(tmp_path / "back.db")
+    load_tables(conn, tmp_path / "ds")
+    conn.close()
+    assert canonical_dump(tmp_path / "back.db") == canonical_dump(path)
