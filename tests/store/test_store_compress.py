@@ -29,7 +29,7 @@ from summitwatch.store.codec import (
     unpack_json,
 )
 from summitwatch.store.dataset import load_tables, write_dataset
-from summitwatch.store.db import SCHEMA_VERSION, connect, schema_version
+from summitwatch.store.db import PAGE_SIZE, SCHEMA_VERSION, connect, schema_version
 from summitwatch.store.dump import canonical_dump
 from summitwatch.store.write import upsert_article, upsert_source
 
@@ -156,3 +156,13 @@ def test_a_converted_file_round_trips_through_parquet(tmp_path: Path) -> None:
     load_tables(conn, tmp_path / "ds")
     conn.close()
     assert canonical_dump(tmp_path / "back.db") == canonical_dump(path)
+
+
+def test_a_new_store_takes_the_page_size_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    assert connect(tmp_path / "new.db").execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.execute("PRAGMA page_size=4096")
+    old.execute("CREATE TABLE t(x)")
+    old.commit()
+    old.close()
+    assert connect(tmp_path / "old.db").execute("PRAGMA page_size").fetchone()[0] == 4096
