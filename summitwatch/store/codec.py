@@ -142,6 +142,7 @@ def _dicts() -> dict[int, zstandard.ZstdCompressionDict]:
     for f in resources.files("summitwatch.store").joinpath("zdict").iterdir():
         if f.name.endswith(".zdict"):
             d = zstandard.ZstdCompressionDict(f.read_bytes())
+            d.precompute_compress(level=ZSTD_LEVEL)  # digested once, not at every compress() (~10 % faster)
             out[d.dict_id()] = d
     return out
 
