@@ -22,7 +22,6 @@ articles and of their neighbours (:func:`neighbour_lookups`), builds the buckets
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -215,13 +214,13 @@ def _day(s: str | None) -> date | None:
         return None
 
 
-def _body_text(blocks_json: str) -> str:
-    return "".join(b["text"] for b in json.loads(blocks_json) if b.get("kind") != "title")
+def _body_text(blocks: list[dict[str, str]]) -> str:
+    return "".join(b["text"] for b in blocks if b.get("kind") != "title")
 
 
-def text_sketch(blocks_json: str) -> np.ndarray:
-    """The bottom-k sketch of an article's body (its stored blocks JSON, the title left out)."""
-    return _sketch(_shingle_hashes(_body_text(blocks_json)))
+def text_sketch(blocks: list[dict[str, str]]) -> np.ndarray:
+    """The bottom-k sketch of an article's body (its decoded blocks, the title left out)."""
+    return _sketch(_shingle_hashes(_body_text(blocks)))
 
 
 def _day_window_pairs(metas: Sequence[ArticleKey], touched: set[str]) -> list[list[str]]:

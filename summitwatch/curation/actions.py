@@ -295,7 +295,7 @@ def add(conn: sqlite3.Connection, articles: list[str], evidence: list[str], us: 
         row = store.article_blocks_title(conn, aid)
         if row is None:
             raise CurationError(f"no article {aid!r}")
-        text = "\n\n".join(b.get("text", "") for b in json.loads(row[0] or "[]") if isinstance(b, dict))
+        text = "\n\n".join(b.get("text", "") for b in row[0] if isinstance(b, dict))
         ev = evidence[i] if len(evidence) > 1 else evidence[0]
         if _norm(ev) not in _norm(text):
             raise CurationError(f"the evidence sentence is not in article {aid} ({(row[1] or '')[:40]})")

@@ -19,17 +19,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import zstandard
-
 from summitwatch.model import Extraction, Quarantined, RawDoc
 from summitwatch.run import checkpoint
 from summitwatch.run.pool import Pool
 from summitwatch.run.progress import RunProgress
 from summitwatch.run.summary import RunSummary
 from summitwatch.run.versions import Extractor
-from summitwatch.run.worker import ZSTD_LEVEL, Result, Task, parse_failed, work_one
+from summitwatch.run.worker import Result, Task, parse_failed, work_one
 from summitwatch.sources.walk import iter_records
 from summitwatch.store import state, write
+from summitwatch.store.codec import compress_raw, decompress_raw
 
 __all__ = ["CHUNK", "COMMIT_EVERY", "Record", "Writer", "chunked", "ingest_records", "stored_records", "walk"]
 
@@ -71,9 +70,8 @@ def walk(paths: Sequence[str | Path], fmt: str | None) -> Iterator[Record]:
 
 def stored_records(conn: sqlite3.Connection) -> Iterator[Record]:
     """Every stored raw record (sources and quarantined-with-bytes), decompressed in batches."""
-    dz = zstandard.ZstdDecompressor()
     for input, source, raw, raw_hash, hint, meta in state.stored_raw_records(conn, CHUNK):
-        yield input, RawDoc(source, dz.decompress(raw), hint, tuple(sorted(meta.items()))), raw_hash
+        yield input, RawDoc(source, decompress_raw(raw), hint, tuple(sorted(meta.items()))), raw_hash
 
 
 class Writer:
@@ -91,7 +89,6 @@ class Writer:
         self.seen_articles: set[str] = set()
         self.unchanged_sources: list[str] = []
         self.extract_errors: list[str] = []
-        self.zc = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
         self.sources = state.source_states(conn)
         self.qsources = state.quarantine_states(conn)
         self.article_hash = state.article_hashes(conn)
@@ -185,7 +182,7 @@ class Writer:
             self._count_article(twin[0], self.article_hash[twin[0]])
             write.upsert_source(
                 self.conn, source=raw.source, input=input, raw_hash=raw_hash,
-                raw=self.zc.compress(raw.data), size=len(raw.data), hint=raw.hint,
+                raw=compress_raw(raw.data), size=len(raw.data), hint=raw.hint,
                 meta=raw.meta_dict(), fmt=twin[1], article_id=twin[0], parser_version=self.pv,
                 run_id=self.run_id,
             )  # fmt: skip

@@ -4,7 +4,7 @@ Why apart: these functions run in the supervised worker processes of ``run/pool.
 on Dask workers alike. They never touch the store: a result carries the article's row
 (encoded here by ``store/codec.py``, a pure function, so the JSON work is spread over the
 workers) and the Extraction, and the single writer stores them. The per-process state (parser, extractor
-with its knowledge, a compressor) is set once by :func:`init_worker` before the workers fork.
+with its knowledge) is set once by :func:`init_worker` before the workers fork.
 
 When a record runs past its budget (or kills its process), the supervisor cannot get anything
 out of the worker; :func:`parse_failed` and :func:`extract_failed` then build the record's
@@ -17,14 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import zstandard
-
 from summitwatch.articles.dedupe import title_key
 from summitwatch.articles.parse import parse_record
 from summitwatch.model import Article, Extraction, Quarantined, RawDoc
 from summitwatch.run.summary import short_exc
 from summitwatch.run.versions import Extractor
-from summitwatch.store.codec import article_row
+from summitwatch.store.codec import article_row, compress_raw
 
 __all__ = [
     "ExtractOutcome",
@@ -38,14 +36,10 @@ __all__ = [
     "work_one",
 ]
 
-ZSTD_LEVEL = 3
-
-
 @dataclass
 class _State:
     parse: Callable[[RawDoc], Article | Quarantined]
     extractor: Extractor | None
-    zstd: zstandard.ZstdCompressor
 
 
 _STATE: _State | None = None
@@ -54,7 +48,7 @@ _STATE: _State | None = None
 def init_worker(extractor: Extractor | None) -> None:
     """Set this process's worker state (children forked afterwards inherit it, knowledge loaded)."""
     global _STATE
-    _STATE = _State(parse_record, extractor, zstandard.ZstdCompressor(level=ZSTD_LEVEL))
+    _STATE = _State(parse_record, extractor)
 
 
 def is_ready() -> bool:
@@ -118,7 +112,7 @@ def _extract(article: Article) -> tuple[Extraction | None, str | None]:
 def work_one(task: Task) -> Result:
     """Parse one record (and extract its article unless its extraction is current)."""
     st = _state()
-    res = Result(task=task, raw_z=st.zstd.compress(task.raw.data))
+    res = Result(task=task, raw_z=compress_raw(task.raw.data))
     try:
         parsed = st.parse(task.raw)
     except Exception as exc:  # a parser bug on one record quarantines that record only
@@ -144,8 +138,7 @@ def parse_failed(task: Task, reason: str, detail: str) -> Result:
     any other failure the supervisor reports is a parser bug (``parse-error``)."""
     if reason not in ("timeout", "worker-crash"):
         reason = "parse-error"
-    raw_z = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(task.raw.data)
-    return Result(task=task, raw_z=raw_z, quarantined=Quarantined(task.raw.source, reason, detail))
+    return Result(task=task, raw_z=compress_raw(task.raw.data), quarantined=Quarantined(task.raw.source, reason, detail))
 
 
 def extract_failed(article: Article, reason: str, detail: str) -> ExtractOutcome:

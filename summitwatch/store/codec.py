@@ -7,14 +7,28 @@ engagement decoder existed three times and the copies drifted (one turned a quot
 
 Rows may be ``sqlite3.Row`` or plain mappings; JSON columns that do not parse decode to the empty
 value rather than failing a page.
+
+Compression (schema v6): the big columns are zstd frames, level 3, made with a dictionary shipped in
+``store/zdict/`` (how they were trained: its README). ``articles.blocks``, ``figures`` and ``links``
+hold zstd(JSON) (:func:`pack_json` / :func:`unpack_json`); ``sources.raw`` and ``quarantine.raw``
+hold zstd(raw bytes) (:func:`compress_raw` / :func:`decompress_raw`). A frame names its dictionary by
+id in its header, so a decoder picks the right one, and frames written without a dictionary (stores
+before v6) still decode. A stored figure (or link) whose archived URL is the standard Wayback
+wrapper of its own URL keeps only the wrapper's timestamp (``w``); :func:`unpack_json`'s callers
+rebuild the URL here, so no URL is stored twice.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
+
+import zstandard
 
 from summitwatch.model import (
     Article,
@@ -38,10 +52,18 @@ __all__ = [
     "article_from_row",
     "article_ref_from_row",
     "blocks_text",
+    "compress_raw",
+    "decompress_raw",
+    "pack_json",
+    "unpack_json",
     "engagement_fields",
     "engagement_from_row",
     "entry_from_row",
     "entry_row",
+    "figures_from_column",
+    "stored_figures",
+    "stored_links",
+    "links_from_column",
     "flags_from_row",
     "flags_row",
     "loads",
@@ -93,9 +115,128 @@ def named_rows(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> 
     return cur.execute(sql, list(args)).fetchall()
 
 
-def blocks_text(blocks_json: str | None) -> str:
+def blocks_text(blocks: bytes | str | None) -> str:
     """``Article.text`` from a stored ``blocks`` column (blocks joined by a blank line)."""
-    return "\n\n".join(str(b.get("text", "")) for b in loads(blocks_json, []) if isinstance(b, dict))
+    return "\n\n".join(str(b.get("text", "")) for b in unpack_json(blocks, []) if isinstance(b, dict))
+
+
+# --------------------------------------------------------------------------- compression
+
+#: zstd level of every frame the store writes: cheap (the budget in DEVELOPERS.md), the dictionary
+#: does the rest.
+ZSTD_LEVEL = 3
+#: Dictionary ids (written in each frame's header). A retrained dictionary gets a new id and a new
+#: file beside the old one, which stays shipped so frames written with it still decode.
+ARTICLE_DICT_ID = 0x53570101  # articles.blocks / figures / links (JSON)
+RAW_DICT_ID = 0x53570201  # sources.raw / quarantine.raw (the records as read)
+#: The prefix of a Wayback Machine capture URL: ``WAYBACK + timestamp(+flag) + "/" + original``.
+WAYBACK = "https://web.archive.org/web/"
+
+_local = threading.local()  # zstd (de)compressor objects are not safe to share between threads
+
+
+@cache
+def _dicts() -> dict[int, zstandard.ZstdCompressionDict]:
+    """Every shipped dictionary by its id (``store/zdict/*.zdict``)."""
+    out: dict[int, zstandard.ZstdCompressionDict] = {}
+    for f in resources.files("summitwatch.store").joinpath("zdict").iterdir():
+        if f.name.endswith(".zdict"):
+            d = zstandard.ZstdCompressionDict(f.read_bytes())
+            d.precompute_compress(level=ZSTD_LEVEL)  # digested once, not at every compress() (~10 % faster)
+            out[d.dict_id()] = d
+    return out
+
+
+def _compressor(dict_id: int) -> zstandard.ZstdCompressor:
+    comps: dict[int, zstandard.ZstdCompressor] = _local.__dict__.setdefault("comps", {})
+    c = comps.get(dict_id)
+    if c is None:
+        c = comps[dict_id] = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=_dicts()[dict_id])
+    return c
+
+
+def _decompress(frame: bytes) -> bytes:
+    """A frame's bytes, with the dictionary its header names (none: id 0)."""
+    dict_id = zstandard.get_frame_parameters(frame).dict_id
+    decs: dict[int, zstandard.ZstdDecompressor] = _local.__dict__.setdefault("decs", {})
+    d = decs.get(dict_id)
+    if d is None:
+        if dict_id and dict_id not in _dicts():
+            raise ValueError(f"zstd frame needs dictionary {dict_id:#x}, which this summitwatch does not ship")
+        d = decs[dict_id] = zstandard.ZstdDecompressor(dict_data=_dicts()[dict_id] if dict_id else None)
+    return d.decompress(frame)
+
+
+def compress_raw(data: bytes) -> bytes:
+    """A record's raw bytes as stored (``sources.raw``, ``quarantine.raw``)."""
+    return _compressor(RAW_DICT_ID).compress(data)
+
+
+def decompress_raw(blob: bytes) -> bytes:
+    """The raw bytes of a stored record (any frame the store ever wrote, with or without a dictionary)."""
+    return _decompress(blob)
+
+
+def pack_json(value: Any) -> bytes:
+    """A JSON column as stored: compact JSON, zstd-compressed with the article dictionary."""
+    return _compressor(ARTICLE_DICT_ID).compress(_json(value).encode("utf-8"))
+
+
+def unpack_json(value: bytes | str | None, default: Any) -> Any:
+    """A column :func:`pack_json` wrote, or plain JSON text (a store or fixture from before v6)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            value = _decompress(bytes(value)).decode("utf-8")
+        except (zstandard.ZstdError, ValueError):
+            return default
+    return loads(value, default)
+
+
+def _pack_archived(url: str | None, archived: str | None) -> dict[str, str]:
+    """``{"w": stamp}`` when ``archived`` is ``WAYBACK + stamp + "/" + url`` (one path segment), else
+    the archived URL as is (``{"a": ...}``), else nothing."""
+    if not archived:
+        return {}
+    if url and archived.startswith(WAYBACK) and archived.endswith("/" + url):
+        stamp = archived[len(WAYBACK) : len(archived) - len(url) - 1]
+        if stamp and "/" not in stamp:
+            return {"w": stamp}
+    return {"a": archived}
+
+
+def _unpack_archived(d: Mapping[str, Any], url: str | None, key: str) -> str | None:
+    """The archived URL of a stored figure/link: rebuilt from ``w``, or ``a``, or (before v6) ``key``."""
+    if d.get("w") and url:
+        return f"{WAYBACK}{d['w']}/{url}"
+    return d.get("a", d.get(key))
+
+
+def stored_figures(figures: Iterable[Figure]) -> list[dict[str, Any]]:
+    """Figures as stored in ``figures`` (before compression): a Wayback wrapper of ``src`` as its stamp."""
+    return [{"src": f.src, "caption": f.caption, **_pack_archived(f.src, f.archived_src)} for f in figures]
+
+
+def stored_links(links: Iterable[Link]) -> list[dict[str, Any]]:
+    """Links as stored in ``links`` (before compression): a Wayback wrapper of ``url`` as its stamp."""
+    return [{"text": x.text, "url": x.url, **_pack_archived(x.url, x.archived_url)} for x in links]
+
+
+def figures_from_column(value: bytes | str | None) -> list[dict[str, Any]]:
+    """A stored ``figures`` column as the JSON of ``Figure`` (``src, caption, archived_src``)."""
+    return [
+        {"src": f.get("src"), "caption": f.get("caption"), "archived_src": _unpack_archived(f, f.get("src"), "archived_src")}
+        for f in unpack_json(value, [])
+        if isinstance(f, dict)
+    ]
+
+
+def links_from_column(value: bytes | str | None) -> list[dict[str, Any]]:
+    """A stored ``links`` column as the JSON of ``Link`` (``text, url, archived_url``)."""
+    return [
+        {"text": x.get("text"), "url": x.get("url"), "archived_url": _unpack_archived(x, x.get("url"), "archived_url")}
+        for x in unpack_json(value, [])
+        if isinstance(x, dict)
+    ]
 
 
 # --------------------------------------------------------------------------- articles
@@ -110,7 +251,7 @@ def article_from_row(row: Row) -> Article:
         source=r["source"],
         format=r["format"] or "",
         title=r["title"] or "",
-        blocks=tuple(Block(**b) for b in loads(r["blocks"], [])),
+        blocks=tuple(Block(**b) for b in unpack_json(r["blocks"], [])),
         outlet=r["outlet"],
         outlet_en=r["outlet_en"],
         url=r["url"],
@@ -125,8 +266,8 @@ def article_from_row(row: Row) -> Article:
         tags=tuple(loads(r["tags"], [])),
         language=r["language"] or "und",
         script=r["script"] or "und",
-        figures=tuple(Figure(**f) for f in loads(r["figures"], [])),
-        links=tuple(Link(**x) for x in loads(r["links"], [])),
+        figures=tuple(Figure(**f) for f in figures_from_column(r["figures"])),
+        links=tuple(Link(**x) for x in links_from_column(r["links"])),
         flags=tuple(loads(r["flags"], [])),
         via=r.get("via"),
     )
@@ -285,9 +426,9 @@ def article_row(article: Article, run_id: int, title_key: str | None) -> tuple[A
         a.language,
         a.script,
         # plain dicts by hand: dataclasses.asdict deep-copies and costs ~0.5 ms per article
-        _json([{"kind": b.kind, "text": b.text} for b in a.blocks]),
-        _json([{"src": f.src, "caption": f.caption, "archived_src": f.archived_src} for f in a.figures]),
-        _json([{"text": x.text, "url": x.url, "archived_url": x.archived_url} for x in a.links]),
+        pack_json([{"kind": b.kind, "text": b.text} for b in a.blocks]),
+        pack_json(stored_figures(a.figures)),
+        pack_json(stored_links(a.links)),
         _json(list(a.flags)),
         run_id,
         title_key,

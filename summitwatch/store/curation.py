@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from summitwatch.model import Correction
+from summitwatch.store.codec import unpack_json
 from summitwatch.store.db import schema_sql
 
 _BEGIN = "-- curation (issue 6)"
@@ -127,10 +129,11 @@ def entry_of_record(conn: sqlite3.Connection, article_id: str, seq: int) -> str 
     return None if row is None else row[0]
 
 
-def article_blocks_title(conn: sqlite3.Connection, article_id: str) -> tuple[str | None, str | None] | None:
-    """``(stored blocks JSON, title)`` of an article, or None when there is no such article."""
+def article_blocks_title(conn: sqlite3.Connection, article_id: str) -> tuple[list[Any], str | None] | None:
+    """``(blocks as a JSON list of {kind, text}, title)`` of an article, or None when there is no such
+    article (the blocks decoded by ``store/codec.py``)."""
     row = conn.execute("SELECT blocks, title FROM articles WHERE id = ?", (article_id,)).fetchone()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else (unpack_json(row[0], []), row[1])
 
 
 def article_file_dates(conn: sqlite3.Connection, article_id: str) -> tuple[str, str | None, str | None] | None:

@@ -30,12 +30,15 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from summitwatch.store.db import schema_sql
 
 __all__ = ["PARTITIONED", "UNPARTITIONED", "DatasetSummary", "write_dataset", "load_tables", "MANIFEST"]
 
@@ -84,8 +87,22 @@ def _arrow_type(decl: str) -> pa.DataType:
     return pa.string()
 
 
+@cache
+def _current_types() -> dict[tuple[str, str], str]:
+    """(table, column) -> type declared by this summitwatch's ``schema.sql``. A file migrated in place
+    keeps its older declarations (v6 turned ``articles.blocks`` etc. from TEXT into BLOB content)."""
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.executescript(schema_sql())
+        tables = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {(t, r[1]): r[2] for t in tables for r in mem.execute(f"PRAGMA table_info({t})")}
+    finally:
+        mem.close()
+
+
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
-    return [(r[1], r[2]) for r in conn.execute(f"PRAGMA table_info({table})")]
+    types = _current_types()
+    return [(r[1], types.get((table, r[1]), r[2])) for r in conn.execute(f"PRAGMA table_info({table})")]
 
 
 def _batches(cur: sqlite3.Cursor, schema: pa.Schema) -> Iterator[pa.RecordBatch]:

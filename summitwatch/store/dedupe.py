@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
+from summitwatch.store.codec import unpack_json
+
 __all__ = ["article_blocks", "dedupe_keys"]
 
 #: The columns of one article's dedupe key row, in order.
@@ -40,11 +42,11 @@ def dedupe_keys(
     return out
 
 
-def article_blocks(conn: sqlite3.Connection, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """``(id, stored blocks JSON)`` of the given articles."""
+def article_blocks(conn: sqlite3.Connection, ids: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+    """``(id, blocks as a JSON list of {kind, text})`` of the given articles (decoded by ``store/codec.py``)."""
     for i in range(0, len(ids), _CHUNK):
         chunk = list(ids[i : i + _CHUNK])
         yield from (
-            (r[0], r[1])
+            (r[0], unpack_json(r[1], []))
             for r in conn.execute(f"SELECT id, blocks FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
         )

@@ -11,8 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import zstandard
+
+from summitwatch.store.codec import decompress_raw, figures_from_column, links_from_column, unpack_json
 
 __all__ = ["CONTENT_TABLES", "RUN_COLUMNS", "canonical_dump", "dump_digest"]
 
@@ -34,10 +39,24 @@ RUN_COLUMNS: frozenset[str] = frozenset(
 )
 
 
+#: (table, column) -> its decoder: compressed JSON columns dump as their content, whatever the encoding
+_DECODED: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("articles", "blocks"): lambda v: unpack_json(v, []),
+    ("articles", "figures"): figures_from_column,
+    ("articles", "links"): links_from_column,
+}
+
+
 def _cell(value: Any) -> Any:
-    """Blobs as a digest (raw bytes are compressed; equal content gives equal zstd output at one level)."""
+    """Blobs as a digest of their content (raw bytes are zstd frames: two encodings of the same bytes,
+    with or without a dictionary, dump alike)."""
     if isinstance(value, bytes | memoryview):
-        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+        data = bytes(value)
+        try:
+            data = decompress_raw(data)
+        except (zstandard.ZstdError, ValueError):
+            pass  # not a frame the store writes: the digest of the bytes as they are
+        return "sha256:" + hashlib.sha256(data).hexdigest()
     return value
 
 
@@ -63,7 +82,10 @@ def canonical_dump(
             quoted = ", ".join(f'"{c}"' for c in cols)
             out.append(f"# {table} ({', '.join(cols)})")
             for row in conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {key}"):
-                out.append(json.dumps([_cell(v) for v in row], ensure_ascii=False, separators=(",", ":")))
+                cells = [
+                    _DECODED[(table, c)](v) if (table, c) in _DECODED else _cell(v) for c, v in zip(cols, row, strict=True)
+                ]
+                out.append(json.dumps(cells, ensure_ascii=False, separators=(",", ":")))
         return "\n".join(out) + "\n"
     finally:
         conn.close()

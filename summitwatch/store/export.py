@@ -23,8 +23,11 @@ from summitwatch.store.codec import (
     article_from_row,
     engagement_fields,
     engagement_from_row,
+    figures_from_column,
+    links_from_column,
     mention_from_row,
     quote_from_row,
+    unpack_json,
 )
 
 __all__ = [
@@ -308,9 +311,9 @@ def article_records(conn: sqlite3.Connection, *, batch: int = 500) -> Iterator[d
             d["source"] = r["leaf"]
             d["tags"] = list(a.tags)
             d["flags"] = list(a.flags)
-            d["blocks"] = json.loads(r["blocks"] or "[]")
-            d["figures"] = json.loads(r["figures"] or "[]")
-            d["links"] = json.loads(r["links"] or "[]")
+            d["blocks"] = unpack_json(r["blocks"], [])
+            d["figures"] = figures_from_column(r["figures"])
+            d["links"] = links_from_column(r["links"])
             d["text"] = a.text
             d["duplicate_of"] = r["duplicate_of"]
             d["sources"] = all_sources.get(a.id, [])

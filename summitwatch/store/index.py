@@ -22,11 +22,11 @@ table cannot delete single rows on SQLite < 3.43 without the original text).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 
 from summitwatch.search_tokens import TOKENS_VERSION, index_text, opencc_version
+from summitwatch.store.codec import blocks_text
 
 # Every read of articles here goes through the covering index ``articles_state`` (schema.sql): the
 # wide rows spill into overflow pages, and a scan of them costs a second per check on the dev store.
@@ -114,16 +114,12 @@ def ensure_search_tables(conn: sqlite3.Connection) -> None:
         conn.execute(stmt)
 
 
-def article_text(blocks_json: str | None) -> str:
-    """``Article.text`` from the stored blocks (blocks joined by a blank line)."""
-    try:
-        blocks = json.loads(blocks_json or "[]")
-    except ValueError:
-        return ""
-    return "\n\n".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
+def article_text(blocks: bytes | str | None) -> str:
+    """``Article.text`` from the stored blocks (decoded by ``store/codec.py``; blocks joined by a blank line)."""
+    return blocks_text(blocks)
 
 
-def _doc_text(title: str | None, blocks: str | None) -> tuple[str, str]:
+def _doc_text(title: str | None, blocks: bytes | str | None) -> tuple[str, str]:
     """Title and body as FTS5 indexes them (one ``str.translate`` per article, not two)."""
     folded = index_text(f"{(title or '').replace(chr(10), ' ')}\n{article_text(blocks)}")
     head, _, body = folded.partition("\n")

@@ -1,6 +1,8 @@
--- summitwatch store, schema version 5 (db.py migrates older files: see MIGRATIONS there).
+-- summitwatch store, schema version 6 (db.py migrates older files: see MIGRATIONS there).
 -- The only SQL of the project lives in summitwatch/store/. Opens usefully in Datasette:
 -- JSON columns hold arrays/objects; every table has a primary key; views give flat reading tables.
+-- v6: the big columns (articles.blocks/figures/links, sources.raw, quarantine.raw) are zstd frames
+-- made with dictionaries shipped in store/zdict/; only store/codec.py decodes them (README, Datasette).
 
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
@@ -22,7 +24,7 @@ CREATE TABLE IF NOT EXISTS sources (
   source TEXT PRIMARY KEY,         -- path relative to the PATH argument (+ #fragment)
   input TEXT NOT NULL,             -- the PATH argument it came from
   raw_hash TEXT NOT NULL,          -- sha256 of the raw bytes
-  raw BLOB NOT NULL,               -- zstd-compressed raw bytes
+  raw BLOB NOT NULL,               -- zstd-compressed raw bytes (v6: with the raw dictionary)
   size INTEGER NOT NULL,
   hint TEXT,
   meta TEXT,                       -- JSON object from the container (WARC URI, feed fields)
@@ -74,9 +76,9 @@ CREATE TABLE IF NOT EXISTS articles (
   tags TEXT,                       -- JSON list
   language TEXT,
   script TEXT,
-  blocks TEXT NOT NULL,            -- JSON list of {kind, text}
-  figures TEXT,                    -- JSON list of {src, caption, archived_src}
-  links TEXT,                      -- JSON list of {text, url, archived_url}
+  blocks BLOB NOT NULL,            -- v6: zstd(JSON list of {kind, text}), article dictionary
+  figures BLOB,                    -- v6: zstd(JSON list of {src, caption, w | a}): w = Wayback stamp of src
+  links BLOB,                      -- v6: zstd(JSON list of {text, url, w | a}): a = any other archived URL
   flags TEXT,                      -- JSON list
   duplicate_of TEXT,               -- id of the group's representative (near-duplicate), NULL if none
   updated_run INTEGER,

@@ -34,6 +34,7 @@ import opencc
 from summitwatch.knowledge import load_knowledge
 from summitwatch.mentions.cues import load_cues
 from summitwatch.mentions.gazetteer import normalise
+from summitwatch.store.codec import blocks_text
 
 __all__ = [
     "RaisedFilters",
@@ -236,7 +237,7 @@ def raised_hits(conn: sqlite3.Connection, filters: RaisedFilters | None = None) 
         ):
             (topics if kind == "topic" else persons)[aid].append(Span(start, end, key))
         texts = {
-            aid: "\n\n".join(str(b.get("text", "")) for b in _json(blocks) or [] if isinstance(b, dict))
+            aid: blocks_text(blocks)
             for aid, blocks in conn.execute(f"SELECT id, blocks FROM articles WHERE id IN ({marks})", chunk)
         }
         for aid in chunk:
