@@ -131,6 +131,8 @@ class _Child:
     conn: Connection
     mm: mmap.mmap
     slot: Any  # (ctypes.c_double * 2) over mm: [start time of the current record or 0, its index]
+    reap_lock: threading.Lock = field(default_factory=threading.Lock)
+    reaped: bool = False
 
     def current(self) -> tuple[float, int] | None:
         """(start, index) of the record the child is running, or None between records."""
@@ -146,9 +148,17 @@ class _Child:
         self.reap()
 
     def reap(self) -> None:
+        # close() (the caller's thread) and the child's supervisor thread may both reap one child:
+        # only the first closes the pipe, so the fd is never closed twice (a reused fd number would
+        # otherwise be closed under someone else)
+        with self.reap_lock:
+            if self.reaped:
+                return
+            self.reaped = True
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-        self.conn.close()
+        with contextlib.suppress(OSError):
+            self.conn.close()
 
 
 @dataclass
