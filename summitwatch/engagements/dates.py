@@ -231,8 +231,8 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         pre, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
         if p is None:
             continue
-        if pre in ("前年", "去年", "今年", "明年"):
-            y = p.year + {"前年": -2, "去年": -1, "今年": 0, "明年": 1}[pre]
+        if pre in _REL_YEAR:
+            y = p.year + _REL_YEAR[pre]
             a = _mk(y, mo, d)
         else:
             a = _pick_year(p, mo, d, bool(future))
@@ -293,7 +293,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
                 continue
             pre = m.group(1)
             if pre:
-                y = p.year + {"去年": -1, "今年": 0, "明年": 1, "前年": -2}[pre]
+                y = p.year + _REL_YEAR[pre]
             else:
                 y = p.year if (mo <= p.month or future or mo - p.month <= 3) else p.year - 1
             add(DateHit(m.start(), m.end(), None, None, f"{y:04d}-{mo:02d}", "month"))
