@@ -45,7 +45,7 @@ class Frame:
     """A resolved speaker: the mention that names it (a person, office or body span)."""
 
     span: Span
-    how: str  # before | after | sentence | continues | pronoun | role
+    how: str  # before | after | sentence | continues | pronoun | role | inside
 
 
 def mask_quotes(norm: str, spans: list[QuoteSpan]) -> str:
@@ -56,6 +56,38 @@ def mask_quotes(norm: str, spans: list[QuoteSpan]) -> str:
             for i in range(s.open, s.after):
                 chars[i] = _BLANK
     return "".join(chars)
+
+
+_ASIDE_MAX = 40
+
+
+def _mask_asides(masked: str, mentions: list[Span]) -> str:
+    """``masked`` with the author's asides in full-width brackets blanked too (「川普說彼此已建立了「友誼」
+    （但沒有說是哪一種友誼），並且相信…」): their words are no clause of the sentence, so a verb in them
+    neither attributes nor cuts the attribution around them. Asides that name a speaker (「（習近平）」)
+    or run past one line or ``_ASIDE_MAX`` characters stay."""
+    starts = sorted(s.start for s in mentions if s.kind in _SPEAKER_KINDS)
+    out: list[str] = []
+    last = 0
+    i = masked.find("（")
+    while i >= 0:
+        j = masked.find("）", i + 1, i + _ASIDE_MAX)
+        if j < 0 or "\n" in masked[i:j] or "（" in masked[i + 1:j]:
+            i = masked.find("（", i + 1)
+            continue
+        k = bisect.bisect_left(starts, i)
+        inner = masked[i + 1:j]
+        if (k < len(starts) and starts[k] < j) or not any("\u4e00" <= c <= "\u9fff" for c in inner):
+            i = masked.find("（", j)
+            continue
+        out.append(masked[last:i])
+        out.append(_BLANK * (j + 1 - i))
+        last = j + 1
+        i = masked.find("（", last)
+    if not out:
+        return masked
+    out.append(masked[last:])
+    return "".join(out)
 
 
 def not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
@@ -119,7 +151,8 @@ class Attributor:
                  blocked: list[str], bare_bodies: dict[str, tuple[str, str]] | None = None,
                  strangers: set[str] | None = None) -> None:
         self.norm = norm
-        self.masked = masked
+        self.masked = _mask_asides(masked, mentions)
+        masked = self.masked
         self.bounds = bounds
         self.cues = cues
         q = cues["quotes"]
@@ -136,6 +169,7 @@ class Attributor:
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.counters = set(q["role_counters"])
         self.counted_roles = set(q["counted_roles"])
+        self.person_roles = q["person_roles"]
         self.unnamed = sorted(q["unnamed_people"], key=len, reverse=True)
         self.sources = q["source_before"]
         self.bare_bodies = dict(sorted((bare_bodies or {}).items(), key=lambda kv: -len(kv[0])))
@@ -164,6 +198,17 @@ class Attributor:
             key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.mentions]
         self.places = sorted((s.start, s.end) for s in mentions if s.kind == "place")
+        # a country named right before a role word (「一名中國高級官員」) speaks as its government
+        govs = q["country_government"]
+        self.countries = sorted((s.start, s.end, govs[s.key]) for s in mentions
+                                if s.kind == "place" and s.key in govs)
+        self.gov_side = {b.lower(): side for side, b in cues["government_body"].items()}
+        self.topic_openers = sorted(cues["topic_phrase_starts"], key=len, reverse=True)
+        self.source_verbs = [w for w in q["source_before"] if len(w) > 1]
+        # every speaker mention, those inside quotes included (a quote naming its own speaker)
+        self.inner = sorted((s for s in mentions if s.kind in ("person", "office")), key=lambda s: s.start)
+        self.inner_starts = [s.start for s in self.inner]
+        self.strangers = strangers
         self._verb_pos: list[tuple[int, int, bool]] | None = None
         # (quote offset, speaker) of the quotes attributed so far; None: an attribution to someone unknown
         self.recent: list[tuple[int, Span | None]] = []
@@ -322,6 +367,8 @@ class Attributor:
     def _subject_in(self, cs: int, hi: int, last: bool) -> Frame | None | bool:
         """The subject found in clause [cs, hi): a Frame; False when the clause has a subject that is no
         known speaker; None when it holds only adverbials (look at the clause before)."""
+        if last:
+            cs = self._after_source(cs, hi)
         lead = self._strip_adverbials(self.masked[cs:hi])
         lead = next((lead[len(w):] for w in self.openers if lead.startswith(w)), lead)
         if lead.startswith("《"):
@@ -330,9 +377,15 @@ class Attributor:
         if agents and last:
             return Frame(agents[-1], "sentence")  # 「這是博爾頓所說的「…」」: the name before 所說 speaks
         named = [s for s in self._mentions_in(cs, hi) if not self._is_object(s.start, cs)]
+        if not named and (topic := self._topic_speaker(cs, hi)) is not None:
+            return topic  # 「針對習近平…表達「…」，…」: the one the topic phrase names said the words
         if named and last and self._former(named[-1]):
             return False
         toks = [t for t in self._tokens(cs, hi) if not self._is_object(t[0], cs)]
+        if named and toks and toks[0][2] == "person" and toks[0][0] < named[0].start \
+                and not self._strip_adverbials(self.masked[cs:toks[0][0]]) \
+                and not self._verbs_between(toks[0][1], named[0].start):
+            named = []  # 「他以中國外交部的說法為例，指…」: the pronoun opening the clause is its subject
         # a named speaker in the clause wins over document words after it (「特朗普在Twitter貼文說」,
         # 「王毅在聲明中說」); pronouns and role words speak only where nobody is named
         cands: list[tuple[int, Any]] = [(s.start, s) for s in named] if named else [(t[0], t) for t in toks]
@@ -343,8 +396,12 @@ class Attributor:
             if isinstance(pick, Span):
                 if not last:
                     lead = self._strip_adverbials(self._bare(cs, pick.start))
-                    if lead:
-                        return False  # 「默克爾似乎已看透特朗普…」: the name does not open the clause
+                    modified = self.masked[cs:pick.start].endswith("的") and \
+                        not self.masked[pick.end:hi].strip(" \u3000") and len(named) == 1
+                    if lead and not modified:
+                        # 「默克爾似乎已看透特朗普…」: the name does not open the clause; but a name that ends
+                        # its clause after a modifier (「批評中國的特朗普，則稱…」) is its subject
+                        return False
                     # 「外交部發言人趙立堅…」: the person named right after the body speaks
                     nxt = [sp for sp in named if sp.kind == "person" and 0 <= sp.start - pick.end <= 5]
                     pick = nxt[0] if pick.kind == "body" and nxt else pick
@@ -365,6 +422,9 @@ class Attributor:
             if pick[2] == "role" and self.masked[pick[0]:pick[1]] in self.counted_roles and \
                     self._strip_adverbials(lead) in self.counters:
                 return self._counted_role(pick[0]) or False  # 「一名發言人表示」: the body's spokesperson
+            if pick[2] == "role" and (gov := self._country_role(pick[0])) is not None and \
+                    self._strip_counters(self.masked[cs:gov.span.start]) == "":
+                return gov  # 「一名中國高級官員稱」: an official left unnamed speaks for his government
             if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
                 return False
             if pick[2] == "stranger":
@@ -379,9 +439,87 @@ class Attributor:
             return None if self._verbs_between(cs, hi) else False
         if not last and self._verbs_between(cs, hi + 1) and not self._adverbial(self.masked[cs:hi]):
             first = self._verbs_between(cs, hi + 1)[0][0]
-            if self.masked[cs:first].strip(" \u3000"):
+            if self._strip_adverbials(self.masked[cs:first]):
                 return False  # the clause has a subject of its own before its verb
         return None
+
+    def _after_source(self, cs: int, hi: int) -> int:
+        """The clause start past a source verb (「《華爾街日報》引述一名中國官員稱」: whoever is cited after
+        引述 speaks, not the newspaper citing them), or ``cs`` when none has words after it."""
+        seg = self.masked[cs:hi]
+        k = max(((seg.rfind(w), len(w)) for w in self.source_verbs), default=(-1, 0))
+        if k[0] < 0 or not seg[k[0] + k[1]:].strip(" \u3000，,"):
+            return cs
+        return cs + k[0] + k[1]
+
+    def _strip_counters(self, s: str) -> str:
+        s = self._strip_adverbials(s)
+        for w in sorted(self.counters, key=len, reverse=True):
+            if s.endswith(w):
+                return s[:-len(w)].strip(" \u3000")
+        return s
+
+    def _country_role(self, pos: int) -> Frame | None:
+        """The government a role word at ``pos`` speaks for when a country is named right before it
+        (「中國高級官員」, 「美國資深官員」), else None."""
+        k = bisect.bisect_left(self.countries, (pos - 8, 0, ""))
+        for a, b, gov in self.countries[k:]:
+            if a >= pos:
+                break
+            if 0 <= pos - b <= 1:
+                side = self.gov_side.get(gov.lower())
+                return Frame(Span("body", gov, side, a, b), "role")
+        return None
+
+    def _topic_speaker(self, cs: int, hi: int) -> Frame | None:
+        """The person a topic phrase opening the clause names, when the clause goes on to that person's
+        verb of speech (「針對習近平在大會上表達」: what Xi expressed is the topic, so the words are his);
+        not when the phrase is about something of theirs (「針對拜登的言論」)."""
+        lead = self._strip_adverbials(self.masked[cs:hi])
+        if not any(lead.startswith(w) for w in self.topic_openers):
+            return None
+        ms = [s for s in self._mentions_in(cs, hi) if s.kind in ("person", "office")]
+        if not ms or len(ms) > 2 or any(sp.kind in ("stranger", "media") for sp in self._mentions_in(cs, hi)):
+            return None
+        sp = ms[-1] if ms[0].kind == "office" and ms[-1].kind == "person" else ms[0]
+        head = self._strip_adverbials(self.masked[cs:ms[0].start])
+        if not any(head == w for w in self.topic_openers) or self.masked.startswith("的", sp.end):
+            return None
+        vs = self._verbs_between(sp.end, hi + 8)
+        if not vs or vs[0][2] or not (vs[0][0] == hi or hi - 1 <= vs[0][1] <= hi):
+            return None  # the clause must end on the first verb after the name (or reach it at ``hi``)
+        return Frame(sp, "sentence")
+
+    def inside(self, q: QuoteSpan) -> Frame | None:
+        """The speaker a quote names at its own start (「特朗普強調，我充分理解…」, 「(習近平)對特朗普表示願意
+        …」): a readout or report quoted whole carries its own attribution. Only the quote's first clause
+        is read: the name must open it (brackets aside) and an attribution verb follow within it, with
+        no more than an addressee (「對特朗普」) between."""
+        body = self.norm[q.start:q.end]
+        if body.rstrip().endswith(("？", "?")):
+            return None  # a question put to someone
+        e = len(body)
+        for c in "，,：:。；;":
+            i = body.find(c)
+            if 0 <= i < e:
+                e = i
+        k = bisect.bisect_left(self.inner_starts, q.start)
+        if k >= len(self.inner) or self.inner[k].start >= q.start + e:
+            return None
+        sp = self.inner[k]
+        if body[:sp.start - q.start].strip(" \u3000(（") or sp.key in self.strangers:
+            return None
+        if sp.kind == "office" and k + 1 < len(self.inner) and self.inner[k + 1].kind == "person" \
+                and self.inner[k + 1].start - sp.end <= 1:
+            sp = self.inner[k + 1]
+        rest = body[sp.end - q.start:e].lstrip(")） \u3000")
+        v = min(((rest.find(w), w) for w in self.verbs if rest.find(w) >= 0), default=(-1, ""))
+        if v[0] < 0:
+            return None
+        gap = rest[:v[0]]
+        if gap and not (self._strip_adverbials(gap) == "" or (gap[0] in "對对向跟同" and len(gap) <= 8)):
+            return None
+        return Frame(sp, "inside")
 
     def _counted_role(self, pos: int) -> Frame | None:
         """The body a spokesperson counted but not named (「一名發言人」 at ``pos``) speaks for: the last
@@ -402,6 +540,9 @@ class Attributor:
             near = [s for s in self._mentions_in(max(0, a - 12), a) if s.kind == "body" and a - s.end <= 2]
             if near:
                 return Frame(near[-1], "role")
+            gov = self._country_role(a)
+            if gov is not None:
+                return gov  # 「一名美國官員說」: the government of the country named with the role word
             # a bare ministry the gazetteer took as part of an unresolved title (「外交部發言人」)
             for w, (key, side) in self.bare_bodies.items():
                 if self.masked.startswith(w, a - len(w)):
@@ -430,7 +571,7 @@ class Attributor:
         opening the nearest sentence before it (「李克強…，他說」, 「「…」。⏎他續稱」)."""
         best: tuple[int, Span] | None = None
         for at, sp in reversed(self.recent):
-            if at <= pos and pos - at <= window and (sp is None or sp.kind in kinds):
+            if at <= pos and pos - at <= window and (sp is None or sp.kind in kinds or self._spokesperson(sp)):
                 if sp is None:
                     break
                 best = (at, sp)
@@ -461,6 +602,11 @@ class Attributor:
         if self._unnamed_between(best[0], pos):
             return None  # 「一名高級官員說…。該官員續稱」: the official nobody names is meant
         return Frame(best[1], "pronoun")
+
+    def _spokesperson(self, sp: Span) -> bool:
+        """True when a body speaker is named with a person's role word right after it (「總統府發言人張
+        惇涵」): a 他 after that quote refers to that spokesperson, who speaks for the body."""
+        return sp.kind == "body" and any(self.masked.startswith(w, sp.end) for w in self.person_roles)
 
     def _unnamed_between(self, lo: int, hi: int) -> bool:
         """True when an official or spokesperson is introduced unnamed in [lo, hi) (「一名官員」), i.e. a
@@ -581,7 +727,8 @@ class Attributor:
             got = self.subject(v0, lo, lo)
             lead = self._strip_adverbials(self.masked[self.clause_start(v0, lo):v0])
             weak = self.masked[v0:v1] in self.weak
-            if got is not None and got.span.key.lower() in self.collective and got.span.kind == "body":
+            if got is not None and got.span.key.lower() in self.collective and got.span.kind == "body" \
+                    and got.how != "role":
                 # 「汪文斌聲稱，中方敦促…，「…」」: the spokesperson speaks for 中方
                 earlier = [self.subject(v[0], lo, lo) for v in verbs if v[0] < v0 and not v[2]]
                 people = [f for f in earlier if f is not None and f.span.kind in ("person", "office")]

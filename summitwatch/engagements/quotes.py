@@ -202,6 +202,8 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
         if not _is_speech(text, norm, q, masked, cues):
             continue
         frame = _frame(q, prev, att, norm)
+        if frame is None and not att.asked(q):
+            frame = att.inside(q)
         if frame is None:
             if att.before(q) == (None, True) and not att.asked(q):
                 att.recent.append((q.start, None))  # someone the knowledge does not name is speaking
@@ -492,6 +494,8 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
 
         name = resolve_span(kn, spk, date)
     elif spk.kind == "body" and norm and cues is not None:
+        if spk.key not in kn.bodies:  # a body named from a cue value (lower-cased): the knowledge's spelling
+            spk = replace(spk, key=next((n for n in kn.bodies if n.lower() == spk.key.lower()), spk.key))
         got = _body_speaker(kn, spk, norm, spans or [], cues)
         if got is None:
             return None

@@ -387,3 +387,71 @@ def test_name_after_a_meeting_verb_and_a_modifier_is_the_object(kn: Any) -> None
     qs = direct(kn, "美國衛生部長艾薩今早在台北表示，「這次到訪是台美防疫合作的重要一大步」。",
                 published="2020-08-10T00:00:00+08:00")
     assert said(qs, "這次到訪").speaker == "Alex Azar"
+
+
+# ---------------------------------------------------------------- issue 12, third round (session 3)
+
+def test_quote_naming_its_own_speaker_is_his(kn: Any) -> None:
+    # a readout quoted whole carries its attribution inside the marks
+    qs = direct(kn, "新華社的報道透露了他的原話──「習近平強調，中方堅定維護自身主權和領土完整。」",
+                "官方報道高度評價——「(李克強)對布林肯表示願意推動兩國經貿合作走向正軌。」")
+    assert said(qs, "習近平強調").speaker == "Xi Jinping"
+    assert said(qs, "(李克強)").speaker == "Li Keqiang"
+
+
+def test_quote_naming_someone_after_its_first_words_is_not_his(kn: Any) -> None:
+    # the name must open the quote and its verb follow in the first clause
+    qs = direct(kn, "評論文章寫道──「坦白說，習近平強調的主權問題沒有人會讓步。」")
+    assert not [q for q in qs if q.text.startswith("坦白說")]
+
+
+def test_question_naming_a_speaker_is_not_his(kn: Any) -> None:
+    qs = direct(kn, "記者追問：「拜登表示會出兵保衛台灣，這是否代表政策改變？」")
+    assert not [q for q in qs if q.text.startswith("拜登表示")]
+
+
+def test_unnamed_official_of_a_country_speaks_for_its_government(kn: Any) -> None:
+    qs = direct(kn, "《華爾街日報》引述一名中國高級官員稱，「我們不會在關稅問題上作出讓步」。",
+                "一名美國資深官員表示：「我們會繼續與盟友保持密切協調。」")
+    assert (said(qs, "我們不會在關稅").speaker, said(qs, "我們不會在關稅").side) == ("PRC government", "PRC")
+    assert said(qs, "我們會繼續與盟友").speaker == "US government"
+
+
+def test_pronoun_opening_the_clause_is_the_subject_not_a_body_after_it(kn: Any) -> None:
+    qs = direct(kn, "蓬佩奧說，會談的氣氛並不理想。他以中國外交部對會談的說法為例，指這是「完全片面而且不實際的描述」。")
+    assert said(qs, "完全片面").speaker == "Mike Pompeo"
+
+
+def test_topic_phrase_naming_who_expressed_the_words(kn: Any) -> None:
+    qs = direct(kn, "針對習近平在大會上以強硬語氣表達「統一大業一定要也一定能實現」，並強調主權，"
+                    "批判「分裂國家的人從來沒有好下場」；台灣陸委會對此回應，「中華民國是主權國家」。")
+    assert said(qs, "統一大業").speaker == "Xi Jinping"
+    assert said(qs, "分裂國家的人").speaker == "Xi Jinping"
+
+
+def test_topic_phrase_about_someones_remarks_is_not_his_words(kn: Any) -> None:
+    qs = direct(kn, "針對拜登的言論表示「這是一個非常危險的信號」的學者不在少數。")
+    assert not [q for q in qs if q.speaker == "Joe Biden"]
+
+
+def test_pronoun_after_a_spokespersons_quote_is_the_spokesperson(kn: Any) -> None:
+    # 張小明 is unknown to the knowledge: his 他 is the Presidential Office's spokesperson, not Xi
+    qs = direct(kn, "針對習近平表達「統一大業一定能夠實現」，台灣總統府發言人張惇明回應表示，「台灣的未來由人民決定」。",
+                "張惇明也對此提出說明，他說，「民主共和今天真正地在台灣實現」。")
+    assert said(qs, "統一大業").speaker == "Xi Jinping"
+    assert not [q for q in qs if q.text.startswith("民主共和") and q.speaker == "Xi Jinping"]
+
+
+def test_name_ending_its_clause_after_a_modifier_is_the_subject(kn: Any) -> None:
+    qs = direct(kn, "至於多次指北京在貿易上佔盡便宜的特朗普，則稱中國佔了便宜，但就說不會怪責中國，「誰能怪責為國民爭取利益的國家」。")
+    assert said(qs, "誰能怪責").speaker == "Donald Trump"
+
+
+def test_bracketed_aside_does_not_cut_the_attribution(kn: Any) -> None:
+    qs = direct(kn, "特朗普說彼此已經建立了「友誼」（但沒有說是哪一種友誼），並且相信兩國會有「很好很好的關係」。")
+    assert said(qs, "很好很好").speaker == "Donald Trump"
+
+
+def test_headline_cited_by_a_medium_is_not_a_quote(kn: Any) -> None:
+    qs = direct(kn, "新華社今早以標題「美國貿易代表稱將與中方展開坦率對話」報道這次講話。")
+    assert not [q for q in qs if q.text.startswith("美國貿易代表稱")]
