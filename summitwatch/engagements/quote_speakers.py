@@ -37,6 +37,7 @@ _BREAKS = "，,；;：:"
 _NOUN_TAGS = frozenset({"n", "nr", "nrt", "nrfg", "nz", "nt", "r"})  # rjieba parts of speech that name someone
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _BLANK = "\u25a1"  # stands for a character inside another quote
+_ASIDE = "\u25a0"  # stands for a character of an author's bracketed aside (no clause, no words of anyone)
 _SPEAKER_KINDS = ("person", "office", "body")
 
 
@@ -72,7 +73,7 @@ def _mask_asides(masked: str, mentions: list[Span]) -> str:
     i = masked.find("（")
     while i >= 0:
         j = masked.find("）", i + 1, i + _ASIDE_MAX)
-        if j < 0 or "\n" in masked[i:j] or "（" in masked[i + 1:j]:
+        if j < 0 or "\n" in masked[i:j] or any(c in masked[i + 1:j] for c in "（" + _BLANK + "「『“\""):
             i = masked.find("（", i + 1)
             continue
         k = bisect.bisect_left(starts, i)
@@ -81,7 +82,7 @@ def _mask_asides(masked: str, mentions: list[Span]) -> str:
             i = masked.find("（", j)
             continue
         out.append(masked[last:i])
-        out.append(_BLANK * (j + 1 - i))
+        out.append(_ASIDE * (j + 1 - i))
         last = j + 1
         i = masked.find("（", last)
     if not out:
@@ -170,6 +171,7 @@ class Attributor:
         self.counters = set(q["role_counters"])
         self.counted_roles = set(q["counted_roles"])
         self.person_roles = q["person_roles"]
+        self.possessive = cues["possessive_roles"]
         self.unnamed = sorted(q["unnamed_people"], key=len, reverse=True)
         self.sources = q["source_before"]
         self.bare_bodies = dict(sorted((bare_bodies or {}).items(), key=lambda kv: -len(kv[0])))
@@ -314,10 +316,10 @@ class Attributor:
                 break
             for i in range(max(lo, a), min(hi, b)):
                 keep[i - lo] = False
-        return "".join(c for c, k2 in zip(self.masked[lo:hi], keep, strict=True) if k2)
+        return "".join(c for c, k2 in zip(self.masked[lo:hi], keep, strict=True) if k2 and c != _ASIDE)
 
     def _strip_adverbials(self, s: str) -> str:
-        s = s.strip(" \u3000，,")
+        s = s.replace(_ASIDE, "").strip(" \u3000，,")
         changed = True
         while s and changed:
             changed = False
@@ -407,6 +409,9 @@ class Attributor:
                     pick = nxt[0] if pick.kind == "body" and nxt else pick
                 if pick.kind == "person" and any(self.masked.startswith(w, pick.end) for w in self.aides):
                     return False  # 「特朗普的助手表示」: someone around him speaks
+                if pick.kind == "person" and self.masked.startswith("的", pick.end) and any(
+                        w in self.masked[pick.end:hi] for w in self.possessive):
+                    return False  # 「奧巴馬的中國事務顧問貝德認為」: someone of his speaks
                 cited = any(self.masked[max(cs, pick.start - 4):pick.start].endswith(w) for w in self.sources)
                 if not cited and not self._adverbial(self.masked[cs:pick.start]) \
                         and self._unnamed_subject(cs, pick.start) and hi - pick.end > 3:
@@ -463,6 +468,9 @@ class Attributor:
         """The government a role word at ``pos`` speaks for when a country is named right before it
         (「中國高級官員」, 「美國資深官員」), else None."""
         k = bisect.bisect_left(self.countries, (pos - 8, 0, ""))
+        end = next((pos + len(w) for w in self.roles if self.masked.startswith(w, pos)), pos)
+        if self.masked.startswith("的", end):
+            return None  # 「美國高級官員的演說」: the officials are no subject here
         for a, b, gov in self.countries[k:]:
             if a >= pos:
                 break

@@ -455,3 +455,25 @@ def test_bracketed_aside_does_not_cut_the_attribution(kn: Any) -> None:
 def test_headline_cited_by_a_medium_is_not_a_quote(kn: Any) -> None:
     qs = direct(kn, "新華社今早以標題「美國貿易代表稱將與中方展開坦率對話」報道這次講話。")
     assert not [q for q in qs if q.text.startswith("美國貿易代表稱")]
+
+
+def test_someone_of_a_cited_official_is_not_the_official(kn: Any) -> None:
+    qs = direct(kn, "《紐約時報》引述奧巴馬的中國事務顧問貝德認為，「華府對中國的議題大多不帶善意」。")
+    assert not [q for q in qs if q.speaker == "Barack Obama"]
+
+
+def test_speech_of_unnamed_officials_is_not_their_governments_words(kn: Any) -> None:
+    # 「演說」 holds no verb of speech, and officials followed by 的 are no subject
+    qs = direct(kn, "蓬佩奧說，他與其他3名美國高級官員的演說「有一個非常清晰的意圖，就是解釋美中關係」。")
+    assert said(qs, "有一個非常清晰").speaker == "Mike Pompeo"
+
+
+def test_position_marker_in_brackets_keeps_the_subject(kn: Any) -> None:
+    qs = direct(kn, "美國總統拜登（左）據報希望對華採取「以行動為導向的強硬立場」。美聯社圖片")
+    assert said(qs, "以行動為導向").speaker == "Joe Biden"
+
+
+def test_bracketed_aside_holding_someone_elses_quote_is_not_masked(kn: Any) -> None:
+    # the words inside the aside belong to the one it names (here nobody the knowledge knows)
+    qs = direct(kn, "習近平告訴記者，「四個偉大」中（按：這是林彪提出的：「偉大的領袖、偉大的統帥」）他只渴望當導師。")
+    assert not [q for q in qs if q.text.startswith("偉大的領袖")]
