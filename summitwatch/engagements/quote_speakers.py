@@ -91,6 +91,12 @@ def _mask_asides(masked: str, mentions: list[Span]) -> str:
     return "".join(out)
 
 
+def _possessed(pairs: list[tuple[str, str]], k: int) -> bool:
+    """True when the word at ``k`` is followed by 的 and a noun (「麻生太郎的言論」): the name qualifies
+    what is talked about and is no speaker."""
+    return k + 2 < len(pairs) and pairs[k + 1][0] == "的" and pairs[k + 2][1].startswith("n")
+
+
 def not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
     """A person named right after a title no official holds (「參選人桑德斯」, 「執行總監羅斯」, 「學者
     詹森」) is someone else of that name, never the official the knowledge knows."""
@@ -284,7 +290,7 @@ class Attributor:
             if sp.kind == "office" and start - 1 <= sp.end <= start and sp.start >= lo:
                 start = sp.start
                 break
-        before = self.masked[max(lo, start - 4):start]
+        before = self.masked[max(lo, start - 5):start].rstrip("《〈")  # 「接受《紐約時報》訪問」
         if any(before.endswith(w) for w in self.objects):
             return True
         # 「會見到訪的美國衛生部長艾薩時表示」: a short modifier ending in 的 between the verb and the name
@@ -379,6 +385,9 @@ class Attributor:
         if agents and last:
             return Frame(agents[-1], "sentence")  # 「這是博爾頓所說的「…」」: the name before 所說 speaks
         named = [s for s in self._mentions_in(cs, hi) if not self._is_object(s.start, cs)]
+        # 「拜登在白宮表示」, 「趙立堅在中國外交部記者會指出」: a body after 在/於 is where the speaker is
+        named = [s for k, s in enumerate(named) if k == 0 or s.kind != "body"
+                 or self.masked[max(cs, s.start - 1):s.start] not in ("在", "於", "于")]
         if not named and (topic := self._topic_speaker(cs, hi)) is not None:
             return topic  # 「針對習近平…表達「…」，…」: the one the topic phrase names said the words
         if named and last and self._former(named[-1]):
@@ -780,8 +789,9 @@ class Attributor:
             return False
         # a noun or pronoun and no verb (「家屬鄧弟「…」」, 「民主黨對中國「…」」) is a subject; a verb phrase
         # (「發出了「…」」, 「指控台灣「…」」) continues the sentence's attribution
-        tags = [flag for _, flag in rjieba.tag(lead)]
-        if any(f in _NAME_TAGS for f in tags):
+        pairs = rjieba.tag(lead)
+        tags = [flag for _, flag in pairs]
+        if any(f in _NAME_TAGS and not _possessed(pairs, k) for k, f in enumerate(tags)):
             return True  # a person's name the knowledge does not know (「孫哲都認同這個講法」)
         return not any(f.startswith("v") for f in tags) and any(f in _NOUN_TAGS for f in tags)
 
@@ -792,7 +802,8 @@ class Attributor:
         if self.masked[verb[1]:qcs].strip(" \u3000，,") or verb[2]:
             return False
         lead = "".join(c for c in self._bare(qcs, qend) if self._is_word_char(c))
-        return bool(lead) and not any(f in _NAME_TAGS for _, f in rjieba.tag(lead))
+        pairs = rjieba.tag(lead)
+        return bool(lead) and not any(f in _NAME_TAGS and not _possessed(pairs, k) for k, (_, f) in enumerate(pairs))
 
     @staticmethod
     def _is_word_char(c: str) -> bool:

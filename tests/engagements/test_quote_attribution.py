@@ -477,3 +477,35 @@ def test_bracketed_aside_holding_someone_elses_quote_is_not_masked(kn: Any) -> N
     # the words inside the aside belong to the one it names (here nobody the knowledge knows)
     qs = direct(kn, "習近平告訴記者，「四個偉大」中（按：這是林彪提出的：「偉大的領袖、偉大的統帥」）他只渴望當導師。")
     assert not [q for q in qs if q.text.startswith("偉大的領袖")]
+
+
+def test_someones_remarks_after_the_verb_are_the_topic_not_a_speaker(kn: Any) -> None:
+    qs = direct(kn, "中國外交部發言人趙立堅回覆提問時指出，麻生太郎的言論「極其錯誤並且危險，嚴重損害兩國關係」。")
+    assert said(qs, "極其錯誤").speaker == "Zhao Lijian"
+
+
+def test_interviewing_medium_is_no_speaker(kn: Any) -> None:
+    qs = direct(kn, "特朗普接受《紐約時報》訪問時指，「我們向來相信中國會幫忙，不過幫助不多」。", published="2018-01-02T00:00:00+08:00")
+    assert (said(qs, "我們向來相信").speaker, said(qs, "我們向來相信").side) == ("Donald Trump", "US")
+
+
+def test_restrictive_adverb_before_the_verb(kn: Any) -> None:
+    qs = direct(kn, "美國總統拜登反應低調，只表示「美國可以處理好這件事」。")
+    assert said(qs, "美國可以處理").speaker == "Joe Biden"
+
+
+def test_zhizhi_attributes(kn: Any) -> None:
+    qs = direct(kn, "外交部再轟美國多宗罪，直指美國是破壞地區和平穩定的「最大幕後黑手」。")
+    assert said(qs, "最大幕後黑手").speaker == "PRC Ministry of Foreign Affairs"
+
+
+def test_body_after_zai_is_where_the_speaker_is(kn: Any) -> None:
+    qs = direct(kn, "拜登在白宮表示「美國將繼續與盟友合作應對挑戰」。",
+                "發言人趙立堅在中國外交部例行記者會上指出，「美方的做法極其錯誤並且危險」。")
+    assert said(qs, "美國將繼續").speaker == "Joe Biden"
+    assert said(qs, "美方的做法").speaker == "Zhao Lijian"
+
+
+def test_statement_of_someone_unnamed_is_not_the_government_it_follows(kn: Any) -> None:
+    qs = direct(kn, "香港美國商會並無配合美國官方旋律，只在聲明中泛泛而談說留意到「日益增加複雜的地緣政治環境及風險」。")
+    assert not [q for q in qs if q.text.startswith("日益增加")]
