@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from summitwatch.articles.numerals import find_cn_dates
+from summitwatch.mentions.cues import load_cues
 
 _FW = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -117,13 +118,22 @@ def _iso(d: dt.date | None) -> str | None:
 _WEEK_JOIN = re.compile(r"(?:至|到|及|和|与|、|-|–|—)")
 # 「下周三、四」「周一至三」: a second weekday given by its numeral alone, in the same week as the first
 _WEEK_TAIL = re.compile(r"(?:至|到|及|和|与|、)([一二三四五六日天])(?![月年点时个号])")
-# 「為期兩天」「一連三日」「連續兩天」: how many days the engagement lasts
-_DURATION = re.compile(r"(?:为期|一连|连续)(\d{1,2}|[两二三四五六七])(?:天|日)")
+_DURATION: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _duration_re() -> re.Pattern[str]:
+    """「為期兩天」「一連三日」「連續兩天」: a duration word (cues ``duration_words``) and a number of days."""
+    words = tuple(load_cues()["duration_words"])
+    got = _DURATION.get(words)
+    if got is None:
+        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        got = _DURATION[words] = re.compile(rf"(?:{alts})(\d{{1,2}}|[两二三四五六七])(?:天|日)")
+    return got
 
 
 def duration_days(text: str) -> int | None:
     """The number of days a (normalised) text says the engagement lasts, or None."""
-    m = _DURATION.search(text.translate(_FW))
+    m = _duration_re().search(text.translate(_FW))
     n = _cn_num(m.group(1)) if m else None
     return n if n and 1 < n <= 14 else None
 

@@ -163,14 +163,14 @@ class Detector:
         # collective references (「中美元首」「中美防長」)
         window = norm_s[a:b]
         collective = dict(self.cues["collective"])
-        if "中美" in norm_s or "美中" in norm_s:
+        if any(w in norm_s for w in self.cues["us_china_pair"]):
             collective.update(self.cues["collective_us_china"])
         for word, classes in collective.items():
             i = window.find(word)
             if i >= 0 and word.startswith("两国"):
                 pair = window[max(0, i - 2):i]
                 pc = self.cues["pair_chars"]
-                if len(pair) == 2 and pair[0] in pc and pair[1] in pc and pair not in ("中美", "美中"):
+                if len(pair) == 2 and pair[0] in pc and pair[1] in pc and pair not in self.cues["us_china_pair"]:
                     continue
                 if any(sp.side == "other" and sp.kind == "person" and s0 <= sp.start < sent.end for sp in self.spans):
                     continue
@@ -332,8 +332,8 @@ class Detector:
         # else; the people other clauses name are doing something else (speaking of it), so the sides are the
         # article's principals and the meeting's clause alone is read for status, day and place
         own = norm_s[clauses[ci][0]:clauses[ci][1]]
-        pair_only = not cue_clause_people and any(w in own for w in ("中美", "美中"))
-        if (((not us or not cn) and any(w in window for w in ("中美", "美中"))) or (pair_only and (lo, hi) != (ci, ci))) \
+        pair_only = not cue_clause_people and any(w in own for w in self.cues["us_china_pair"])
+        if (((not us or not cn) and any(w in window for w in self.cues["us_china_pair"])) or (pair_only and (lo, hi) != (ci, ci))) \
                 and sent.block in lead_blocks and any(w in norm_s[ca:cb] for w in self.cues["weak_in_person"]):
             pu, pc = self.principals
             if pu and pc and pair_only:
@@ -530,9 +530,11 @@ class Detector:
     def _other_pair(self, text: str) -> bool:
         """True when the text names another pair of countries (「中朝」「中韓」「美朝」), so 「雙方」 is them."""
         pc = self.cues["pair_chars"]
+        pair = self.cues["us_china_pair"]
+        sides = "".join(pair)
         for i in range(len(text) - 1):
             a, b = text[i], text[i + 1]
-            if a != b and a in pc and b in pc and a in "中美" and text[i:i + 2] not in ("中美", "美中"):
+            if a != b and a in pc and b in pc and a in sides and text[i:i + 2] not in pair:
                 return True
         return False
 
@@ -594,7 +596,7 @@ class Detector:
         if tm != modality and not (tm == "in_person" and all(
                 w in self.cues["weak_in_person"] for w in self.cues["modality"]["in_person"] if w in t)):
             return False
-        if any(w in t for w in ("中美", "美中")) or any(w in t for w in self.cues["collective"]):
+        if any(w in t for w in self.cues["us_china_pair"]) or any(w in t for w in self.cues["collective"]):
             return True
         names = set(self.title_people)
         return bool(names & set(us)) or bool(names & set(cn))

@@ -78,8 +78,6 @@ def location_of(kn: Any, place_keys: list[str]) -> str | None:
 
 
 _OCCASION_REACH_DAYS = 400  # a series named without a host refers to an instance within about a year
-_GENERIC_SUFFIXES = ("峰会", "会议", "领导人峰会", "领导人会议")
-_SIDE_WORDS = ("中国", "美国", "中美", "美中")  # 「中國G20」 names a side, never a host to link by
 _HOSTS: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
@@ -97,7 +95,9 @@ def summit_hosts(kn: Any) -> dict[str, tuple[str, ...]]:
     for _ser, items in by_series.items():
         common = set.intersection(*(set(normalise(z) for z in sm.zh) for sm in items)) if len(items) > 1 else set()
         series_words |= common
-    suffixes = sorted(series_words | set(_GENERIC_SUFFIXES), key=len, reverse=True)
+    cues = load_cues()
+    side_words = cues["side_words"]  # 「中國G20」 names a side, never a host to link by
+    suffixes = sorted(series_words | set(cues["summit_suffixes"]), key=len, reverse=True)
     out: dict[str, tuple[str, ...]] = {}
     for sm in kn.summits:
         words: list[str] = []
@@ -114,7 +114,7 @@ def summit_hosts(kn: Any) -> dict[str, tuple[str, ...]]:
                     if head not in series_words and not head[0].isdigit():
                         words.append(head)
                     break
-        out[sm.id] = tuple(dict.fromkeys(w for w in words if len(w) >= 2 and not any(x in w for x in _SIDE_WORDS)))
+        out[sm.id] = tuple(dict.fromkeys(w for w in words if len(w) >= 2 and not any(x in w for x in side_words)))
     _HOSTS[kn.hash] = out
     return out
 
