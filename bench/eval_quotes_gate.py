@@ -54,14 +54,14 @@ def predictions(gold: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[
                 continue
             published[name] = art.published_date or ""
             qs = extract_article(art, kn).quotes
-            preds.append({"source": name, "text": art.text, "quotes": [
+            preds.append({"source": name, "text": art.text, "title": art.title or "", "quotes": [
                 {"speaker": q.speaker, "side": q.side, "text": q.text, "reported": q.reported,
-                 "start": q.start, "end": q.end} for q in qs]})
+                 "start": q.start, "end": q.end, "in_title": q.in_title} for q in qs]})
     return preds, published
 
 
 def _context(preds: dict[str, dict[str, Any]], file: str, q: dict[str, Any]) -> str:
-    text = str((preds.get(file) or {}).get("text") or "")
+    text = str((preds.get(file) or {}).get("title" if q.get("in_title") else "text") or "")
     i = text.find(q.get("text", "")[:12]) if q.get("start") is None else int(q["start"])
     return text[max(0, i - 60):i + len(q.get("text", "")) + 20].replace("\n", " ⏎ ") if i >= 0 else ""
 
@@ -95,7 +95,8 @@ def main() -> int:
             print(f"WHO   {x['file']} got {x['speaker']!r} want {x['gold']['speaker']}: {x['gold']['text'][:40]}")
         for x in sc.false_positives:
             p = x["pred"]
-            print(f"FP    {x['file']} {p['speaker']}/{p['side']}: {p['text'][:50]}\n      | "
+            where = " (headline)" if p.get("in_title") else ""
+            print(f"FP    {x['file']} {p['speaker']}/{p['side']}{where}: {p['text'][:50]}\n      | "
                   f"{_context(by_file, x['file'], p)}")
     if a.half or a.no_gate:
         return 0

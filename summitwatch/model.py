@@ -154,12 +154,20 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """Words of an official or a body printed by one article.
+
+    ``start``/``end`` locate the words (marks excluded) in ``Article.text``, or, when ``in_title`` is
+    true, in ``Article.title``: most formats keep the headline outside the text (no "title" block),
+    and a headline often carries the quote the story is about (「習近平稱「…」　台灣回應：…」).
+    """
+
     speaker: str  # canonical official name or English name of a body (White House, ...)
     side: Side
     text: str  # quoted words without the quote marks
     reported: bool = False  # True for reported speech (X表示…) rather than words in quote marks
-    start: int = -1  # offsets into Article.text
+    start: int = -1  # offsets into Article.text (into Article.title when in_title)
     end: int = -1
+    in_title: bool = False  # a headline quote: start/end are offsets into Article.title
 
 
 @dataclass(frozen=True, slots=True)

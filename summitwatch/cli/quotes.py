@@ -87,5 +87,6 @@ def quotes_cmd(db_path: str, speaker: str | None, side: str | None, since: Any, 
     for it in page.items:
         n = f" ×{len(it.sources)}" if len(it.sources) > 1 else ""
         eng = f"  [{it.engagement_id}]" if it.engagement_id else ""
-        click.echo(f"{(it.published or '')[:10]}  {it.speaker} ({it.side}){n}{eng}\n    「{it.text}」\n"
+        where = " (headline)" if it.in_title else ""
+        click.echo(f"{(it.published or '')[:10]}  {it.speaker} ({it.side}){n}{eng}\n    「{it.text}」{where}\n"
                    f"    {it.outlet or ''} {it.title or ''}")

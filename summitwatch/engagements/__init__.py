@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from summitwatch.engagements.detect import TITLED_FOCUS_DAYS, Candidate, Detector
+from summitwatch.engagements.quote_title import title_quotes
 from summitwatch.engagements.quotes import find_quotes
 from summitwatch.engagements.sentences import split_sentences
 from summitwatch.engagements.topics import article_topics, engagement_topics
@@ -17,7 +18,7 @@ from summitwatch.mentions import Span, find_mentions, normalise, scan
 from summitwatch.mentions.cues import load_cues
 from summitwatch.model import Article, Engagement, Extraction, Mention
 
-EXTRACTOR_VERSION = "eng-0.5"
+EXTRACTOR_VERSION = "eng-0.6"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "prefilter"]
 
@@ -63,6 +64,9 @@ def extract_article(article: Article, kn: Any) -> Extraction:
             c.focus = False
     engagements = tuple(_engagement(c, mentions) for c in merged)
     quotes = tuple(find_quotes(text, norm, sentences, spans, kn, pub))
+    if not (article.blocks and article.blocks[0].kind == "title"):
+        # a headline kept outside the text: its quotes come first, as a reader meets them
+        quotes = tuple(title_quotes(article.title or "", kn, pub, quotes)) + quotes
     return Extraction(article.id, mentions, engagements, quotes, topics, EXTRACTOR_VERSION)
 
 

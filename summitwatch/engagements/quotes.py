@@ -521,3 +521,16 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
         if rank is None or rank == "other":
             side = "other"
     return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
+
+
+def direct_quotes(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
+                  extra_verbs: tuple[str, ...] = ()) -> list[Quote]:
+    """The direct-quote pass alone (words in marks with their speaker; no reported speech) over a text
+    of its own, such as a headline kept outside the article text (``quote_title``); ``extra_verbs``
+    attribute quotes there besides the cue file's ``quotes.verbs``."""
+    if not any(c in text for c in MARKS):
+        return []
+    cues = load_cues()
+    if extra_verbs:
+        cues = {**cues, "quotes": {**cues["quotes"], "verbs": [*cues["quotes"]["verbs"], *extra_verbs]}}
+    return _direct(text, norm, _speaking_places(spans, kn), kn, date, cues)

@@ -334,6 +334,7 @@ def quote_from_row(row: Row) -> Quote:
         reported=bool(row["reported"]),
         start=offset(row["start"]),
         end=offset(row["end"]),
+        in_title=bool(row["in_title"]),
     )
 
 

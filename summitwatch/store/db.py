@@ -26,7 +26,7 @@ from summitwatch.store.codec import (
     unpack_json,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Page size of a new store. Compressed article rows and raw records are 1-4 KB each: on 4 KB pages
 #: most of them sit one per page (or spill a nearly empty overflow page), which wasted about a fifth of
@@ -142,6 +142,9 @@ MIGRATIONS: dict[int, tuple[Migration, ...]] = {
     ),
     5: ("ALTER TABLE articles ADD COLUMN via TEXT",),  # the mirror/archive a page came through
     6: (_compress_columns,),  # zstd with shipped dictionaries (store/codec.py, store/zdict/)
+    # headline quotes (issue 12): their offsets point into the title; every earlier row is a body quote.
+    # The extractor version moved with it, so the next ingest re-extracts and adds the title quotes.
+    7: ("ALTER TABLE quotes ADD COLUMN in_title INTEGER NOT NULL DEFAULT 0",),
 }
 
 

@@ -123,6 +123,7 @@ QUOTE_SCHEMA: Schema = (
     ("reported", "bool"),
     ("start", "int"),
     ("end", "int"),
+    ("in_title", "bool"),
 )
 MENTION_SCHEMA: Schema = (
     *_CONTEXT,

@@ -134,6 +134,7 @@ CREATE TABLE IF NOT EXISTS quotes (
   reported INTEGER NOT NULL,
   start INTEGER,
   "end" INTEGER,
+  in_title INTEGER NOT NULL DEFAULT 0,  -- 1: start/end are offsets into the article's title, not its text
   PRIMARY KEY (article_id, seq)
 );
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);

@@ -72,7 +72,7 @@ def load_quotes(conn: sqlite3.Connection, article_ids: list[str]) -> list[QuoteR
         marks = ",".join("?" * len(chunk))
         for r in named_rows(
             conn,
-            f'SELECT article_id, speaker, side, text, reported, start, "end" FROM quotes '
+            f'SELECT article_id, speaker, side, text, reported, start, "end", in_title FROM quotes '
             f"WHERE article_id IN ({marks}) ORDER BY article_id, seq",
             chunk,
         ):

@@ -209,10 +209,10 @@ def write_extraction(
         ],
     )
     conn.executemany(
-        'INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, "end") '
-        "VALUES(?,?,?,?,?,?,?,?)",
+        'INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, "end", in_title) '
+        "VALUES(?,?,?,?,?,?,?,?,?)",
         [
-            (aid, i, q.speaker, q.side, q.text, int(bool(q.reported)), q.start, q.end)
+            (aid, i, q.speaker, q.side, q.text, int(bool(q.reported)), q.start, q.end, int(bool(q.in_title)))
             for i, q in enumerate(extraction.quotes)
         ],
     )

@@ -441,7 +441,10 @@ def _entry(
     seen_quotes: set[tuple[str, str]] = set()
     outlet_of = {m.article_id: m.outlet for m in members}
     for aid in article_ids:
-        for q in sorted(quotes_by_article.get(aid, ()), key=lambda q: (q.quote.start, q.quote.text)):
+        # the headline's quotes first, then the text's in order
+        in_order = sorted(quotes_by_article.get(aid, ()),
+                          key=lambda q: (not q.quote.in_title, q.quote.start, q.quote.text))
+        for q in in_order:
             key = (name_key(q.quote.speaker), q.quote.text)
             if name_key(q.quote.speaker) not in participants or key in seen_quotes:
                 continue

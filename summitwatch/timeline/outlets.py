@@ -193,5 +193,5 @@ def compare_outlets(
 
 
 def outlet_quotes(quotes: Iterable[QuoteRef]) -> list[QuoteRef]:
-    """Quotes in a deterministic order (article, then position)."""
-    return sorted(quotes, key=lambda q: (q.article_id, q.quote.start, q.quote.text))
+    """Quotes in a deterministic order (article, then position: the headline's before the text's)."""
+    return sorted(quotes, key=lambda q: (q.article_id, not q.quote.in_title, q.quote.start, q.quote.text))

@@ -217,7 +217,8 @@ def article_segments(detail: ArticleDetail) -> list[dict[str, Any]]:
     """Blocks of the article split into segments with classes: mentions (by kind) and engagement evidence.
 
     Offsets refer to ``Article.text`` (blocks joined by a blank line); spans that do not fit the text
-    are ignored rather than trusted.
+    are ignored rather than trusted. Headline quotes (``in_title``) point into the title instead: they
+    are marked by :func:`title_segments`, never here.
     """
     art = detail.article
     text = art.text
@@ -236,7 +237,7 @@ def article_segments(detail: ArticleDetail) -> list[dict[str, Any]]:
         if 0 <= s < t <= n:
             spans.append((s, t, "evidence", None))
     for q in detail.quotes:
-        if 0 <= q.start < q.end <= n:
+        if not q.in_title and 0 <= q.start < q.end <= n:
             spans.append((q.start, q.end, "quote", None))
     blocks = []
     pos = 0
@@ -256,6 +257,17 @@ def article_segments(detail: ArticleDetail) -> list[dict[str, Any]]:
         blocks.append({"kind": b.kind, "segments": segs})
         pos = end + 2
     return blocks
+
+
+def title_segments(detail: ArticleDetail) -> list[dict[str, Any]]:
+    """The headline split into segments, the words of its quotes (``in_title``: offsets into the title)
+    with class ``quote``; offsets that do not fit the title are ignored."""
+    title = detail.article.title or ""
+    n = len(title)
+    spans = [(q.start, q.end) for q in detail.quotes if q.in_title and 0 <= q.start < q.end <= n]
+    edges = sorted({0, n, *(x for s in spans for x in s)})
+    return [{"text": title[a:z], "cls": "quote" if any(s <= a and z <= t for s, t in spans) else ""}
+            for a, z in zip(edges, edges[1:], strict=False)]
 
 
 # --------------------------------------------------------------------------- pages
@@ -379,7 +391,8 @@ def page_article(request: Request, conn: Conn, article_id: str) -> Response:
     return render(
         request,
         "article.html",
-        {"d": detail, "a": art, "blocks": article_segments(detail), "archived": archived, "damaged": damaged},
+        {"d": detail, "a": art, "blocks": article_segments(detail), "headline": title_segments(detail),
+         "archived": archived, "damaged": damaged},
     )
 
 

@@ -125,7 +125,7 @@ def test_api_quotes_json_and_csv(db: Path) -> None:
     assert set(body) == {"total", "limit", "offset", "items"} and body["total"] == 1
     item = body["items"][0]
     for k in ("id", "speaker", "side", "text", "article_id", "title", "published", "outlet", "start", "end",
-              "engagement_id", "sources"):
+              "in_title", "engagement_id", "sources"):
         assert k in item
     assert item["engagement_id"] == "e-1" and item["sources"] == ["a1", "a1-copy"]
     r = client.get("/api/quotes", params={"format": "csv", "side": "US"})

@@ -66,7 +66,7 @@ def test_offset_zero_stays_zero_and_null_is_minus_one(conn: sqlite3.Connection) 
     assert detail.to_dict()["quotes"][0]["start"] == 0  # what /api/articles/{id} serves
     assert [q["start"] for q in quote_records(conn)] == [0, -1]  # the export reads the same way
     assert next(engagement_records(conn))["evidence_start"] == 0
-    row = {"speaker": "S", "side": "US", "text": "t", "reported": 0, "start": 0, "end": None}
+    row = {"speaker": "S", "side": "US", "text": "t", "reported": 0, "start": 0, "end": None, "in_title": 0}
     q = quote_from_row(row)
     assert (q.start, q.end) == (0, -1)
 

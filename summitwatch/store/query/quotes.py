@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 ITEM_FIELDS = ("id", "speaker", "side", "text", "article_id", "title", "published", "outlet", "start", "end",
-               "engagement_id", "sources")
+               "in_title", "engagement_id", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,8 @@ class QuoteFilters:
 
 @dataclass(frozen=True, slots=True)
 class QuoteItem:
-    """One quote as the interfaces show it (the representative copy's offsets and metadata)."""
+    """One quote as the interfaces show it (the representative copy's offsets and metadata); ``start``
+    and ``end`` are offsets into the article's text, or into its ``title`` when ``in_title``."""
 
     id: str  # "<article_id>:<seq>" of the representative row
     speaker: str
@@ -74,6 +75,7 @@ class QuoteItem:
     engagement_id: str | None
     sources: tuple[str, ...]
     reported: bool = False
+    in_title: bool = False  # a headline quote: start/end point into the title
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -144,7 +146,7 @@ def _rows(conn: sqlite3.Connection, f: QuoteFilters, kn: Any) -> list[sqlite3.Ro
         conn.create_function("sw_norm", 1, normalise, deterministic=True)
         where.append("instr(sw_norm(q.text), ?) > 0")
         args.append(normalise(f.q))
-    sql = ("SELECT q.article_id, q.seq, q.speaker, q.side, q.text, q.reported, q.start, q.\"end\", a.title, "
+    sql = ("SELECT q.article_id, q.seq, q.speaker, q.side, q.text, q.reported, q.start, q.\"end\", q.in_title, a.title, "
            "a.published, a.published_day, a.outlet, coalesce(a.duplicate_of, a.id) AS grp, "
            "(a.duplicate_of IS NULL) AS is_rep FROM quotes q JOIN articles a ON a.id = q.article_id")
     if where:
@@ -205,6 +207,7 @@ def _items(conn: sqlite3.Connection, rows: list[sqlite3.Row], kn: Any) -> list[Q
             id=f"{rep['article_id']}:{rep['seq']}", speaker=rep["speaker"], side=rep["side"], text=rep["text"],
             article_id=rep["article_id"], title=rep["title"], published=rep["published"], outlet=rep["outlet"],
             start=rep["start"], end=rep["end"], engagement_id=eid, sources=sources, reported=bool(rep["reported"]),
+            in_title=bool(rep["in_title"]),
         ))
     return items
 
@@ -215,7 +218,9 @@ def list_quotes(conn: sqlite3.Connection, f: QuoteFilters, limit: int = 50, offs
     items = _items(conn, _rows(conn, f, kn), kn)
     if f.engagement_id:
         items = [i for i in items if i.engagement_id == f.engagement_id]
-    items.sort(key=lambda i: (i.published or "", i.article_id, i.start or 0), reverse=(order == "desc"))
+    # within an article the headline comes first, then the text in order
+    items.sort(key=lambda i: (i.published or "", i.article_id, not i.in_title, i.start or 0),
+               reverse=(order == "desc"))
     return QuotePage(len(items), limit, offset, tuple(items[offset:offset + limit]))
 
 
@@ -234,7 +239,7 @@ def quotes_of_engagement(conn: sqlite3.Connection, entry_id: str, kn: Any = None
     rows = [r for r in rows if r["grp"] in groups]
     out: dict[str, list[QuoteItem]] = {"US": [], "PRC": []}
     seen: set[tuple[str, str]] = set()
-    for it in sorted(_items(conn, rows, kn), key=lambda i: (i.published or "", i.start or 0)):
+    for it in sorted(_items(conn, rows, kn), key=lambda i: (i.published or "", not i.in_title, i.start or 0)):
         if it.engagement_id != entry_id or it.side not in out:
             continue
         key = (it.speaker, normalise(it.text))
