@@ -291,8 +291,9 @@ class Attributor:
                 start = sp.start
                 break
         before = self.masked[max(lo, start - 5):start].rstrip("《〈")  # 「接受《紐約時報》訪問」
-        if any(before.endswith(w) for w in self.objects):
-            return True
+        if any(before.endswith(w) for w in self.objects) and not any(
+                before.endswith(b) for b in self.blocked if len(b) > 1 and b not in self.objects):
+            return True  # but 「貿易顧問納瓦羅」 ends in 問 without asking him anything
         # 「會見到訪的美國衛生部長艾薩時表示」: a short modifier ending in 的 between the verb and the name
         wider = self.masked[max(lo, start - 10):start]
         if not wider.endswith("的"):
@@ -846,6 +847,9 @@ class Attributor:
             j += 1
         if j < n and self.norm[j] in "「『“\"｢" and self.norm[q.start:q.end].rstrip()[-1:] in "？?":
             return None  # 「「…？」拜登回應「…」」: a question, then the verb introducing the answer
+        if self.norm[q.start:q.end].rstrip()[-1:] in "。！？!?" and j > verbs[0][1] and j < n \
+                and self.norm[j - 1] in "，,：:" and "\u4e00" <= self.norm[j] <= "\u9fff":
+            return None  # 「「…。」他強調，要在…」: a finished quote, then a new sentence of reported words
         named = [s for s in self._mentions_in(k, v0) if not self._is_object(s.start, k)]
         toks = self._tokens(k, v0)
         first = min([s.start for s in named] + [t[0] for t in toks], default=v0)

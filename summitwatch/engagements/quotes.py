@@ -371,6 +371,8 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if len(rest) < _MIN_QUOTE or not _CJK.search(rest) or _DESIGNATION.match(rest):
             continue  # 「蓬佩奧稱魏京生為「中國民運之父」」 names someone, it reports no words
         rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk, reported_verbs)
+        rest = _cut_at_other_speaker(rest, norm[sent.end - len(seg) + len(seg) - len(seg[i + len(v):].lstrip("，,：: ")):],
+                                     reported_verbs, blocked, cues)
         rest = _cut_at_stray_marks(rest)
         if len(_LATIN.findall(rest)) > len(_CJK.findall(rest)):
             continue  # an English original, not the reported words
@@ -382,6 +384,27 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
             return q
         break
     return None
+
+
+def _cut_at_other_speaker(rest: str, nrest: str, verbs: list[str], blocked: list[str], cues: dict[str, Any]) -> str:
+    """Reported words end at a later clause whose own subject speaks, named in the knowledge or not
+    (「特朗普仍表示願與金正恩會晤，朝方也表示願繼續…」 stops before 朝方); a clause whose verb has only
+    adverbs or a pronoun before it (「，並表示」, 「，他又稱」) goes on with the same speaker. ``nrest`` is
+    the normalised text from where ``rest`` starts."""
+    quiet = cues["subjectless_adverbs"]
+    for m in _CLAUSE_BREAK.finditer(nrest, 0, len(rest)):
+        c = nrest[m.end():m.end() + 10]
+        for v in verbs:
+            k = c.find(v)
+            if not 0 < k <= 6 or _inside_blocked(c, k, v, blocked):
+                continue
+            subj = _strip_words(c[:k].strip(), quiet).rstrip("也則亦又卻還並更再都就仍")
+            if subj and _strip_words(subj, quiet) and _CJK.match(subj):
+                return rest[:m.start()]
+    return rest
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;]")
 
 
 def _cut_at_stray_marks(rest: str) -> str:

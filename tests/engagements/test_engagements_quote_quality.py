@@ -140,3 +140,14 @@ def test_namesake_glossed_in_latin_letters_is_not_the_official(kn: Any) -> None:
     assert not [q for q in qs if q.speaker == "Dick Cheney"]
     qs = quotes(kn, "民主黨首席議員梅南德茲（Bob Menendez）稱，不少議員認為美國應與中國競爭。")
     assert any(q.speaker == "Bob Menendez" for q in qs)
+
+
+def test_reported_words_end_where_another_subject_speaks(kn: Any) -> None:
+    from eng_helpers import make_article
+
+    from summitwatch.engagements import extract_article
+
+    art = make_article("國家主席習近平與美國總統拜登通電話。",
+                       "外交部發言人趙立堅表示，拜登願適時與習近平會晤，朝方也表示願繼續與美方坐下來解決問題。")
+    rep = [q for q in extract_article(art, kn).quotes if q.reported]
+    assert rep and all("朝方" not in q.text for q in rep)

@@ -509,3 +509,17 @@ def test_body_after_zai_is_where_the_speaker_is(kn: Any) -> None:
 def test_statement_of_someone_unnamed_is_not_the_government_it_follows(kn: Any) -> None:
     qs = direct(kn, "香港美國商會並無配合美國官方旋律，只在聲明中泛泛而談說留意到「日益增加複雜的地緣政治環境及風險」。")
     assert not [q for q in qs if q.text.startswith("日益增加")]
+
+
+def test_adviser_title_ending_in_wen_is_no_question(kn: Any) -> None:
+    # 「顧問」 ends in 問 (ask) but asks nobody: the adviser named after it speaks, not his body
+    qs = direct(kn, "美國白宮貿易顧問納瓦羅在智庫發表演說稱，中國須為疫情負責，並稱「這筆帳必有一天要算」。",
+                published="2020-10-20T00:00:00+08:00")
+    assert said(qs, "這筆帳").speaker == "Peter Navarro"
+
+
+def test_finished_quote_then_a_new_sentence_is_not_an_after_attribution(kn: Any) -> None:
+    qs = direct(kn, "「我們要改善同北京的關係。」尼克遜當年說。",
+                "翻查本周參議院外交事務委員會會議片段，獲提名擔任國務卿的布林肯坦言過去的共識並無發生，「毫無疑問，中國是對美國構成最大挑戰的國家。」"
+                "他強調，要在科技應用上聯合其他民主國家。", published="2021-01-20T00:00:00+08:00")
+    assert said(qs, "毫無疑問").speaker == "Antony Blinken"
