@@ -156,8 +156,9 @@ class Attributor:
 
     def __init__(self, norm: str, masked: str, mentions: list[Span], bounds: list[int], cues: dict[str, Any],
                  blocked: list[str], bare_bodies: dict[str, tuple[str, str]] | None = None,
-                 strangers: set[str] | None = None) -> None:
+                 strangers: set[str] | None = None, female: frozenset[str] = frozenset()) -> None:
         self.norm = norm
+        self.female = female  # officials the knowledge records as women: 她 is one of them, 他 is not
         self.masked = _mask_asides(masked, mentions)
         masked = self.masked
         self.bounds = bounds
@@ -440,8 +441,8 @@ class Attributor:
             if pick[2] == "role" and (gov := self._country_role(pick[0])) is not None and \
                     self._strip_counters(self.masked[cs:gov.span.start]) == "":
                 return gov  # 「一名中國高級官員稱」: an official left unnamed speaks for his government
-            if not (self._adverbial(lead) or lead.endswith("的")):  # 「73歲的他說」
-                return False
+            if not (self._adverbial(lead) or (lead.endswith("的") and pick[2] == "person")):  # 「73歲的他說」
+                return False  # but 「華為在回應…的聲明中表示」: the statement is of whoever the 的 names
             if pick[2] == "stranger":
                 return False  # 「評論人士指出」: someone nobody names
             got = self._resolve_token(pick, cs)
@@ -567,7 +568,7 @@ class Attributor:
                     return Frame(Span("body", key, side, a - len(w), a), "role")
             return self.nearest(a, kinds=("body",), how="role")
         if kind == "person":
-            return self.antecedent(a, kinds=("person", "office"))
+            return self.antecedent(a, kinds=("person", "office"), pron=self.masked[a:tok[1]])
         if kind == "part":
             # 「…貼出三段文。第一段說」: a part of a post or speech is its author's, the subject opening
             # the sentence before, not whoever was quoted last
@@ -584,7 +585,14 @@ class Attributor:
             return Frame(last[1], "pronoun") if last[1] is not None else None
         return frame
 
-    def antecedent(self, pos: int, kinds: tuple[str, ...], window: int = 800) -> Frame | None:
+    def _fits(self, sp: Span | None, pron: str) -> bool:
+        """Whether a named person can be what the pronoun refers to: 她 a woman, 他 not one (the
+        officials file records women; people it does not record fit either)."""
+        if sp is None or sp.kind != "person" or pron not in ("他", "她"):
+            return True
+        return (sp.key in self.female) == (pron == "她")
+
+    def antecedent(self, pos: int, kinds: tuple[str, ...], window: int = 800, pron: str = "") -> Frame | None:
         """What a pronoun at ``pos`` refers to: the nearer of the last quoted speaker and the subject
         opening the nearest sentence before it (「李克強…，他說」, 「「…」。⏎他續稱」)."""
         best: tuple[int, Span] | None = None
@@ -592,6 +600,8 @@ class Attributor:
             if at <= pos and pos - at <= window and (sp is None or sp.kind in kinds or self._spokesperson(sp)):
                 if sp is None:
                     break
+                if not self._fits(sp, pron):
+                    continue  # 「特朗普說…。她說」: someone else, a woman, speaks
                 best = (at, sp)
                 break
         k = bisect.bisect_right(self.bounds, pos) - 1
@@ -606,6 +616,9 @@ class Attributor:
                 if best is None or best[0] < sub.start:
                     return None  # the nearest subject is someone the knowledge does not know
                 break
+            if sub is not None and sub.kind in kinds and not self._fits(sub, pron):
+                k -= 1
+                continue
             if sub is not None and sub.kind in kinds:
                 if best is None or sub.start > best[0]:
                     best = (sub.start, sub)

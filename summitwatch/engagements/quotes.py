@@ -189,7 +189,7 @@ def _direct(text: str, norm: str, spans: list[Span], kn: Any, date: str | None,
     masked = mask_quotes(norm, qspans)
     bounds = sentence_bounds(norm, qspans)
     att = Attributor(norm, masked, spans, bounds, cues, cues["speech_not_verb"], _bare_bodies(kn, cues),
-                     _strangers(norm, spans, kn, cues))
+                     _strangers(norm, spans, kn, cues), _women(kn))
     out: list[Quote] = []
     nested_out: list[Quote] = []
     prev: tuple[QuoteSpan, Frame] | None = None  # the last attributed outermost quote
@@ -236,6 +236,17 @@ def _strangers(norm: str, spans: list[Span], kn: Any, cues: dict[str, Any]) -> s
             continue
         out.add(key)
     return out
+
+
+def _women(kn: Any) -> frozenset[str]:
+    """The officials the knowledge records as women (cached on the knowledge's hash)."""
+    got = _WOMEN.get(kn.hash)
+    if got is None:
+        got = _WOMEN[kn.hash] = frozenset(k for k, o in kn.officials.items() if getattr(o, "gender", "") == "f")
+    return got
+
+
+_WOMEN: dict[str, frozenset[str]] = {}
 
 
 def _cantonese(words: str, cues: dict[str, Any]) -> bool:

@@ -473,6 +473,7 @@ def _build(docs: _Documents) -> Knowledge:
             source=str(e["source"]),
             exclude=_expand(_strs(e.get("exclude")), table),
             note=str(e.get("note") or ""),
+            gender=_gender(e.get("gender"), name),
         )
 
     places: dict[str, Place] = {}
@@ -604,3 +605,11 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
 def knowledge_hash(data_dir: Path | None = None) -> str:
     """sha256 over all data files' names and bytes: extraction reruns when it changes."""
     return load_knowledge(data_dir).hash
+
+
+def _gender(value: Any, name: str) -> str:
+    """An official's recorded gender: "f" or "m", or "" when the file says nothing."""
+    g = str(value or "")
+    if g not in ("", "f", "m"):
+        raise KnowledgeError(f"officials ({name}).gender: expected f or m, got {g!r}")
+    return g

@@ -33,6 +33,7 @@ class Official:
         str, ...
     ] = ()  # longer words that contain an alias but are not this person (俄羅斯 ⊃ 羅斯)
     note: str = ""
+    gender: str = ""  # "f" for a woman (she is 她), "" when not recorded
 
 
 @dataclass(frozen=True, slots=True)

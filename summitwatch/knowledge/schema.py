@@ -251,7 +251,7 @@ FILES: Mapping[str, Record] = {
         None, "officials",
         officials=ListOf(record(
             "name", "name side zh source",
-            name=STR, side=SIDE, zh=TEXTS, en=TEXTS, short=TEXTS, exclude=TEXTS, source=STR, note=STR,
+            name=STR, side=SIDE, gender=STR, zh=TEXTS, en=TEXTS, short=TEXTS, exclude=TEXTS, source=STR, note=STR,
             offices=ListOf(record(None, "office start", office=STR, start=Date(), end=Date(), note=STR)),
         )),
         meeting_names=ListOf(record(None, "zh officials", zh=TEXTS, officials=TEXTS)),

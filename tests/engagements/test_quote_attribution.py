@@ -523,3 +523,24 @@ def test_finished_quote_then_a_new_sentence_is_not_an_after_attribution(kn: Any)
                 "翻查本周參議院外交事務委員會會議片段，獲提名擔任國務卿的布林肯坦言過去的共識並無發生，「毫無疑問，中國是對美國構成最大挑戰的國家。」"
                 "他強調，要在科技應用上聯合其他民主國家。", published="2021-01-20T00:00:00+08:00")
     assert said(qs, "毫無疑問").speaker == "Antony Blinken"
+
+
+def test_she_refers_to_a_woman_not_to_the_last_man_quoted(kn: Any) -> None:
+    qs = direct(kn, "特朗普說：「我們會贏得這場選戰。」", "她在教會講道。她說：「敵人是仇恨，敵人是種族主義，我們要發聲。」")
+    assert not [q for q in qs if q.text.startswith("敵人是仇恨")]
+
+
+def test_she_refers_to_a_woman_official(kn: Any) -> None:
+    qs = direct(kn, "王毅表示，中方反對任何形式的干涉。華春瑩隨後在記者會回應提問。她說：「美方應停止干涉中國內政。」")
+    assert said(qs, "美方應停止").speaker == "Hua Chunying"
+
+
+def test_statement_of_someone_unnamed_is_not_a_body_named_before(kn: Any) -> None:
+    qs = direct(kn, "美國國防部周三發表聲明。國防部的聲明稱，「使用來自兩間廠的設備，會對軍方構成風險。」",
+                "華為在回應美國網媒的聲明中表示，「華為的產品在170個國家銷售，達到最高的安全要求。」")
+    assert not [q for q in qs if q.text.startswith("華為的產品")]
+
+
+def test_mission_spokesperson_is_not_the_ambassador(kn: Any) -> None:
+    qs = direct(kn, "中國駐聯合國代表團發言人表示對此堅決反對，並指「美方必將為其錯誤行徑付出沉重代價」。")
+    assert not [q for q in qs if q.text.startswith("美方必將") and q.speaker == "Zhang Jun"]

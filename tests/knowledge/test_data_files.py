@@ -56,11 +56,12 @@ def test_meeting_names_and_joint_titles_resolve(kn: Knowledge) -> None:
 
 
 def test_official_entries_have_required_keys(raw: dict[str, dict]) -> None:
-    allowed = {"name", "side", "zh", "en", "short", "exclude", "offices", "source", "note"}
+    allowed = {"name", "side", "gender", "zh", "en", "short", "exclude", "offices", "source", "note"}
     for e in raw["officials.yaml"]["officials"]:
         assert {"name", "side", "zh", "source"} <= e.keys(), e
         assert set(e) <= allowed, (e["name"], set(e) - allowed)
         assert e["side"] in SIDES, e["name"]
+        assert e.get("gender", "f") in ("f", "m"), e["name"]
         assert e["zh"], e["name"]
         assert str(e["source"]).strip(), e["name"]
         for t in e.get("offices") or []:
