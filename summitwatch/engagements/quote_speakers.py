@@ -768,6 +768,10 @@ class Attributor:
             if weak and got is not None and got.span.key.lower() in self.collective and self._unknown_speaker(
                     lo, v0):
                 return None, True  # 「學者劉忠恩認為…，中方…，但相信…：「…」」: the scholar goes on
+            if weak and got is not None and got.span.key.lower() in self.collective and any(
+                    self.subject(v[0], lo, lo) is None and self.masked[v[1]:v[1] + 1] in "，,：:"
+                    for v in verbs if v[0] < v0 and not v[2]):
+                return None, True  # 「文章說，…中方對此也有所預料，「…」」: the unknown speaker goes on
             if got is not None or not weak or len(lead) > 3:
                 return got, True
             # 「發言人表示，美國希望兩國元首「…」」: a verb of wishing or urging with nobody named is part

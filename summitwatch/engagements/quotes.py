@@ -403,8 +403,12 @@ def _cut_at_other_speaker(rest: str, nrest: str, verbs: list[str], blocked: list
     adverbs or a pronoun before it (「，並表示」, 「，他又稱」) goes on with the same speaker. ``nrest`` is
     the normalised text from where ``rest`` starts."""
     quiet = cues["subjectless_adverbs"]
+    openers, ends = cues["quotes"]["reported_end_openers"], cues["quotes"]["reported_end_verbs"]
     for m in _CLAUSE_BREAK.finditer(nrest, 0, len(rest)):
         c = nrest[m.end():m.end() + 10]
+        lead = _strip_words(c.strip(), quiet)
+        if any(lead.startswith(w) for w in openers) or any(w in c for w in ends):
+            return rest[:m.start()]  # 「…，韓媒解讀為…」: the comment of someone else
         for v in verbs:
             k = c.find(v)
             if not 0 < k <= 6 or _inside_blocked(c, k, v, blocked):

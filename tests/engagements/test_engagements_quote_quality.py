@@ -151,3 +151,14 @@ def test_reported_words_end_where_another_subject_speaks(kn: Any) -> None:
                        "外交部發言人趙立堅表示，拜登願適時與習近平會晤，朝方也表示願繼續與美方坐下來解決問題。")
     rep = [q for q in extract_article(art, kn).quotes if q.reported]
     assert rep and all("朝方" not in q.text for q in rep)
+
+
+def test_reported_words_end_before_a_media_reading(kn: Any) -> None:
+    from eng_helpers import make_article
+
+    from summitwatch.engagements import extract_article
+
+    art = make_article("國家主席習近平與美國總統拜登通電話。",
+                       "王毅強調中方不是半島事務的旁觀者，又指和平穩定的原則不容妥協，韓媒解讀為是提醒首爾不要倒向美國。")
+    rep = [q for q in extract_article(art, kn).quotes if q.reported and q.speaker == "Wang Yi"]
+    assert rep and all("韓媒" not in q.text for q in rep)

@@ -544,3 +544,8 @@ def test_statement_of_someone_unnamed_is_not_a_body_named_before(kn: Any) -> Non
 def test_mission_spokesperson_is_not_the_ambassador(kn: Any) -> None:
     qs = direct(kn, "中國駐聯合國代表團發言人表示對此堅決反對，並指「美方必將為其錯誤行徑付出沉重代價」。")
     assert not [q for q in qs if q.text.startswith("美方必將") and q.speaker == "Zhang Jun"]
+
+
+def test_collective_inside_an_unknown_speakers_words_is_not_the_speaker(kn: Any) -> None:
+    qs = direct(kn, "文章說，國際社會對美國的做法早已熟知，中方對其反華政客的下限也有所預料，「但儘管如此，無端關閉總領館的舉動依然令世人瞠目」。")
+    assert not [q for q in qs if q.text.startswith("但儘管如此")]
