@@ -38,3 +38,15 @@ def test_round4_audit_is_a_fresh_seed_of_100_items() -> None:
     seeds = {r["seed"] for r in rows if r["phase"] != "issue12-round4"}
     assert len({r["seed"] for r in r4}) == 1 and not {r["seed"] for r in r4} & seeds  # never seen before
     assert all(r["verdict"] in ("correct", "wrong") and r["reason"].strip() for r in r4)
+
+
+def test_session3_final_audit_is_a_fresh_seed_of_100_items_at_or_above_090() -> None:
+    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    final = [r for r in rows if r["phase"] == "issue12-session3-final"]
+    assert sorted(r["i"] for r in final) == list(range(100))
+    earlier = {r["seed"] for r in rows if r["phase"] != "issue12-session3-final"}
+    assert len({r["seed"] for r in final}) == 1 and not {r["seed"] for r in final} & earlier
+    assert len({r["commit"] for r in final}) == 1
+    assert all(FIELDS <= set(r) and r["verdict"] in ("correct", "wrong") and r["reason"].strip() for r in final)
+    # the issue's bar for hand-audited precision over everything emitted (reported and side other included)
+    assert sum(r["verdict"] == "correct" for r in final) / len(final) >= 0.90
