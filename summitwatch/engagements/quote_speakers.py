@@ -864,9 +864,11 @@ class Attributor:
             j += 1
         if j < n and self.norm[j] in "「『“\"｢" and self.norm[q.start:q.end].rstrip()[-1:] in "？?":
             return None  # 「「…？」拜登回應「…」」: a question, then the verb introducing the answer
-        if self.norm[q.start:q.end].rstrip()[-1:] in "。！？!?" and j > verbs[0][1] and j < n \
-                and self.norm[j - 1] in "，,：:" and "\u4e00" <= self.norm[j] <= "\u9fff":
-            return None  # 「「…。」他強調，要在…」: a finished quote, then a new sentence of reported words
+        if self.norm[q.start:q.end].rstrip()[-1:] in "。！？!?" and j > verbs[0][1] and j < n and (
+                self.norm[j - 1] in "：:" or (self.norm[j - 1] in "，," and "\u4e00" <= self.norm[j] <= "\u9fff")):
+            # 「「…。」他強調，要在…」: a finished quote, then a new sentence of reported words; 「「…。」蓬佩奧
+            # 說：「…」」: the verb and its colon introduce the next quote
+            return None
         named = [s for s in self._mentions_in(k, v0) if not self._is_object(s.start, k)]
         toks = self._tokens(k, v0)
         first = min([s.start for s in named] + [t[0] for t in toks], default=v0)

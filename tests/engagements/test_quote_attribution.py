@@ -549,3 +549,10 @@ def test_mission_spokesperson_is_not_the_ambassador(kn: Any) -> None:
 def test_collective_inside_an_unknown_speakers_words_is_not_the_speaker(kn: Any) -> None:
     qs = direct(kn, "文章說，國際社會對美國的做法早已熟知，中方對其反華政客的下限也有所預料，「但儘管如此，無端關閉總領館的舉動依然令世人瞠目」。")
     assert not [q for q in qs if q.text.startswith("但儘管如此")]
+
+
+def test_finished_quote_then_a_speaker_colon_introducing_the_next(kn: Any) -> None:
+    qs = direct(kn, "蔡英文在講話中呼籲啟動自由貿易協定談判：「我們希望美國認識到這樣的協議具有戰略意義。」"
+                    "美國國務卿蓬佩奧上周四說：「我們正在努力找出確切的推進方式。」")
+    assert said(qs, "我們希望美國").speaker != "Mike Pompeo"
+    assert said(qs, "我們正在努力").speaker == "Mike Pompeo"
