@@ -212,7 +212,13 @@ def make_snippet(text: str, needles: Sequence[str], width: int = 120) -> tuple[t
     """A window of about ``width`` characters of ``text`` around the densest cluster of hits."""
     flat = text.replace("\n\n", " ").replace("\n", " ")
     starts: list[tuple[int, int]] = []
-    if needles:
+    if len(set(needles)) == 1:
+        # one needle: every window holds at most one distinct needle, so the first hit wins (the
+        # scan below would walk up to 200 hits of a common word to find that out)
+        first = _needle_pattern(tuple(needles)).search(flat)
+        if first is not None:
+            starts.append((first.start(), first.lastindex or 0))
+    elif needles:
         for m in _needle_pattern(tuple(needles)).finditer(flat):
             starts.append((m.start(), m.lastindex or 0))
             if len(starts) >= 200:

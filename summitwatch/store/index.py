@@ -98,6 +98,15 @@ def index_problem(conn: sqlite3.Connection) -> str | None:
     return None
 
 
+def has_stale_postings(conn: sqlite3.Connection) -> bool:
+    """True when the index holds postings of articles that left it since its last rebuild.
+
+    Such postings join to no ``search_docs`` row: a query that reads ``search_fts`` alone (ranking,
+    counting) is exact only when there are none, which is the state after every rebuild.
+    """
+    return int(_meta(conn, "search_stale") or 0) > 0
+
+
 def require_search_index(conn: sqlite3.Connection) -> None:
     """Raise :class:`SearchIndexUnavailable` unless the index is current (never builds it)."""
     problem = index_problem(conn)

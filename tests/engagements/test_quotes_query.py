@@ -117,6 +117,23 @@ def test_person_and_engagement_page_queries(conn: Any, kn: Any) -> None:
     assert [i.speaker for i in by_side["US"]] == ["White House"]
 
 
+def test_engagement_page_reads_the_groups_of_its_quoted_members(db: Path, tmp_path: Path, kn: Any) -> None:
+    path = tmp_path / "q.db"
+    path.write_bytes(db.read_bytes())
+    conn = connect(path)
+    with conn:  # the copy leaves e-1; e-2 has one member, which quotes nobody
+        conn.execute("DELETE FROM timeline_members WHERE article_id = 'a1-copy'")
+        conn.execute("INSERT INTO timeline_members(timeline_id, article_id, seq) VALUES('e-2', 'a2-plain', 0)")
+        conn.execute(
+            "INSERT INTO articles(id, content_hash, source, blocks) VALUES('a2-plain', 'h', 'a2-plain.md', '[]')"
+        )
+    by_side = quotes_of_engagement(conn, "e-1", kn=kn)
+    # the copy outside the engagement still counts as a source of its group's quote
+    assert [(i.speaker, i.sources) for i in by_side["PRC"]] == [("Xi Jinping", ("a1", "a1-copy"))]
+    assert quotes_of_engagement(conn, "e-2", kn=kn) == {"US": [], "PRC": []}
+    conn.close()
+
+
 def test_api_quotes_json_and_csv(db: Path) -> None:
     client = TestClient(create_app(db, allow_hosts=["testserver"]))
     r = client.get("/api/quotes", params={"speaker": "習近平"})

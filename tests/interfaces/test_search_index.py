@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import rjieba
 
-from summitwatch.search_tokens import index_text, index_tokens, parse_query
+from summitwatch.search_tokens import index_text, index_tokens, make_snippet, parse_query
 from summitwatch.store.db import connect
 from summitwatch.store.index import (
     SearchIndexUnavailable,
@@ -18,6 +18,7 @@ from summitwatch.store.index import (
     rebuild_search_index,
     update_search_index,
 )
+from summitwatch.store.query import search as search_module
 from summitwatch.store.query.search import SearchFilters, search
 from summitwatch.web.highlight import hit_json, segments_html
 
@@ -142,6 +143,46 @@ def test_bm25_ranks_title_hits_and_totals(conn: sqlite3.Connection) -> None:
     assert [h.score for h in many.hits] == sorted((h.score for h in many.hits), reverse=True)
     page2 = search(conn, "習近平", limit=2, offset=2)
     assert not ids(page2) & ids(many)
+
+
+def _ranked(result) -> list[tuple[str, float]]:
+    return [(h.id, h.score) for h in result.hits]
+
+
+def test_unfiltered_ranking_equals_the_general_path(conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unfiltered search ranks the FTS rows alone and joins only its page; it must give the rows,
+    order, scores and totals the general path (join every match, count in a window) gives."""
+    for n in (3, 5, 0, 4, 1, 2):  # equal articles score equally: ties that only the tie-break orders
+        add_article(conn, f"a-tie-{n}", "會談", "美國總統與國家主席會談。")
+        update_search_index(conn)  # one at a time: their rowids are not in id order
+    queries = ("美", "美國", "習近平", "會談", "王毅 布林肯", "美國 -拜登", "無此詞")
+    pages = [(10, 0), (2, 0), (2, 2), (3, 4), (2, 50)]
+    taken = []
+    ranked_page = search_module._ranked_page
+    monkeypatch.setattr(search_module, "_ranked_page", lambda *a: taken.append(a) or ranked_page(*a))
+    fast = {(q, lim, off): search(conn, q, limit=lim, offset=off) for q in queries for lim, off in pages}
+    assert len(taken) == len(fast)  # every one of them took the unfiltered path
+    # the general path serves any search while stale postings remain
+    monkeypatch.setattr(search_module, "has_stale_postings", lambda c: True)
+    for (q, lim, off), got in fast.items():
+        general = search(conn, q, limit=lim, offset=off)
+        assert (_ranked(got), got.total) == (_ranked(general), general.total), (q, lim, off)
+    assert len(taken) == len(fast)
+    ties = search(conn, "會談", limit=50)
+    assert ties.total >= 6 and len({h.score for h in ties.hits if h.id.startswith("a-tie-")}) == 1
+    paged = [h.id for off in range(ties.total) for h in search(conn, "會談", limit=1, offset=off).hits]
+    assert paged == [h.id for h in ties.hits]  # one page at a time: the same order, nothing twice
+
+
+def test_snippet_of_one_needle_opens_at_its_first_hit() -> None:
+    text = "開頭" + "無關內容。" * 30 + "美國甲" + "無關內容。" * 30 + "美國乙美國丙"
+    parts = make_snippet(text, ["美国"], width=40)
+    shown = "".join(t for t, _ in parts)
+    assert "美國甲" in shown and "美國乙" not in shown  # the first hit, not the densest run of hits
+    assert parts[0] == ("…", False) and [t for t, hit in parts if hit] == ["美國"]
+    # two needles: the window where both occur wins over the first hit of one
+    both = "".join(t for t, _ in make_snippet(text + "無關內容。" * 30 + "美國與開頭", ["美国", "开头"], width=40))
+    assert "美國與開頭" in both and "美國甲" not in both
 
 
 def test_snippet_highlights_hits_in_original_script_and_escapes(conn: sqlite3.Connection) -> None:

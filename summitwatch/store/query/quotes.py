@@ -124,9 +124,29 @@ def resolve_speaker(kn: Any, name: str) -> set[str]:
     return out
 
 
-def _rows(conn: sqlite3.Connection, f: QuoteFilters, kn: Any) -> list[sqlite3.Row]:
+def _rows(conn: sqlite3.Connection, f: QuoteFilters, kn: Any, engagement: str | None = None) -> list[sqlite3.Row]:
+    """Quote rows (with their article's columns) under ``f``.
+
+    ``engagement``: only the copy groups of that timeline entry's member articles, every quote of
+    those groups included (a copy outside the entry repeats its members' words); groups whose
+    members quote nobody are skipped (their quotes tie to other entries). Read through the article
+    keys, so an engagement page joins a few quotes to their wide article rows instead of all of them.
+    """
     where = []
     args: list[Any] = []
+    head = ""
+    if engagement is not None:
+        head = (
+            "WITH g(id) AS MATERIALIZED (SELECT DISTINCT coalesce(m.duplicate_of, m.id) FROM timeline_members tm"
+            " JOIN articles m ON m.id = tm.article_id WHERE tm.timeline_id = ?"
+            " AND EXISTS (SELECT 1 FROM quotes x WHERE x.article_id = m.id AND x.reported = 0)) "
+        )
+        args.append(engagement)
+        where.append(
+            "q.article_id IN (SELECT id FROM articles WHERE id IN g"
+            " UNION ALL SELECT id FROM articles WHERE duplicate_of IN g)"
+        )
+        where.append("coalesce(a.duplicate_of, a.id) IN g")  # a listed id that is itself a copy: another group
     if not f.include_reported:
         where.append("q.reported = 0")
     if f.speaker:
@@ -146,7 +166,8 @@ def _rows(conn: sqlite3.Connection, f: QuoteFilters, kn: Any) -> list[sqlite3.Ro
         conn.create_function("sw_norm", 1, normalise, deterministic=True)
         where.append("instr(sw_norm(q.text), ?) > 0")
         args.append(normalise(f.q))
-    sql = ("SELECT q.article_id, q.seq, q.speaker, q.side, q.text, q.reported, q.start, q.\"end\", q.in_title, a.title, "
+    sql = (head + "SELECT q.article_id, q.seq, q.speaker, q.side, q.text, q.reported, q.start, q.\"end\", q.in_title, "
+           "a.title, "
            "a.published, a.published_day, a.outlet, coalesce(a.duplicate_of, a.id) AS grp, "
            "(a.duplicate_of IS NULL) AS is_rep FROM quotes q JOIN articles a ON a.id = q.article_id")
     if where:
@@ -232,11 +253,7 @@ def quotes_of_person(conn: sqlite3.Connection, name: str, kn: Any = None, limit:
 def quotes_of_engagement(conn: sqlite3.Connection, entry_id: str, kn: Any = None) -> dict[str, list[QuoteItem]]:
     """The direct quotes tied to one merged engagement, once each, by side ("US", "PRC"), oldest first:
     what an engagement page shows."""
-    rows = _rows(conn, QuoteFilters(), kn)
-    members = {r[0] for r in conn.execute("SELECT article_id FROM timeline_members WHERE timeline_id = ?",
-                                          [entry_id])}
-    groups = {r["grp"] for r in rows if r["article_id"] in members}
-    rows = [r for r in rows if r["grp"] in groups]
+    rows = _rows(conn, QuoteFilters(), kn, engagement=entry_id)
     out: dict[str, list[QuoteItem]] = {"US": [], "PRC": []}
     seen: set[tuple[str, str]] = set()
     for it in sorted(_items(conn, rows, kn), key=lambda i: (i.published or "", not i.in_title, i.start or 0)):
