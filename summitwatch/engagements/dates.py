@@ -38,6 +38,7 @@ _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年�
 _LASTMONTH = re.compile(r"上个?月(?![\d])")
 _REL_YEAR = {"去年": -1, "今年": 0, "明年": 1, "前年": -2}
 _NEXTMONTH = re.compile(r"下个?月(?![\d])")
+_DIGIT = re.compile(r"\d")  # what _FULL _MD _MONTHDAY_ONLY _DAY _APPROX _YM _Y all need
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,13 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         hits.append(h)
         taken[h.start:h.end] = b"\x01" * (h.end - h.start)
 
-    for m in _FULL.finditer(s):
+    # each pattern runs only on text holding what it cannot match without (a digit, 年, 月, 日/号,
+    # a week word): most sentences hold no 月, and a pattern without a literal prefix is tried at
+    # every character of the text
+    digits = _DIGIT.search(s) is not None
+    year, month = "年" in s, "月" in s
+    day = "日" in s or "号" in s
+    for m in _FULL.finditer(s) if digits and year and month else ():
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         a = _mk(y, mo, d)
         e = None
@@ -202,7 +209,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         for m in _REL.finditer(s):
             if free(m.start(), m.end()):
                 rel.append(DateHit(m.start(), m.end(), _iso(p + dt.timedelta(days=_REL_OFFSET[m.group(1)[0]])), None, None, "day", True))
-        for m in _WEEK.finditer(s):
+        for m in _WEEK.finditer(s) if "周" in s or "星期" in s or "礼拜" in s else ():
             if not free(m.start(), m.end()):
                 continue
             pre, wd = m.group(1) or "", _WD[m.group(2)]
@@ -232,7 +239,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
                 continue
             rel.append(DateHit(m.start(), m.end(), _iso(c), None, None, "day", True, weekday=not pre))
         rel = _weekday_ranges(s, rel)
-    for m in _MD.finditer(s):
+    for m in _MD.finditer(s) if digits and month else ():
         if not free(m.start(), m.end()) or p is None and not m.group(1):
             if p is None:
                 continue
@@ -252,7 +259,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
         if a:
             add(DateHit(m.start(), m.end(), _iso(a), _iso(e) if e and e > a else None, None, "day"))
     if p:
-        for m in _MONTHDAY_ONLY.finditer(s):
+        for m in _MONTHDAY_ONLY.finditer(s) if digits and month else ():
             if not free(m.start(), m.end()):
                 continue
             base = p.replace(day=1)
@@ -263,7 +270,7 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
             a = _mk(base.year, base.month, int(m.group(2)))
             if a:
                 add(DateHit(m.start(), m.end(), _iso(a), None, None, "day"))
-        for m in _DAY.finditer(s):
+        for m in _DAY.finditer(s) if digits and day else ():
             if not free(m.start(), m.end()):
                 continue
             if m.group(3):
@@ -291,11 +298,11 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
     for r in rel:
         add(r)
     # approximate dates (only where nothing exact was found at that place)
-    for m in _YM.finditer(s):
+    for m in _YM.finditer(s) if digits and year and month else ():
         if free(m.start(), m.end()):
             add(DateHit(m.start(), m.end(), None, None, f"{int(m.group(1)):04d}-{int(m.group(2)):02d}", "month"))
     if p:
-        for m in _APPROX.finditer(s):
+        for m in _APPROX.finditer(s) if digits and month else ():
             if not free(m.start(), m.end()):
                 continue
             mo = int(m.group(2))
@@ -307,15 +314,15 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
             else:
                 y = p.year if (mo <= p.month or future or mo - p.month <= 3) else p.year - 1
             add(DateHit(m.start(), m.end(), None, None, f"{y:04d}-{mo:02d}", "month"))
-        for m in _LASTMONTH.finditer(s):
+        for m in _LASTMONTH.finditer(s) if month else ():
             if free(m.start(), m.end()):
                 b = (p.replace(day=1) - dt.timedelta(days=1))
                 add(DateHit(m.start(), m.end(), None, None, f"{b.year:04d}-{b.month:02d}", "month"))
-        for m in _NEXTMONTH.finditer(s):
+        for m in _NEXTMONTH.finditer(s) if month else ():
             if free(m.start(), m.end()):
                 b = (p.replace(day=28) + dt.timedelta(days=4))
                 add(DateHit(m.start(), m.end(), None, None, f"{b.year:04d}-{b.month:02d}", "month"))
-        for m in _YEARS_AGO.finditer(s):
+        for m in _YEARS_AGO.finditer(s) if "年前" in s else ():
             n = _cn_num(m.group(1))
             if n and free(m.start(), m.end()):
                 add(DateHit(m.start(), m.end(), None, None, f"{p.year - n:04d}", "year"))
@@ -323,10 +330,10 @@ def find_dates(text: str, pub: str | None, future: bool | None = False) -> list[
             for m in re.finditer(w, s):
                 if free(m.start(), m.end()):
                     add(DateHit(m.start(), m.end(), None, None, f"{p.year + dy:04d}", "year"))
-    for m in _Y.finditer(s):
+    for m in _Y.finditer(s) if digits and year else ():
         if free(m.start(), m.end()) and m.group(2) != "代":
             add(DateHit(m.start(), m.end(), None, None, m.group(1), "year"))
-    for m in _CNYEAR.finditer(s):
+    for m in _CNYEAR.finditer(s) if year else ():
         if free(m.start(), m.end()):
             y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
             add(DateHit(m.start(), m.end(), None, None, f"{y:04d}", "year"))

@@ -23,9 +23,11 @@ and only articles with quote marks get here.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
+import ahocorasick
 import rjieba
 
 from summitwatch.engagements.quote_spans import QuoteSpan, sentence_start
@@ -100,13 +102,31 @@ def _possessed(pairs: list[tuple[str, str]], k: int) -> bool:
 def not_official(norm: str, s: Span, q: dict[str, Any]) -> bool:
     """A person named right after a title no official holds (「參選人桑德斯」, 「執行總監羅斯」, 「學者
     詹森」) is someone else of that name, never the official the knowledge knows."""
+    return _after_title(norm, s, tuple(q["not_official_before"]))
+
+
+def _after_title(norm: str, s: Span, titles: tuple[str, ...]) -> bool:
+    """:func:`not_official` with its titles as a tuple (``str.endswith`` tries them all in one call)."""
     if s.kind != "person":
         return False
     before = norm[max(0, s.start - 12):s.start].rstrip()
-    cuts = [before]
-    if before[-1:] in "·・‧":  # 「學者保羅・詹森」: the given name sits between the title and the surname
-        cuts += [before[:-1 - k] for k in range(1, 5)]
-    return any(b.endswith(w) for b in cuts for w in q["not_official_before"])
+    if before.endswith(titles):
+        return True
+    # 「學者保羅・詹森」: the given name sits between the title and the surname
+    return before[-1:] in "·・‧" and any(before[:-1 - k].endswith(titles) for k in range(1, 5))
+
+
+@functools.lru_cache(maxsize=4)
+def _verb_automaton(order: tuple[tuple[str, bool], ...]) -> ahocorasick.Automaton:
+    """The attribution verbs as one Aho-Corasick automaton (value: rank in ``order``, verb, question),
+    so finding them reads the text once instead of once per verb. A verb listed twice keeps its
+    first rank."""
+    auto = ahocorasick.Automaton()
+    for rank, (v, question) in enumerate(order):
+        if v and not auto.exists(v):
+            auto.add_word(v, (rank, v, question))
+    auto.make_automaton()
+    return auto
 
 
 def _extension(norm: str, at: int, q: dict[str, Any]) -> int:
@@ -116,7 +136,8 @@ def _extension(norm: str, at: int, q: dict[str, Any]) -> int:
 
 def strangers_of(norm: str, mentions: list[Span], q: dict[str, Any]) -> set[str]:
     """Keys of the people some mention in the article shows to be someone else of that name."""
-    return {s.key for s in mentions if not_official(norm, s, q)}
+    titles = tuple(q["not_official_before"])
+    return {s.key for s in mentions if _after_title(norm, s, titles)}
 
 
 def media_spans(norm: str, q: dict[str, Any]) -> list[tuple[int, int]]:
@@ -226,14 +247,18 @@ class Attributor:
     def verb_positions(self) -> list[tuple[int, int, bool]]:
         """(start, end, is_question) of every attribution verb outside quotes, in text order."""
         if self._verb_pos is None:
+            # every occurrence of every verb in one pass; at one offset the first verb in the order
+            # (questions, then verbs, longest first) that no blocked word holds there is the verb
+            order = tuple((v, True) for v in self.questions) + tuple((v, False) for v in self.verbs)
+            at: dict[int, list[tuple[int, str, bool]]] = {}
+            for end, (rank, v, question) in _verb_automaton(order).iter(self.masked):
+                at.setdefault(end - len(v) + 1, []).append((rank, v, question))
             found: dict[int, tuple[int, int, bool]] = {}
-            for words, question in ((self.questions, True), (self.verbs, False)):
-                for v in words:
-                    i = self.masked.find(v)
-                    while i >= 0:
-                        if i not in found and not self._inside_blocked(i, v):
-                            found[i] = (i, i + len(v), question)
-                        i = self.masked.find(v, i + 1)
+            for i, cands in at.items():
+                for _, v, question in sorted(cands):
+                    if not self._inside_blocked(i, v):
+                        found[i] = (i, i + len(v), question)
+                        break
             # a shorter verb inside a longer one found at an earlier offset is the same word
             out: list[tuple[int, int, bool]] = []
             for i in sorted(found):

@@ -13,6 +13,7 @@ direct quote, and stays ``reported``.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import replace
 from typing import Any
@@ -117,7 +118,11 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
     strangers = _strangers(norm, spans, kn, cues)
     by_start = sorted(spans, key=lambda s: s.start)
     span_starts = [s.start for s in by_start]
+    verb_at = _verb_positions(norm, tuple(reported_verbs))
     for sent in sentences:
+        k = bisect.bisect_right(verb_at, sent.start)
+        if k == len(verb_at) or verb_at[k] >= sent.end:
+            continue  # no reported verb after the sentence's first character: no reported speech
         # the sentence's spans by bisection: a scan per sentence is quadratic on long pages
         s_sp = by_start[bisect.bisect_left(span_starts, sent.start):bisect.bisect_left(span_starts, sent.end)]
         if not s_sp:
@@ -132,6 +137,18 @@ def find_quotes(text: str, norm: str, sentences: list[Sentence], spans: list[Spa
         if q:
             out.append(q)
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    # a lookahead finds every start, overlapping ones too (「指出」 holds 「指」)
+    return re.compile("(?=" + "|".join(map(re.escape, verbs)) + ")")
+
+
+def _verb_positions(norm: str, verbs: tuple[str, ...]) -> list[int]:
+    """Sorted offsets in ``norm`` where one of ``verbs`` starts: one pass over the text, so each
+    sentence asks a bisection, not one search per verb, whether it can hold reported speech."""
+    return [m.start() for m in _verb_pattern(verbs).finditer(norm)]
 
 
 _NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)

@@ -308,7 +308,7 @@ FILES: Mapping[str, Record] = {
         caption_patterns=IPATTERNS, figure_caption_drop=IPATTERNS, dateline_patterns=IPATTERNS,
         byline_patterns=PATTERNS, dateline_labels=STR,
         max_boilerplate_chars=INT, max_unanchored_chars=INT, max_input_chars=INT, max_clean_chars=INT,
-        site_name_max_chars=INT, min_text_before_cut=INT, link_dense_max_chars=INT, dateline_window=INT,
+        max_table_cells=INT, site_name_max_chars=INT, min_text_before_cut=INT, link_dense_max_chars=INT, dateline_window=INT,
         link_density=NUM,
     ),
     "outlets.yaml": record(

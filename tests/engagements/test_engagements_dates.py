@@ -33,6 +33,9 @@ CASES = [
     ("去年6月29日會晤", "2020-06-18", False, ("2019-06-29", None)),
     ("布林肯31日與王毅會面", "2021-11-01", False, ("2021-10-31", None)),
     ("明天（3日）起訪華", "2018-05-02", True, ("2018-05-03", None)),
+    # fullwidth digits are digits (each digit pattern runs only on text holding a digit)
+    ("１１月１５日晚視頻峰會", "2021-11-14", True, ("2021-11-15", None)),
+    ("二零二一年十一月十五日晚視頻峰會", "2021-11-14", True, ("2021-11-15", None)),  # no digit at all
 ]
 
 

@@ -11,6 +11,9 @@ from typing import Any
 from eng_helpers import make_article
 
 from summitwatch.engagements import extract_article
+from summitwatch.engagements.quote_spans import sentence_bounds
+from summitwatch.engagements.quote_speakers import Attributor
+from summitwatch.mentions.cues import load_cues
 
 CTX = "國家主席習近平與美國總統拜登通電話。"
 
@@ -556,3 +559,13 @@ def test_finished_quote_then_a_speaker_colon_introducing_the_next(kn: Any) -> No
                     "美國國務卿蓬佩奧上周四說：「我們正在努力找出確切的推進方式。」")
     assert said(qs, "我們希望美國").speaker != "Mike Pompeo"
     assert said(qs, "我們正在努力").speaker == "Mike Pompeo"
+
+def test_attribution_verbs_longest_first_and_never_inside_a_blocked_word() -> None:
+    """At one offset the longest verb wins (「指出」 over 「指」, 「说法是」 over 「说」, whose 「说法」 is no
+    verb), a question verb is marked as one (「追问」, and its 「问」 is the same word), and a verb
+    inside a blocked word (「指责」 here) is none; the text is read in normalised (Simplified) form."""
+    norm = "他指出美方应停止。她指责对方。他的说法是双方应对话。记者追问此事。"
+    cues = load_cues()
+    att = Attributor(norm, norm, [], sentence_bounds(norm, []), cues, cues["speech_not_verb"])
+    want = [(norm.index("指出"), "指出", False), (norm.index("说法是"), "说法是", False), (norm.index("追问"), "追问", True)]
+    assert att.verb_positions() == [(i, i + len(v), q) for i, v, q in want]

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summitwatch.model import Block
-from summitwatch.sources.html import EMPTY_DOC, HtmlDoc, extract_html, normalise_space
+from summitwatch.sources.html import EMPTY_DOC, HtmlDoc, clean_html, extract_html, load_rules, normalise_space
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
@@ -296,3 +296,53 @@ def test_byline_after_the_headline() -> None:
     assert extract_html(_page(body)).author == "王小明"
     body = "<h1>测试新闻标题</h1><div class='info'>作者：网络整理</div>" + BODY
     assert extract_html(_page(body)).author is None
+
+
+# --- huge data tables (max_table_cells of html_extraction.yaml) ------------------------------------
+
+
+def _table(rows: int, cols: int, cell: str = "格{r}-{c}") -> str:
+    return "<table>" + "".join(
+        "<tr>" + "".join(f"<td>{cell.format(r=r, c=c)}</td>" for c in range(cols)) + "</tr>" for r in range(rows)
+    ) + "</table>"
+
+
+def test_a_table_beyond_the_cell_cap_is_read_as_text_one_line_per_row() -> None:
+    cap = load_rules().max_table_cells
+    rows = cap // 10 + 1  # ten cells a row: just over the cap
+    cleaned = clean_html(_page("<h1>测试新闻标题</h1>" + _table(rows, 10, "<b>格</b>{r}-{c}")))
+    assert cleaned is not None and "<td" not in cleaned and "<pre>" in cleaned
+    lines = cleaned.split("<pre>", 1)[1].split("</pre>", 1)[0].split("\n")
+    assert len(lines) == rows
+    # the cells of a row in order, separated by spaces; inline markup inside a cell joins no words apart
+    assert lines[0] == " ".join(f"格0-{c}" for c in range(10))
+
+
+def test_a_table_within_the_cap_and_the_tables_around_a_big_one_stay_tables() -> None:
+    cap = load_rules().max_table_cells
+    small = _table(3, 3)
+    assert "<pre>" not in (clean_html(_page(small)) or "")
+    # a layout table of two cells holding two data tables of 60 % of the cap each: every table counts
+    # only its own cells, so none is over the cap
+    half = _table(cap * 6 // 100, 10)
+    layout = f"<table><tr><td>{half}</td><td>{half}</td></tr></table>"
+    assert "<pre>" not in (clean_html(_page(layout)) or "")
+    # a layout table holding one data table over the cap: only the data table becomes text
+    big = _table(cap // 10 + 1, 10)
+    cleaned = clean_html(_page(f"<table><tr><td>左栏</td><td>{big}</td></tr></table>")) or ""
+    assert cleaned.count("<pre>") == 1 and "<td>左栏</td>" in cleaned
+    # a big table inside a big table goes with the outer one: one text, the inner rows inside it
+    outer = _table(cap // 10 + 1, 10).replace("<td>格0-0</td>", f"<td>{big}</td>", 1)
+    cleaned = clean_html(_page(outer)) or ""
+    assert cleaned.count("<pre>") == 1 and "<td" not in cleaned
+
+
+def test_the_article_around_a_huge_table_is_kept_and_the_rows_become_paragraphs() -> None:
+    rows = load_rules().max_table_cells // 5  # twice the cap
+    table = _table(rows, 10, "第{r}行第{c}列")
+    doc = extract_html(_page("<h1>测试新闻标题</h1>" + "".join(PARAS[:2]) + table + "".join(PARAS[2:])))
+    texts = [b.text for b in doc.blocks]
+    assert doc.title == "测试新闻标题"
+    assert all(any(f"第{i}段正文" in t for t in texts) for i in range(1, 5))
+    row_7 = " ".join(f"第7行第{c}列" for c in range(10))
+    assert row_7 in texts  # one paragraph per row, every cell of it

@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from adversarial_inputs import INPUT_BUILDERS, STEPS, adversarial_input  # noqa: E402
+from adversarial_inputs import INPUT_BUILDERS, SETUP, STEPS, adversarial_input  # noqa: E402
 
 LIMIT_S = 30.0
 # a quarter of the bench's 1 MB: a quadratic step on 250,000 characters still takes minutes (and a
@@ -69,6 +69,7 @@ def built_inputs() -> None:
 
 def test_guarded_list_is_explicit_and_complete() -> None:
     assert set(GUARDED) == set(STEPS)
+    assert set(SETUP) <= set(STEPS)  # the bench times these steps without their setup
 
 
 @pytest.mark.parametrize("step", GUARDED)

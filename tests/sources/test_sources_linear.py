@@ -45,6 +45,14 @@ def test_html_extractor_space_rules() -> None:
     assert normalise_space("中國\u3000x") == "中國 x"
 
 
+def test_html_extractor_line_gap_needs_cjk_on_both_sides_of_the_whole_run() -> None:
+    assert normalise_space("中國 \t\n\u3000 外長") == "中國外長"  # the whole run goes, spaces and all
+    assert normalise_space("中國\u3000外長") == "中國 外長"  # no line break: a space
+    assert normalise_space("中國\nx") == "中國 x" and normalise_space("x\n外長") == "x 外長"
+    assert normalise_space("\n中國\n") == "中國"
+    assert normalise_space("中\n" * 3 + "x") == "中中中 x"
+
+
 def test_strip_tags_and_comments() -> None:
     assert strip_tags("<b>美國</b><!-- 廣告 -->國務卿<br/>", "") == "美國國務卿"
     assert strip_tags("文字<!-- 沒有結尾", "") == "文字<!-- 沒有結尾"  # an unclosed comment stays text

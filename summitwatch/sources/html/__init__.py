@@ -7,7 +7,8 @@ and editor/copyright lines and often takes a related story's title as the headli
 is cleaner but misses text and headlines more often. This reader combines them with page signals:
 
 1. **Parse like a browser.** The page is parsed with lexbor (HTML5 rules, via selectolax), scripts
-   and styles dropped and pathological nesting flattened, then handed to lxml. libxml2's own HTML
+   and styles dropped, pathological nesting flattened and huge data tables (more cells than
+   ``max_table_cells``) turned into text, one line per row, then handed to lxml. libxml2's own HTML
    parser silently truncates some real pages (a self-closed ``<script/>``, nesting beyond 256
    levels) and loses their article text.
 2. **Headline by agreement.** Every short heading-like element of the page is a candidate; the one

@@ -36,6 +36,7 @@ class HtmlRules:
     max_unanchored_chars: int = 100
     max_input_chars: int = 20_000_000
     max_clean_chars: int = 600_000
+    max_table_cells: int = 1000
     site_name_max_chars: int = 16
     min_text_before_cut: int = 60
     link_density: float = 0.5
@@ -74,6 +75,7 @@ def load_rules(data_dir: Path | None = None) -> HtmlRules:
         max_unanchored_chars=int(data.get("max_unanchored_chars", 100)),
         max_input_chars=int(data.get("max_input_chars", 20_000_000)),
         max_clean_chars=int(data.get("max_clean_chars", 600_000)),
+        max_table_cells=int(data.get("max_table_cells", 1000)),
         site_name_max_chars=int(data.get("site_name_max_chars", 16)),
         min_text_before_cut=int(data.get("min_text_before_cut", 60)),
         link_density=float(data.get("link_density", 0.5)),

@@ -10,27 +10,23 @@ from __future__ import annotations
 import re
 
 _WS = re.compile(r"\s+")
-_CJK = r"\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
+# CJK characters and punctuation, less U+3000 (a space: it belongs to the whitespace runs)
+_CJK_SOLID = r"\u2e80-\u2fff\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+# a whole whitespace run holding a line break, between two CJK characters: it starts right after a
+# non-space (so it is the whole run), the possessive steps take the run to its end (so each run is
+# read once: linear), and the run must be followed by a CJK character
+_CJK_LINE_GAP = re.compile(rf"(?<=[{_CJK_SOLID}])[^\S\n]*+\n\s*+(?=[{_CJK_SOLID}])")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 
 
 def normalise_space(text: str) -> str:
     """Collapse whitespace; drop source-code line breaks between CJK characters (they are not spaces)."""
     text = text.translate(_INVISIBLE).replace("\u00a0", " ")
-    if "\n" not in text:
-        return _WS.sub(" ", text).strip()
-    # one match per maximal whitespace run, decided by its two neighbours: linear (the former
-    # lookaround regex rescanned runs of U+3000, itself both CJK and space, from every character)
-    return _WS.sub(_space_or_gap, text).strip()
-
-
-def _space_or_gap(m: re.Match[str]) -> str:
-    """A run with a line break between two CJK characters vanishes; any other run is one space."""
-    text, a, b = m.string, m.start(), m.end()
-    if a and b < len(text) and "\n" in m.group(0) and _CJK_CHAR.match(text, a - 1) and _CJK_CHAR.match(text, b):
-        return ""
-    return " "
+    if "\n" in text:
+        # two passes in C, no call per run: the runs between CJK characters that break a line go,
+        # then every other run becomes one space
+        text = _CJK_LINE_GAP.sub("", text)
+    return _WS.sub(" ", text).strip()
 
 
 def text_key(text: str) -> str:

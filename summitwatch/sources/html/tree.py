@@ -2,7 +2,8 @@
 
 Why: libxml2's own HTML parser silently truncates some real pages (a self-closed ``<script/>``,
 nesting beyond 256 levels) and loses their article text, and hostile nesting makes HTML5 tree
-builders quadratic; the cleaned page is then handed to lxml for the extractors.
+builders quadratic; the cleaned page is then handed to lxml for the extractors. Huge data tables
+are read as text here too: the extractors' cost grows with the number of cells.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def clean_page(html: str, rules: HtmlRules) -> tuple[str | None, list[str]]:
     ]
     for node in parser.css(",".join(rules.drop_tags)):
         node.decompose()
+    _flatten_big_tables(parser, rules.max_table_cells)
     if _flatten_deep(root):
         out: str | None = parser.html
     else:
@@ -80,6 +82,58 @@ def _defuse_nesting(html: str) -> str:
             return _TAG_RE.sub(lambda t: t.group(0) if t.group(2).lower() in ("p", "br", "title", "h1", "h2",
                                "h3", "script", "style", "meta", "html", "head", "body") else "\n", html)
     return html
+
+
+_CELL_TAGS = frozenset(("td", "th"))
+_ROW_GROUPS = frozenset(("thead", "tbody", "tfoot"))
+
+
+def _flatten_big_tables(parser: LexborHTMLParser, max_cells: int) -> None:
+    """Replace every table of more than ``max_cells`` cells of its own by a ``<pre>`` of its text.
+
+    Why: such a table is a data listing (see ``max_table_cells`` in html_extraction.yaml), and the
+    extractors spend tens of microseconds per cell. Read as a text browser shows it, one line per
+    row with its cells separated by spaces, it keeps every word in one element. Cells of a nested
+    table count for that table only; a big table inside a big table goes with the outer one.
+    Linear: each row is visited once, with its cells (its children).
+    """
+    cells: dict[int, int] = {}
+    big: list[Any] = []
+    for row in parser.css("tr"):
+        table = row.parent  # HTML5 puts a row in a row group or right in its table
+        if table is not None and table.tag in _ROW_GROUPS:
+            table = table.parent
+        if table is None or table.tag != "table":
+            continue
+        n = cells.get(table.mem_id, 0)
+        n2 = cells[table.mem_id] = n + sum(1 for c in row.iter() if c.tag in _CELL_TAGS)
+        if n <= max_cells < n2:
+            big.append(table)
+    marked = {t.mem_id for t in big}
+    for table in big:
+        up = table.parent
+        while up is not None and up.mem_id not in marked:
+            up = up.parent
+        if up is not None:
+            continue  # inside a big table: read with it
+        text = _table_text(table)
+        if text:
+            pre = LexborHTMLParser(f"<pre>{_htmlmod.escape(text, quote=False)}</pre>").css_first("pre")
+            table.replace_with(pre)
+        else:
+            table.decompose()
+
+
+def _table_text(table: Any) -> str:
+    """A lexbor table as text: its caption and then one line per row, cells separated by spaces."""
+    lines: list[str] = []
+    for part in table.iter():
+        if part.tag == "caption":
+            lines.append(part.text(deep=True))
+        for row in part.iter() if part.tag in _ROW_GROUPS else (part,):
+            if row.tag == "tr":
+                lines.append(" ".join(c.text(deep=True) for c in row.iter() if c.tag in _CELL_TAGS))
+    return "\n".join(ln for ln in (" ".join(line.split()) for line in lines) if ln)
 
 
 _MAX_DEEP_NODES = 2000  # beyond this many over-deep nodes, unwrapping one by one costs quadratic time
