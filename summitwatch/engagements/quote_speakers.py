@@ -197,6 +197,7 @@ class Attributor:
         self.pron_not = q["pronoun_not"]
         self.roles = sorted(q["roles"], key=len, reverse=True)
         self.counters = set(q["role_counters"])
+        self.counters_longest = sorted(self.counters, key=len, reverse=True)
         self.counted_roles = set(q["counted_roles"])
         self.person_roles = q["person_roles"]
         self.possessive = cues["possessive_roles"]
@@ -249,9 +250,8 @@ class Attributor:
         if self._verb_pos is None:
             # every occurrence of every verb in one pass; at one offset the first verb in the order
             # (questions, then verbs, longest first) that no blocked word holds there is the verb
-            order = tuple((v, True) for v in self.questions) + tuple((v, False) for v in self.verbs)
             at: dict[int, list[tuple[int, str, bool]]] = {}
-            for end, (rank, v, question) in _verb_automaton(order).iter(self.masked):
+            for end, (rank, v, question) in self._automaton().iter(self.masked):
                 at.setdefault(end - len(v) + 1, []).append((rank, v, question))
             found: dict[int, tuple[int, int, bool]] = {}
             for i, cands in at.items():
@@ -267,6 +267,10 @@ class Attributor:
                 out.append(found[i])
             self._verb_pos = out
         return self._verb_pos
+
+    def _automaton(self) -> ahocorasick.Automaton:
+        """Every attribution verb in one automaton: questions first, then verbs, longest first."""
+        return _verb_automaton(tuple((v, True) for v in self.questions) + tuple((v, False) for v in self.verbs))
 
     def _inside_blocked(self, i: int, v: str) -> bool:
         for w in self.blocked:
@@ -495,7 +499,7 @@ class Attributor:
 
     def _strip_counters(self, s: str) -> str:
         s = self._strip_adverbials(s)
-        for w in sorted(self.counters, key=len, reverse=True):
+        for w in self.counters_longest:
             if s.endswith(w):
                 return s[:-len(w)].strip(" \u3000")
         return s
@@ -557,10 +561,10 @@ class Attributor:
                 and self.inner[k + 1].start - sp.end <= 1:
             sp = self.inner[k + 1]
         rest = body[sp.end - q.start:e].lstrip(")） \u3000")
-        v = min(((rest.find(w), w) for w in self.verbs if rest.find(w) >= 0), default=(-1, ""))
-        if v[0] < 0:
+        starts = [end - len(v) + 1 for end, (_, v, question) in self._automaton().iter(rest) if not question]
+        if not starts:
             return None
-        gap = rest[:v[0]]
+        gap = rest[:min(starts)]
         if gap and not (self._strip_adverbials(gap) == "" or (gap[0] in "對对向跟同" and len(gap) <= 8)):
             return None
         return Frame(sp, "inside")
@@ -783,20 +787,15 @@ class Attributor:
             got = self.subject(v0, lo, lo)
             lead = self._strip_adverbials(self.masked[self.clause_start(v0, lo):v0])
             weak = self.masked[v0:v1] in self.weak
-            if got is not None and got.span.key.lower() in self.collective and got.span.kind == "body" \
-                    and got.how != "role":
-                # 「汪文斌聲稱，中方敦促…，「…」」: the spokesperson speaks for 中方
-                earlier = [self.subject(v[0], lo, lo) for v in verbs if v[0] < v0 and not v[2]]
-                people = [f for f in earlier if f is not None and f.span.kind in ("person", "office")]
-                if people:
-                    return people[-1], True
-            if weak and got is not None and got.span.key.lower() in self.collective and self._unknown_speaker(
-                    lo, v0):
-                return None, True  # 「學者劉忠恩認為…，中方…，但相信…：「…」」: the scholar goes on
-            if weak and got is not None and got.span.key.lower() in self.collective and any(
-                    self.subject(v[0], lo, lo) is None and self.masked[v[1]:v[1] + 1] in "，,：:"
-                    for v in verbs if v[0] < v0 and not v[2]):
-                return None, True  # 「文章說，…中方對此也有所預料，「…」」: the unknown speaker goes on
+            if got is not None and got.span.key.lower() in self.collective:
+                earlier = [(v, self.subject(v[0], lo, lo)) for v in verbs if v[0] < v0 and not v[2]]
+                people = [f for _, f in earlier if f is not None and f.span.kind in ("person", "office")]
+                if people and got.span.kind == "body" and got.how != "role":
+                    return people[-1], True  # 「汪文斌聲稱，中方敦促…，「…」」: the spokesperson speaks for 中方
+                if weak and self._unknown_speaker(lo, v0):
+                    return None, True  # 「學者劉忠恩認為…，中方…，但相信…：「…」」: the scholar goes on
+                if weak and any(f is None and self.masked[v[1]:v[1] + 1] in "，,：:" for v, f in earlier):
+                    return None, True  # 「文章說，…中方對此也有所預料，「…」」: the unknown speaker goes on
             if got is not None or not weak or len(lead) > 3:
                 return got, True
             # 「發言人表示，美國希望兩國元首「…」」: a verb of wishing or urging with nobody named is part

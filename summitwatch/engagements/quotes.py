@@ -259,7 +259,7 @@ def _women(kn: Any) -> frozenset[str]:
     """The officials the knowledge records as women (cached on the knowledge's hash)."""
     got = _WOMEN.get(kn.hash)
     if got is None:
-        got = _WOMEN[kn.hash] = frozenset(k for k, o in kn.officials.items() if getattr(o, "gender", "") == "f")
+        got = _WOMEN[kn.hash] = frozenset(k for k, o in kn.officials.items() if o.gender == "f")
     return got
 
 
@@ -396,17 +396,16 @@ def _reported(text: str, norm: str, sent: Sentence, seg: str, nseg: str, s_sp: l
         if any(m.start() < i < m.end() for m in _QUOTE.finditer(seg)):
             continue  # the verb sits inside quote marks (a quoted headline: 「美國貿易代表稱將…」)
         rest = seg[i + len(v):].lstrip("，,：: ")
+        a0 = sent.end - len(rest)  # where the reported words start (in text and norm alike)
         if len(rest) < _MIN_QUOTE or not _CJK.search(rest) or _DESIGNATION.match(rest):
             continue  # 「蓬佩奧稱魏京生為「中國民運之父」」 names someone, it reports no words
-        rest = _cut_at_new_subject(rest, sent.end - len(rest), s_sp, spk, reported_verbs)
-        rest = _cut_at_other_speaker(rest, norm[sent.end - len(seg) + len(seg) - len(seg[i + len(v):].lstrip("，,：: ")):],
-                                     reported_verbs, blocked, cues)
+        rest = _cut_at_new_subject(rest, a0, s_sp, spk, reported_verbs)
+        rest = _cut_at_other_speaker(rest, norm[a0:], reported_verbs, blocked, cues)
         rest = _cut_at_stray_marks(rest)
         if len(_LATIN.findall(rest)) > len(_CJK.findall(rest)):
             continue  # an English original, not the reported words
         if len(rest) < _MIN_QUOTE:
             continue
-        a0 = sent.end - len(seg) + i + len(v) + (len(seg[i + len(v):]) - len(seg[i + len(v):].lstrip("，,：: ")))
         q = _make(kn, spk, rest.rstrip("。，,；;"), True, a0, a0 + len(rest.rstrip("。，,；;")), date, norm, s_sp, cues)
         if q:
             return q
@@ -483,7 +482,7 @@ def _body_speaker(kn: Any, spk: Span, norm: str, spans: list[Span], cues: dict[s
         if before.endswith(w):
             return _country_body(kn, country, suffix)
     us_name = cues["us_equivalent"].get(surface)
-    us_body = next((n for n in kn.bodies if us_name and n.lower() == us_name), None)
+    us_body = _body_named(kn, us_name)
     # an official named right after the ministry (「外交部發言人華春瑩」, 「國務院亞太事務助理國務卿史達偉」)
     # settles whose it is
     nxt = [s for s in spans if s.kind in ("person", "office") and spk.end <= s.start <= spk.end + 25]
@@ -527,6 +526,14 @@ def _gloss_mismatch(kn: Any, name: str, norm: str, end: int) -> bool:
     return bool(firsts) and words[0] not in firsts and words[-1] in name.lower()
 
 
+def _body_named(kn: Any, name: str | None) -> str | None:
+    """The knowledge's spelling of a body named in the cue file (cue values are lower-cased)."""
+    if not name:
+        return None
+    low = name.lower()
+    return next((n for n in kn.bodies if n.lower() == low), None)
+
+
 def _country_body(kn: Any, country: str, suffix: str) -> tuple[str, str]:
     """The body ``suffix`` (e.g. Ministry of Foreign Affairs) of a country other than the two sides."""
     name = f"{country.title()} {suffix}"
@@ -542,7 +549,7 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
     body_of = (cues or {}).get("quotes", {}).get("office_body", {}).get(spk.key) if spk.kind == "office" else None
     if body_of and not spk.person and not reported:
         # an unnamed spokesperson (「美國國務院發言人說」) is the institution (cue values are lower-cased)
-        name = next((n for n in kn.bodies if n.lower() == body_of.lower()), None)
+        name = _body_named(kn, body_of)
         if name is not None:
             return Quote(speaker=name, side=side, text=body, reported=reported, start=a, end=b)  # type: ignore[arg-type]
     if spk.kind == "office":
@@ -550,7 +557,7 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
         name = resolve_span(kn, spk, date)
     elif spk.kind == "body" and norm and cues is not None:
         if spk.key not in kn.bodies:  # a body named from a cue value (lower-cased): the knowledge's spelling
-            spk = replace(spk, key=next((n for n in kn.bodies if n.lower() == spk.key.lower()), spk.key))
+            spk = replace(spk, key=_body_named(kn, spk.key) or spk.key)
         got = _body_speaker(kn, spk, norm, spans or [], cues)
         if got is None:
             return None
@@ -564,7 +571,7 @@ def _make(kn: Any, spk: Span | None, body: str, reported: bool, a: int, b: int, 
         if suf is not None:
             # 「列根政府指…」: the administration spoke, not the person
             gov = cues["government_body"].get(str(spk.side))
-            body_name = next((n for n in kn.bodies if gov and n.lower() == gov), None)
+            body_name = _body_named(kn, gov)
             if body_name is None:
                 return None
             name = body_name

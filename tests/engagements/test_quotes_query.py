@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from quote_store_fixture import build_quote_store
 
 from summitwatch.api import create_app
 from summitwatch.cli import main
@@ -38,32 +39,7 @@ QUOTES = [  # article, seq, speaker, side, text, reported
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("quotes") / "q.db"
-    conn = connect(path)
-    with conn:
-        for aid, pub, outlet, title, dup in ARTICLES:
-            conn.execute(
-                "INSERT INTO articles(id, content_hash, source, format, outlet, title, published, published_day,"
-                " blocks, duplicate_of) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (aid, "h-" + aid, aid + ".md", "yaml-markdown", outlet, title, pub, pub[:10], "[]", dup),
-            )
-            conn.execute("INSERT INTO sources(source, input, raw_hash, raw, size, format, article_id)"
-                         " VALUES(?,?,?,?,?,?,?)", (aid + ".md", "t", "r" + aid, b"x", 1, "yaml-markdown", aid))
-        for aid in ("a1", "a1-copy"):
-            conn.execute(
-                "INSERT INTO engagements(article_id, seq, us, cn, modality, date, status, focus, evidence)"
-                " VALUES(?,?,?,?,?,?,?,?,?)",
-                (aid, 0, json.dumps(["Joe Biden"]), json.dumps(["Xi Jinping"]), "video", "2021-11-16", "held", 1, "…"),
-            )
-            conn.execute("INSERT INTO timeline_members(timeline_id, article_id, seq) VALUES(?,?,?)", ("e-1", aid, 0))
-        conn.execute("INSERT INTO timeline(id, us, cn, modality, status, date, data) VALUES(?,?,?,?,?,?,?)",
-                     ("e-1", json.dumps(["Joe Biden"]), json.dumps(["Xi Jinping"]), "video", "held", "2021-11-16",
-                      "{}"))
-        for row in QUOTES:
-            conn.execute('INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, "end")'
-                         " VALUES(?,?,?,?,?,?,?,?)", (*row, 3, 3 + len(row[4])))
-    conn.close()
-    return path
+    return build_quote_store(tmp_path_factory.mktemp("quotes") / "q.db", ARTICLES, QUOTES)
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,13 @@ by someone outside the engagement.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from fastapi.testclient import TestClient
+from quote_store_fixture import build_quote_store
 
 from summitwatch.api import create_app
-from summitwatch.store.db import connect
 
 ARTICLES = [  # id, published, title, duplicate_of
     ("a1", "2021-11-16T10:00:00+08:00", "習近平與拜登舉行視像會晤", None),
@@ -36,31 +35,9 @@ QUOTES = [  # article, seq, speaker, side, text
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    path = tmp_path_factory.mktemp("quote-pages") / "q.db"
-    conn = connect(path)
-    with conn:
-        for aid, pub, title, dup in ARTICLES:
-            conn.execute(
-                "INSERT INTO articles(id, content_hash, source, format, outlet, title, published, published_day,"
-                " blocks, duplicate_of) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (aid, "h-" + aid, aid + ".md", "yaml-markdown", "眾新聞", title, pub, pub[:10], "[]", dup),
-            )
-            conn.execute("INSERT INTO sources(source, input, raw_hash, raw, size, format, article_id)"
-                         " VALUES(?,?,?,?,?,?,?)", (aid + ".md", "t", "r" + aid, b"x", 1, "yaml-markdown", aid))
-        for aid in ("a1", "a1-copy"):
-            conn.execute(
-                "INSERT INTO engagements(article_id, seq, us, cn, modality, date, status, focus, evidence)"
-                " VALUES(?,?,?,?,?,?,?,?,?)",
-                (aid, 0, json.dumps(["Joe Biden"]), json.dumps(["Xi Jinping"]), "video", "2021-11-16", "held", 1, "…"),
-            )
-            conn.execute("INSERT INTO timeline_members(timeline_id, article_id, seq) VALUES(?,?,?)", ("e-1", aid, 0))
-        conn.execute("INSERT INTO timeline(id, us, cn, modality, status, date, data) VALUES(?,?,?,?,?,?,?)",
-                     ("e-1", json.dumps(["Joe Biden"]), json.dumps(["Xi Jinping"]), "video", "held", "2021-11-16",
-                      "{}"))
-        for row in QUOTES:
-            conn.execute('INSERT INTO quotes(article_id, seq, speaker, side, text, reported, start, "end")'
-                         " VALUES(?,?,?,?,?,?,?,?)", (*row, 0, 3, 3 + len(row[4])))
-    conn.close()
+    path = build_quote_store(tmp_path_factory.mktemp("quote-pages") / "q.db",
+                             [(aid, pub, "眾新聞", title, dup) for aid, pub, title, dup in ARTICLES],
+                             [(*row, 0) for row in QUOTES])
     return TestClient(create_app(path, allow_hosts=["testserver"]))
 
 
